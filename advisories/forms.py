@@ -1,0 +1,50 @@
+"""Input shapes for advisories and for moving a student between them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Advisory
+from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.models import User
+
+
+class AdvisoryForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = Advisory
+        fields = ["name", "advisor", "graduating_class", "capacity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = User.objects.filter(
+            school_id=self.instance.school_id, is_advisor=True, is_active=True
+        )
+        self.fields["capacity"].widget.attrs["placeholder"] = self.instance.school.advisory_capacity
+
+
+class MoveStudentForm(SubmitHelperMixin, forms.Form):
+    submit_label = _("Move student")
+
+    advisory = forms.ModelChoiceField(label=_("New advisory"), queryset=Advisory.objects.none())
+    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    override_capacity = forms.BooleanField(
+        label=_("Place over capacity"),
+        required=False,
+        help_text=_("Only if the advisory is full and the placement is needed anyway."),
+    )
+    reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=300)
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisory"].queryset = (
+            Advisory.objects.filter(school=school).with_size().select_related("advisor", "school")
+        )
+        self.fields["advisory"].label_from_instance = self.advisory_label
+
+    @staticmethod
+    def advisory_label(advisory: Advisory) -> str:
+        return _("%(name)s (%(advisor)s, %(size)s of %(capacity)s)") % {
+            "name": advisory.name,
+            "advisor": advisory.advisor,
+            "size": advisory.size,
+            "capacity": advisory.effective_capacity,
+        }

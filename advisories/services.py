@@ -1,0 +1,133 @@
+"""Writes for advisories: creating them and placing students in them."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from advisories.models import Advisory, Membership
+from bigpicture.models import School, User
+from students.models import Student
+
+ADVISORY_FIELDS = ("name", "advisor", "graduating_class", "capacity")
+
+
+def _require_admin(by: User, school: School) -> None:
+    if not School.objects.administered_by(by).filter(pk=school.pk).exists():
+        raise PermissionDenied
+
+
+def advisory_create(*, school: School, by: User, **fields) -> Advisory:
+    """Create an advisory in a school; only that school's admins may."""
+    _require_admin(by, school)
+    advisory = Advisory(school=school, **{k: fields[k] for k in ADVISORY_FIELDS if k in fields})
+    advisory.full_clean()
+    advisory.save()
+    return advisory
+
+
+def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
+    """Rename an advisory, hand it to another advisor or change its class or capacity."""
+    _require_admin(by, advisory.school)
+    for key in ADVISORY_FIELDS:
+        if key in fields:
+            setattr(advisory, key, fields[key])
+    advisory.full_clean()
+    advisory.save()
+    return advisory
+
+
+@transaction.atomic
+def student_place(
+    *,
+    student: Student,
+    advisory: Advisory,
+    start_date: date,
+    by: User,
+    override_capacity: bool = False,
+    reason: str = "",
+) -> Membership:
+    """Put a student in an advisory from a date, closing their current membership.
+
+    A full advisory takes the student only when an admin overrides, with a reason that is
+    recorded on the membership.
+    """
+    _require_admin(by, advisory.school)
+    # Lock the student and the advisory so two admins cannot overfill it or double-place.
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    advisory = Advisory.objects.select_for_update().select_related("school").get(pk=advisory.pk)
+    if student.school_id != advisory.school_id:
+        raise ValidationError({"advisory": _("Choose an advisory of the student's school.")})
+    current = Membership.objects.current().filter(student=student).first()
+    if current is not None:
+        _close_for_move(current, advisory, start_date)
+    over = _over_capacity(advisory, override_capacity, reason)
+    membership = Membership(
+        student=student,
+        advisory=advisory,
+        start_date=start_date,
+        over_capacity_override=over,
+        override_reason=reason.strip() if over else "",
+        created_by=by,
+    )
+    membership.full_clean()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:  # a concurrent placement won the race
+        raise ValidationError(
+            {"advisory": _("The student is already in another advisory during these dates.")}
+        ) from exc
+    return membership
+
+
+def _close_for_move(current: Membership, advisory: Advisory, start_date: date) -> None:
+    if current.advisory_id == advisory.pk:
+        raise ValidationError({"advisory": _("The student is already in this advisory.")})
+    if start_date < current.start_date:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "The move cannot happen before the student joined their current "
+                    "advisory (%(date)s)."
+                )
+                % {"date": current.start_date.isoformat()}
+            }
+        )
+    current.end_date = start_date
+    current.full_clean()
+    current.save(update_fields=["end_date"])
+
+
+def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
+    """Whether this placement goes over capacity; refuse it unless overridden with a reason."""
+    size = Membership.objects.current().filter(advisory=advisory).count()
+    if size < advisory.effective_capacity:
+        return False
+    if not override:
+        raise ValidationError(
+            {
+                "advisory": _(
+                    "%(advisory)s is full (%(size)s of %(capacity)s students). An admin may "
+                    "place the student anyway by overriding, with a reason."
+                )
+                % {"advisory": advisory, "size": size, "capacity": advisory.effective_capacity}
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the student is placed over capacity.")})
+    return True
+
+
+@transaction.atomic
+def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Membership:
+    """End a student's current advisory membership (they left the school or graduated)."""
+    current = Membership.objects.select_for_update().current().filter(student=student).first()
+    if current is None:
+        raise ValidationError(_("The student is not in an advisory."))
+    _require_admin(by, current.advisory.school)
+    current.end_date = end_date
+    current.full_clean()
+    current.save(update_fields=["end_date"])
+    return current

@@ -1,0 +1,90 @@
+"""Advisory pages: the list, one advisory's roster and history, and the admin's forms."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from advisories import selectors, services
+from advisories.forms import AdvisoryForm
+from advisories.models import Advisory
+from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
+from bigpicture.mixins import ServiceFormMixin
+from bigpicture.selectors import current_year
+
+
+class AdvisoryListView(RoleRequiredMixin, ListView):
+    allowed_roles = {ADMIN, ADVISOR}
+    template_name = "advisories/advisory_list.html"
+    context_object_name = "advisories"
+
+    def get_queryset(self):
+        return selectors.advisory_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = context["year"] = current_year(self.request.user.school)
+        for advisory in context["advisories"]:
+            advisory.year_level = year.year_level(advisory.graduating_class) if year else None
+        return context
+
+
+class AdvisoryDetailView(RoleRequiredMixin, DetailView):
+    allowed_roles = {ADMIN, ADVISOR}
+    template_name = "advisories/advisory_detail.html"
+    context_object_name = "advisory"
+
+    def get_queryset(self):
+        return (
+            Advisory.objects.visible_to(self.request.user)
+            .with_size()
+            .select_related("advisor", "school")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            roster=selectors.roster(self.object),
+            past_members=selectors.past_members(self.object),
+            can_edit=Advisory.objects.editable_by(self.request.user)
+            .filter(pk=self.object.pk)
+            .exists(),
+            **kwargs,
+        )
+
+
+class AdvisoryCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
+    allowed_roles = {ADMIN}
+    form_class = AdvisoryForm
+    template_name = "advisories/advisory_form.html"
+    success_message = _("The advisory is created.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Advisory(school=self.request.user.school)
+        return kwargs
+
+    def perform(self, form):
+        return services.advisory_create(
+            school=self.request.user.school, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class AdvisoryUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = {ADMIN}
+    form_class = AdvisoryForm
+    template_name = "advisories/advisory_form.html"
+    context_object_name = "advisory"
+    success_message = _("The advisory is saved.")
+
+    def get_queryset(self):
+        return Advisory.objects.editable_by(self.request.user).select_related("school")
+
+    def perform(self, form):
+        return services.advisory_update(
+            advisory=self.object, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("advisories:advisory-detail", kwargs={"pk": self.object.pk})

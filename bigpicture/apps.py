@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BigPictureConfig(AppConfig):
+    name = "bigpicture"
+    verbose_name = _("Big Picture school")

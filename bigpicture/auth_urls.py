@@ -1,0 +1,15 @@
+"""Sign in, sign out and password set-up by email (Django's views, our form)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from bigpicture.forms import PasswordSetupForm
+
+urlpatterns = [
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordSetupForm),
+        name="password_reset",
+    ),
+    path("", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,17 @@
+"""Authentication backend that loads a person's school with them (one query, not two)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailBackend(ModelBackend):
+    """Sign in by email, case-insensitively; load the school with the person."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username:
+            username = username.strip().lower()
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("school").filter(pk=user_id).first()
+        return user if user and self.user_can_authenticate(user) else None

@@ -1,0 +1,11 @@
+"""The Celery app: Redis as the broker when CELERY_BROKER_URL is set, in-process otherwise."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigpicture.settings")
+
+app = Celery("bigpicture")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,98 @@
+"""Input shapes for people, preferences, school settings, years and terms."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture.access import ROLE_FIELDS
+from bigpicture.models import Role, School, SchoolYear, Term, User
+
+
+class SubmitHelperMixin:
+    """Give a form a crispy helper with one submit button."""
+
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonForm(SubmitHelperMixin, forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "language", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            held = [role for role, field in ROLE_FIELDS.items() if getattr(self.instance, field)]
+            self.initial.setdefault("roles", held)
+        else:
+            del self.fields["is_active"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        taken = User.objects.filter(email=email).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("A person with this email address already exists."))
+        return email
+
+
+class PreferencesForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language"]
+        help_texts = {"language": _("The language of the pages and of the messages you get.")}
+
+
+class SchoolForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "time_zone", "term_system", "advisory_capacity"]
+
+
+class SchoolYearForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Add school year")
+
+    class Meta:
+        model = SchoolYear
+        fields = ["name", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class TermForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Add term")
+
+    class Meta:
+        model = Term
+        fields = ["name", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class PasswordSetupForm(PasswordResetForm):
+    """Password reset that also reaches people who never had a password (new accounts),
+    written in the recipient's own language."""
+
+    def get_users(self, email):
+        email = email.strip().lower()
+        return User.objects.filter(email=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

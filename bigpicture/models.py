@@ -1,0 +1,316 @@
+"""Core models: people and their roles, schools, school years and terms."""
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture import access
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    ADVISOR = "advisor", _("Advisor")
+    STUDENT = "student", _("Student")
+    GUARDIAN = "guardian", _("Guardian")
+    MENTOR = "mentor", _("Mentor")
+
+
+class SchoolQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Schools a person may see: their own, or every school for a network admin."""
+        if access.is_network_admin(user):
+            return self.all()
+        if not user.is_authenticated or user.school_id is None:
+            return self.none()
+        return self.filter(pk=user.school_id)
+
+    def administered_by(self, user):
+        """Schools whose overview and settings a person may manage."""
+        if access.is_network_admin(user):
+            return self.all()
+        if not access.has_role(user, Role.ADMIN):
+            return self.none()
+        return self.filter(pk=user.school_id)
+
+
+class School(models.Model):
+    class TermSystem(models.TextChoices):
+        QUARTERS = "quarters", _("Quarters")
+        TRIMESTERS = "trimesters", _("Trimesters")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    term_system = models.CharField(
+        _("terms"), max_length=12, choices=TermSystem.choices, default=TermSystem.QUARTERS
+    )
+    advisory_capacity = models.PositiveSmallIntegerField(
+        _("students per advisory"),
+        default=15,
+        help_text=_("The usual number of students in one advisory (Big Picture aims for 15)."),
+    )
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(advisory_capacity__gte=1), name="school_capacity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("bigpicture:school-overview", kwargs={"pk": self.pk})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self) -> date:
+        """Today's date in the school's own time zone."""
+        return timezone.localtime(timezone.now(), self.zone).date()
+
+
+class UserQuerySet(models.QuerySet):
+    def with_role(self, role: str):
+        return self.filter(**{access.ROLE_FIELDS[role]: True})
+
+    def visible_to(self, user):
+        """People a person may see, following the access policy."""
+        return access.people_visible_to(self, user)
+
+    def editable_by(self, user):
+        """People whose account details a person may change: admins, within their school."""
+        if access.is_network_admin(user):
+            return self.all()
+        if not access.has_role(user, Role.ADMIN):
+            return self.none()
+        return self.filter(school_id=user.school_id)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("Every person needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: email is the login; one person may hold several roles."""
+
+    email = models.EmailField(
+        _("email address"),
+        unique=True,
+        error_messages={"unique": _("A person with this email address already exists.")},
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("Empty only for people who run the whole deployment."),
+    )
+    is_school_admin = models.BooleanField(_("admin"), default=False)
+    is_advisor = models.BooleanField(_("advisor"), default=False)
+    is_student = models.BooleanField(_("student"), default=False)
+    is_guardian = models.BooleanField(_("guardian"), default=False)
+    is_mentor = models.BooleanField(_("mentor"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("back-office access"),
+        default=False,
+        help_text=_("May use the Django admin site (deployment operators only)."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | Q(is_superuser=True),
+                name="user_school_required_unless_superuser",
+            ),
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower(F("email"))),
+                name="user_email_lowercase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("bigpicture:person-update", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def roles(self) -> set[str]:
+        return access.roles_of(self)
+
+    def get_roles_display(self) -> str:
+        return ", ".join(str(Role(role).label) for role in Role.values if role in self.roles)
+
+
+class SchoolYearQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """School years of the schools a person may see."""
+        return self.filter(school__in=School.objects.visible_to(user))
+
+    def current_for(self, school: School, today: date | None = None):
+        """The school year running today, else the next one, else the latest one."""
+        today = today or school.today()
+        years = self.filter(school=school)
+        return (
+            years.filter(start_date__lte=today, end_date__gte=today).first()
+            or years.filter(start_date__gt=today).order_by("start_date").first()
+            or years.order_by("-end_date").first()
+        )
+
+
+class SchoolYear(models.Model):
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="years"
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example 2026-2027."))
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school", "start_date"]
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="school_year_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="school_year_ends_after_start",
+                violation_error_message=_("The last day must come after the first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def graduation_year(self) -> int:
+        """The class that graduates at the end of this school year."""
+        return self.end_date.year
+
+    def year_level(self, graduating_class: int) -> int | None:
+        """Big Picture year level (101, 201, 301, 401) of a class in this year, if enrolled."""
+        years_left = graduating_class - self.graduation_year
+        if 0 <= years_left <= 3:
+            return (4 - years_left) * 100 + 1
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.school_id:
+            overlapping = SchoolYear.objects.filter(
+                school_id=self.school_id,
+                start_date__lte=self.end_date,
+                end_date__gte=self.start_date,
+            ).exclude(pk=self.pk)
+            if overlapping.exists():
+                raise ValidationError(_("This school year overlaps another one of the school."))
+
+
+class Term(models.Model):
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="terms"
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example Quarter 1."))
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["school_year", "start_date"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "name"], name="term_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="term_ends_after_start",
+                violation_error_message=_("The last day must come after the first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.school_year}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.start_date and self.end_date and self.school_year_id):
+            return
+        year = self.school_year
+        if self.start_date < year.start_date or self.end_date > year.end_date:
+            raise ValidationError(_("A term must fall inside its school year."))
+        overlapping = Term.objects.filter(
+            school_year_id=self.school_year_id,
+            start_date__lte=self.end_date,
+            end_date__gte=self.start_date,
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(_("This term overlaps another term of the same year."))

@@ -1,0 +1,117 @@
+"""Writes for people, schools, school years and terms."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bigpicture import access
+from bigpicture.models import School, SchoolYear, Term, User
+
+PERSON_FIELDS = ("email", "first_name", "last_name", "language")
+SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
+
+
+def _require_admin(by: User, school: School) -> None:
+    if not School.objects.administered_by(by).filter(pk=school.pk).exists():
+        raise PermissionDenied
+
+
+def _apply_roles(user: User, roles: set[str]) -> None:
+    unknown = set(roles) - access.ALL_ROLES
+    if unknown:
+        raise ValidationError({"roles": _("Unknown role.")})
+    if not roles:
+        raise ValidationError({"roles": _("Choose at least one role.")})
+    for role, field in access.ROLE_FIELDS.items():
+        setattr(user, field, role in roles)
+
+
+def person_create(
+    *,
+    school: School,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: set[str],
+    language: str = "en",
+) -> User:
+    """Add a person to a school. They set their password through the reset-by-email link."""
+    _require_admin(by, school)
+    user = User(
+        school=school,
+        email=User.objects.normalize_email(email.strip()).lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
+    )
+    _apply_roles(user, roles)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def person_update(*, person: User, by: User, roles: set[str] | None = None, **fields) -> User:
+    """Change a person's name, email, language, roles or whether they may sign in."""
+    if not User.objects.editable_by(by).filter(pk=person.pk).exists():
+        raise PermissionDenied
+    for key in (*PERSON_FIELDS, "is_active"):
+        if key in fields:
+            setattr(
+                person, key, fields[key].strip() if isinstance(fields[key], str) else fields[key]
+            )
+    person.email = person.email.lower()
+    if roles is not None:
+        if person.pk == by.pk and access.ADMIN not in roles and not by.is_superuser:
+            raise ValidationError({"roles": _("You cannot remove your own admin role.")})
+        if hasattr(person, "student_profile") and access.STUDENT not in roles:
+            raise ValidationError({"roles": _("This person has a student profile.")})
+        _apply_roles(person, roles)
+    if person.pk == by.pk and not person.is_active:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    person.full_clean()
+    person.save()
+    return person
+
+
+def preferences_update(*, user: User, **fields) -> User:
+    """A person changes their own name and language."""
+    for key in ("first_name", "last_name", "language"):
+        if key in fields:
+            setattr(user, key, fields[key].strip())
+    user.full_clean()
+    user.save(update_fields=["first_name", "last_name", "language"])
+    return user
+
+
+def school_update(*, school: School, by: User, **fields) -> School:
+    """Change a school's name, time zone, kind of terms or usual advisory size."""
+    _require_admin(by, school)
+    for key in SCHOOL_FIELDS:
+        if key in fields:
+            setattr(school, key, fields[key])
+    school.full_clean()
+    school.save()
+    return school
+
+
+def school_year_create(*, school: School, by: User, name: str, start_date, end_date) -> SchoolYear:
+    """Add a school year to a school."""
+    _require_admin(by, school)
+    year = SchoolYear(school=school, name=name.strip(), start_date=start_date, end_date=end_date)
+    year.full_clean()
+    year.save()
+    return year
+
+
+def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end_date) -> Term:
+    """Add a term (a quarter or a trimester) to a school year."""
+    _require_admin(by, school_year.school)
+    term = Term(
+        school_year=school_year, name=name.strip(), start_date=start_date, end_date=end_date
+    )
+    term.full_clean()
+    term.save()
+    return term

@@ -1,0 +1,16 @@
+"""Root URLs: only includes the apps (and the sign-in pages, the language switch, the admin)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("bigpicture.core_urls")),
+    path("accounts/", include("bigpicture.auth_urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("advisories/", include("advisories.urls")),
+    path("students/", include("students.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

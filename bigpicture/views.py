@@ -1,0 +1,221 @@
+"""Home pages per role, preferences, the school overview and the people directory."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, TemplateView, UpdateView
+
+from advisories.selectors import advisories_led_by
+from bigpicture import access, selectors, services
+from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
+from bigpicture.forms import PersonForm, PreferencesForm, SchoolForm, SchoolYearForm, TermForm
+from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
+from bigpicture.models import School, SchoolYear, User
+from students.selectors import children_of, own_profile
+
+
+class HomeView(RoleRequiredMixin, TemplateView):
+    """One home for everybody: a section for each role the person holds."""
+
+    allowed_roles = ALL_ROLES
+    template_name = "bigpicture/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        roles = access.roles_of(user)
+        context = super().get_context_data(**kwargs)
+        context["roles"] = roles
+        if ADMIN in roles:
+            context["admin_schools"] = list(School.objects.administered_by(user)[:50])
+            if user.school_id:
+                context["overview"] = selectors.school_overview(user.school)
+        if access.ADVISOR in roles:
+            context["advisories"] = advisories_led_by(user)
+        if access.STUDENT in roles:
+            context["profile"] = own_profile(user)
+        if access.GUARDIAN in roles:
+            context["children"] = children_of(user)
+        return context
+
+
+class PreferencesView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = ALL_ROLES
+    form_class = PreferencesForm
+    template_name = "bigpicture/preferences_form.html"
+    success_url = reverse_lazy("bigpicture:preferences")
+    success_message = _("Your preferences are saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def perform(self, form):
+        return services.preferences_update(user=self.request.user, **form.cleaned_data)
+
+
+class SchoolAdminMixin(RoleRequiredMixin):
+    """Views about one school, reachable only by the admins of that school."""
+
+    allowed_roles = {ADMIN}
+
+    def get_school(self) -> School:
+        if not hasattr(self, "school"):
+            schools = School.objects.administered_by(self.request.user)
+            self.school = get_object_or_404(schools, pk=self.kwargs["pk"])
+        return self.school
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(school=self.get_school(), **kwargs)
+
+
+class SchoolOverviewView(SchoolAdminMixin, TemplateView):
+    template_name = "bigpicture/school_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overview"] = selectors.school_overview(self.get_school())
+        return context
+
+
+class SchoolUpdateView(SchoolAdminMixin, ServiceFormMixin, UpdateView):
+    form_class = SchoolForm
+    template_name = "bigpicture/school_form.html"
+    success_message = _("The school's settings are saved.")
+
+    def get_object(self, queryset=None):
+        return self.get_school()
+
+    def perform(self, form):
+        return services.school_update(school=self.object, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class SchoolYearListView(SchoolAdminMixin, ServiceFormMixin, FormView):
+    """The school's years and terms, with a form to add a year."""
+
+    form_class = SchoolYearForm
+    template_name = "bigpicture/schoolyear_list.html"
+    success_message = _("The school year is added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": SchoolYear(school=self.get_school())}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = (
+            SchoolYear.objects.filter(school=self.get_school())
+            .prefetch_related("terms")
+            .order_by("-start_date")
+        )
+        return context
+
+    def perform(self, form):
+        return services.school_year_create(
+            school=self.get_school(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("bigpicture:year-list", kwargs={"pk": self.get_school().pk})
+
+
+class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = {ADMIN}
+    form_class = TermForm
+    template_name = "bigpicture/term_form.html"
+    success_message = _("The term is added.")
+
+    def get_year(self) -> SchoolYear:
+        if not hasattr(self, "year"):
+            years = SchoolYear.objects.filter(
+                school__in=School.objects.administered_by(self.request.user)
+            ).select_related("school")
+            self.year = get_object_or_404(years, pk=self.kwargs["pk"])
+        return self.year
+
+    def get_form_kwargs(self):
+        from bigpicture.models import Term
+
+        return {**super().get_form_kwargs(), "instance": Term(school_year=self.get_year())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.get_year(), **kwargs)
+
+    def perform(self, form):
+        return services.term_create(
+            school_year=self.get_year(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("bigpicture:year-list", kwargs={"pk": self.get_year().school_id})
+
+
+class PersonListView(RoleRequiredMixin, QueryStringMixin, ListView):
+    allowed_roles = {ADMIN}
+    template_name = "bigpicture/user_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self):
+        school = self.request.user.school
+        if school is None:
+            return User.objects.none()
+        return selectors.people_in(
+            school,
+            search=self.request.GET.get("q", ""),
+            role=self.request.GET.get("role", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        from bigpicture.models import Role
+
+        return super().get_context_data(
+            roles=Role.choices,
+            q=self.request.GET.get("q", ""),
+            role=self.request.GET.get("role", ""),
+            **kwargs,
+        )
+
+
+class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = {ADMIN}
+    form_class = PersonForm
+    template_name = "bigpicture/user_form.html"
+    success_message = _("The person is added. They set a password with “Forgot your password?”.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": User(school=self.request.user.school)}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.person_create(
+            school=self.request.user.school,
+            by=self.request.user,
+            roles=set(data["roles"]),
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            language=data["language"],
+        )
+
+    def get_success_url(self):
+        return reverse("bigpicture:person-list")
+
+
+class PersonUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = {ADMIN}
+    form_class = PersonForm
+    template_name = "bigpicture/user_form.html"
+    context_object_name = "person"
+    success_message = _("The person's details are saved.")
+
+    def get_queryset(self):
+        return User.objects.editable_by(self.request.user)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        roles = set(data.pop("roles"))
+        return services.person_update(person=self.object, by=self.request.user, roles=roles, **data)
+
+    def get_success_url(self):
+        return reverse("bigpicture:person-list")

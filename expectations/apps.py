@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpectationsConfig(AppConfig):
+    """The 10 Expectations students have of their schools, and reflections on them."""
+
+    name = "expectations"
+    verbose_name = _("The 10 Expectations")

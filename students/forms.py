@@ -1,0 +1,95 @@
+"""Input shapes for students' profiles, enrolment and guardian links."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Advisory
+from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.models import User
+from students.models import GuardianLink, Student
+
+
+class StudentProfileForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = Student
+        fields = ["preferred_name", "interests", "talents", "needs", "learning_style", "motivation"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["interests", "talents", "needs", "learning_style", "motivation"]
+        }
+        help_texts = {
+            "interests": _("What are you curious about? What would you like to explore?"),
+            "talents": _("What are you good at? What do others come to you for?"),
+            "needs": _("What helps you do your best work? What gets in the way?"),
+            "learning_style": _("Hands-on, by talking it through, by reading, by watching..."),
+            "motivation": _("What gets you going in the morning?"),
+        }
+
+
+class StudentCreateForm(SubmitHelperMixin, forms.Form):
+    submit_label = _("Enrol student")
+
+    email = forms.EmailField(label=_("Email address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    graduating_class = forms.IntegerField(
+        label=_("Graduating class"), min_value=2000, max_value=2200
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    advisory = forms.ModelChoiceField(
+        label=_("Advisory"), queryset=Advisory.objects.none(), required=False
+    )
+    start_date = forms.DateField(
+        label=_("In the advisory from"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisory"].queryset = Advisory.objects.filter(school=school)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("A person with this email address already exists."))
+        return email
+
+
+class GuardianLinkForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Link guardian")
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("A guardian already known to the school is linked; a new one is invited."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial="en"
+    )
+
+    class Meta:
+        model = GuardianLink
+        fields = ["relationship", "is_primary_contact", "lives_with_student", "receives_reminders"]
+        field_order = ["email", "first_name", "last_name", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["email", "first_name", "last_name", "language"])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def _post_clean(self):
+        # The link is validated by the service, once the guardian is known.
+        pass
+
+
+class GuardianLinkUpdateForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = GuardianLink
+        fields = ["relationship", "is_primary_contact", "lives_with_student", "receives_reminders"]
+
+    def _post_clean(self):
+        # Validated by the service, which hands the primary contact over when needed.
+        pass

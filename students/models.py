@@ -1,0 +1,180 @@
+"""Students and the families linked to them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture import access
+
+
+class StudentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Students a person may see, following the access policy."""
+        return self.filter(pk__in=access.student_ids_visible_to(user))
+
+    def editable_by(self, user):
+        """Profiles a person may edit: admins, the student's advisor, and the student."""
+        if access.is_network_admin(user):
+            return self.all()
+        if not user.is_authenticated or user.school_id is None:
+            return self.none()
+        roles = access.roles_of(user)
+        reach = Q(pk__in=[])
+        if access.ADMIN in roles:
+            reach |= Q(school_id=user.school_id)
+        if access.ADVISOR in roles:
+            reach |= Q(pk__in=access.advised_student_ids(user))
+        if access.STUDENT in roles:
+            reach |= Q(user_id=user.pk)
+        return self.filter(reach, school_id=user.school_id)
+
+    def without_advisory(self):
+        return self.exclude(memberships__end_date__isnull=True)
+
+
+class Student(models.Model):
+    """A learner's profile: who they are, what drives them, how they learn best."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="student_profile",
+    )
+    school = models.ForeignKey(
+        "bigpicture.School",
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="students",
+    )
+    graduating_class = models.PositiveSmallIntegerField(
+        _("graduating class"), help_text=_("The year the student is expected to graduate.")
+    )
+    preferred_name = models.CharField(_("preferred name"), max_length=150, blank=True)
+    interests = models.TextField(_("interests"), blank=True)
+    talents = models.TextField(_("talents"), blank=True)
+    needs = models.TextField(_("needs and supports"), blank=True)
+    learning_style = models.TextField(_("how I learn best"), blank=True)
+    motivation = models.TextField(_("what motivates me"), blank=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(graduating_class__gte=2000) & Q(graduating_class__lte=2200),
+                name="student_graduating_class_sane",
+                violation_error_message=_("Enter a graduating class such as 2029."),
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "graduating_class"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("students:student-detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.user.first_name
+        return f"{first} {self.user.last_name}".strip()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.user_id and self.school_id and self.user.school_id != self.school_id:
+            raise ValidationError(_("The student's account belongs to another school."))
+
+
+class GuardianLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Links of the students a person may see."""
+        return self.filter(student__in=access.student_ids_visible_to(user))
+
+    def editable_by(self, user):
+        """Links a person may add, change or remove: admins, within their school."""
+        if access.is_network_admin(user):
+            return self.all()
+        if not access.has_role(user, access.ADMIN):
+            return self.none()
+        return self.filter(student__school_id=user.school_id)
+
+
+class GuardianLink(models.Model):
+    """A parent or guardian of a student; many guardians per student and the other way."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        PARENT = "parent", _("Parent")
+        STEPPARENT = "stepparent", _("Stepparent")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        AUNT_UNCLE = "aunt_uncle", _("Aunt or uncle")
+        SIBLING = "sibling", _("Sibling")
+        FOSTER = "foster", _("Foster parent")
+        GUARDIAN = "guardian", _("Legal guardian")
+        OTHER = "other", _("Other")
+
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="guardian_links",
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("guardian"),
+        on_delete=models.CASCADE,
+        related_name="guardian_links",
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=Relationship.choices, default=Relationship.PARENT
+    )
+    is_primary_contact = models.BooleanField(_("primary contact"), default=False)
+    lives_with_student = models.BooleanField(_("lives with the student"), default=True)
+    receives_reminders = models.BooleanField(_("receives reminders"), default=True)
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    objects = GuardianLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["student", "-is_primary_contact", "guardian__last_name"]
+        verbose_name = _("guardian link")
+        verbose_name_plural = _("guardian links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "guardian"],
+                name="guardian_link_unique",
+                violation_error_message=_("This guardian is already linked to this student."),
+            ),
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(is_primary_contact=True),
+                name="guardian_link_one_primary_contact",
+                violation_error_message=_("This student already has a primary contact."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.get_relationship_display()}) of {self.student}"
+
+    @property
+    def preferred_language(self) -> str:
+        return self.guardian.language
+
+    def clean(self) -> None:
+        super().clean()
+        if self.student_id and self.guardian_id:
+            if self.guardian.school_id != self.student.school_id:
+                raise ValidationError(
+                    _("The guardian and the student belong to different schools.")
+                )
+            if self.guardian_id == self.student.user_id:
+                raise ValidationError(_("A student cannot be their own guardian."))

@@ -1,0 +1,98 @@
+"""Reads behind the student pages and the student's and guardian's homes."""
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+
+from advisories.models import Membership
+from bigpicture.selectors import current_year
+from students.models import GuardianLink, Student
+
+CURRENT_ADVISORY = Prefetch(
+    "memberships",
+    queryset=Membership.objects.current().select_related("advisory__advisor"),
+    to_attr="current_memberships",
+)
+GUARDIANS = Prefetch(
+    "guardian_links",
+    queryset=GuardianLink.objects.select_related("guardian").order_by(
+        "-is_primary_contact", "guardian__last_name", "pk"
+    ),
+)
+
+
+def _decorate(students, year):
+    students = list(students)
+    for student in students:
+        student.year_level = year.year_level(student.graduating_class) if year else None
+        current = getattr(student, "current_memberships", None)
+        student.current_membership = current[0] if current else None
+    return students
+
+
+def student_list(user, *, search: str = "", unplaced: bool = False):
+    """Students a person may see, with their current advisory's name, for the list page."""
+    advisory_name = Membership.objects.current().filter(student=OuterRef("pk"))
+    students = (
+        Student.objects.visible_to(user)
+        .select_related("user")
+        .annotate(
+            advisory_name=Subquery(advisory_name.values("advisory__name")[:1]),
+            advisory_id=Subquery(advisory_name.values("advisory_id")[:1]),
+        )
+    )
+    if unplaced:
+        students = students.without_advisory()
+    for word in search.split():
+        students = students.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(user__email__icontains=word)
+        )
+    return students.order_by("user__last_name", "user__first_name", "pk")
+
+
+def student_detail(student: Student) -> dict:
+    """A student's profile page: advisory history, guardians, year level."""
+    year = current_year(student.school)
+    history = list(
+        student.memberships.select_related("advisory__advisor", "created_by").order_by(
+            "-start_date", "-pk"
+        )
+    )
+    current = next((m for m in history if m.is_current), None)
+    return {
+        "student": student,
+        "year": year,
+        "year_level": year.year_level(student.graduating_class) if year else None,
+        "current_membership": current,
+        "history": history,
+        "guardian_links": list(
+            student.guardian_links.select_related("guardian").order_by(
+                "-is_primary_contact", "guardian__last_name", "pk"
+            )
+        ),
+    }
+
+
+def children_of(guardian) -> list[Student]:
+    """A guardian's children with their advisory, advisor and year level."""
+    students = (
+        Student.objects.filter(guardian_links__guardian=guardian, school_id=guardian.school_id)
+        .select_related("user", "school")
+        .prefetch_related(CURRENT_ADVISORY)
+        .order_by("user__first_name", "pk")
+    )
+    return _decorate(students, current_year(guardian.school))
+
+
+def own_profile(user) -> Student | None:
+    """The student profile of the signed-in student, with advisory and guardians."""
+    student = (
+        Student.objects.filter(user=user)
+        .select_related("user", "school")
+        .prefetch_related(CURRENT_ADVISORY, GUARDIANS)
+        .first()
+    )
+    if student is None:
+        return None
+    return _decorate([student], current_year(user.school))[0]

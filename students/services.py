@@ -1,0 +1,140 @@
+"""Writes for students and their families."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from advisories.models import Advisory
+from advisories.services import student_place
+from bigpicture.models import School, User
+from bigpicture.services import person_create
+from students.models import GuardianLink, Student
+
+PROFILE_FIELDS = (
+    "preferred_name",
+    "interests",
+    "talents",
+    "needs",
+    "learning_style",
+    "motivation",
+)
+LINK_FIELDS = ("relationship", "is_primary_contact", "lives_with_student", "receives_reminders")
+
+
+@transaction.atomic
+def student_create(
+    *,
+    school: School,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    graduating_class: int,
+    language: str = "en",
+    advisory: Advisory | None = None,
+    start_date: date | None = None,
+) -> Student:
+    """Enrol a student: their account, their profile and, if given, their advisory."""
+    user = person_create(
+        school=school,
+        by=by,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        roles={"student"},
+        language=language,
+    )
+    student = Student(user=user, school=school, graduating_class=graduating_class)
+    student.full_clean()
+    student.save()
+    if advisory is not None:
+        student_place(
+            student=student, advisory=advisory, start_date=start_date or school.today(), by=by
+        )
+    return student
+
+
+def student_profile_update(*, student: Student, by: User, **fields) -> Student:
+    """Change the student's own profile: interests, talents, needs, how they learn best."""
+    if not Student.objects.editable_by(by).filter(pk=student.pk).exists():
+        raise PermissionDenied
+    for key in PROFILE_FIELDS:
+        if key in fields:
+            setattr(student, key, fields[key].strip())
+    student.full_clean()
+    student.save()
+    return student
+
+
+@transaction.atomic
+def guardian_link(
+    *,
+    student: Student,
+    by: User,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+    **link_fields,
+) -> GuardianLink:
+    """Link a parent or guardian to a student, creating their account if it is new."""
+    if not School.objects.administered_by(by).filter(pk=student.school_id).exists():
+        raise PermissionDenied
+    email = email.strip().lower()
+    guardian = User.objects.filter(email=email).first()
+    if guardian is None:
+        if not first_name.strip() or not last_name.strip():
+            raise ValidationError(
+                {"first_name": _("Enter the name of a guardian who is new to the school.")}
+            )
+        guardian = person_create(
+            school=student.school,
+            by=by,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            roles={"guardian"},
+            language=language,
+        )
+    elif guardian.school_id != student.school_id:
+        raise ValidationError({"email": _("This email address belongs to another school.")})
+    elif guardian.pk == student.user_id:
+        raise ValidationError({"email": _("A student cannot be their own guardian.")})
+    elif not guardian.is_guardian:
+        guardian.is_guardian = True
+        guardian.save(update_fields=["is_guardian"])
+    if GuardianLink.objects.filter(student=student, guardian=guardian).exists():
+        raise ValidationError({"email": _("This guardian is already linked to this student.")})
+    link = GuardianLink(student=student, guardian=guardian)
+    return _save_link(link, link_fields)
+
+
+@transaction.atomic
+def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> GuardianLink:
+    """Change how a guardian relates to a student and how the school reaches them."""
+    if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
+        raise PermissionDenied
+    return _save_link(link, link_fields)
+
+
+def guardian_unlink(*, link: GuardianLink, by: User) -> None:
+    """Remove a guardian from a student; the guardian's account stays."""
+    if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
+        raise PermissionDenied
+    link.delete()
+
+
+def _save_link(link: GuardianLink, fields: dict) -> GuardianLink:
+    for key in LINK_FIELDS:
+        if key in fields:
+            setattr(link, key, fields[key])
+    if link.is_primary_contact:
+        # One primary contact per student: choosing a new one hands the role over.
+        GuardianLink.objects.filter(student_id=link.student_id, is_primary_contact=True).exclude(
+            pk=link.pk
+        ).update(is_primary_contact=False)
+    link.full_clean()
+    link.save()
+    return link

@@ -1,0 +1,192 @@
+"""Student pages: the list, a profile, its edit form, enrolment, moves and guardian links."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
+
+from advisories.forms import MoveStudentForm
+from advisories.services import student_place
+from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
+from bigpicture.selectors import current_year, with_year_levels
+from students import selectors, services
+from students.forms import (
+    GuardianLinkForm,
+    GuardianLinkUpdateForm,
+    StudentCreateForm,
+    StudentProfileForm,
+)
+from students.models import GuardianLink, Student
+
+
+class StudentListView(RoleRequiredMixin, QueryStringMixin, ListView):
+    allowed_roles = {ADMIN, ADVISOR}
+    template_name = "students/student_list.html"
+    context_object_name = "students"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.student_list(
+            self.request.user,
+            search=self.request.GET.get("q", ""),
+            unplaced=self.request.GET.get("unplaced") == "1",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = current_year(self.request.user.school)
+        context["students"] = with_year_levels(context["students"], year)
+        context["q"] = self.request.GET.get("q", "")
+        context["unplaced"] = self.request.GET.get("unplaced") == "1"
+        return context
+
+
+class StudentDetailView(RoleRequiredMixin, DetailView):
+    allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
+    template_name = "students/student_detail.html"
+    context_object_name = "student"
+
+    def get_queryset(self):
+        return Student.objects.visible_to(self.request.user).select_related("user", "school")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            **selectors.student_detail(self.object),
+            can_edit=Student.objects.editable_by(user).filter(pk=self.object.pk).exists(),
+            can_manage=user.is_superuser or (ADMIN in user.roles),
+            **kwargs,
+        )
+
+
+class StudentUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = {ADMIN, ADVISOR, STUDENT}
+    form_class = StudentProfileForm
+    template_name = "students/student_form.html"
+    context_object_name = "student"
+    success_message = _("The profile is saved.")
+
+    def get_queryset(self):
+        return Student.objects.editable_by(self.request.user).select_related("user", "school")
+
+    def perform(self, form):
+        return services.student_profile_update(
+            student=self.object, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class StudentCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = {ADMIN}
+    form_class = StudentCreateForm
+    template_name = "students/student_create.html"
+    success_message = _("The student is enrolled.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "school": self.request.user.school}
+
+    def perform(self, form):
+        return services.student_create(
+            school=self.request.user.school, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class StudentScopedMixin(RoleRequiredMixin):
+    """Views that act on one student the admin can manage (else 404)."""
+
+    allowed_roles = {ADMIN}
+
+    def get_student(self) -> Student:
+        if not hasattr(self, "student"):
+            students = Student.objects.editable_by(self.request.user).filter(
+                school__in=self._admin_schools()
+            )
+            self.student = get_object_or_404(
+                students.select_related("user", "school"), pk=self.kwargs["pk"]
+            )
+        return self.student
+
+    def _admin_schools(self):
+        from bigpicture.models import School
+
+        return School.objects.administered_by(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(student=self.get_student(), **kwargs)
+
+    def get_success_url(self):
+        return self.get_student().get_absolute_url()
+
+
+class StudentMoveView(StudentScopedMixin, ServiceFormMixin, FormView):
+    form_class = MoveStudentForm
+    template_name = "students/student_move.html"
+    success_message = _("The student is moved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "school": self.get_student().school}
+
+    def get_initial(self):
+        return {"start_date": self.get_student().school.today()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return student_place(
+            student=self.get_student(),
+            advisory=data["advisory"],
+            start_date=data["start_date"],
+            by=self.request.user,
+            override_capacity=data["override_capacity"],
+            reason=data["reason"],
+        )
+
+
+class GuardianLinkCreateView(StudentScopedMixin, ServiceFormMixin, FormView):
+    form_class = GuardianLinkForm
+    template_name = "students/guardianlink_form.html"
+    success_message = _("The guardian is linked.")
+
+    def perform(self, form):
+        return services.guardian_link(
+            student=self.get_student(), by=self.request.user, **form.cleaned_data
+        )
+
+
+class GuardianLinkMixin(RoleRequiredMixin):
+    allowed_roles = {ADMIN}
+    context_object_name = "link"
+
+    def get_queryset(self):
+        return GuardianLink.objects.editable_by(self.request.user).select_related(
+            "student__user", "guardian"
+        )
+
+    def get_success_url(self):
+        return self.object.student.get_absolute_url()
+
+
+class GuardianLinkUpdateView(GuardianLinkMixin, ServiceFormMixin, UpdateView):
+    form_class = GuardianLinkUpdateForm
+    template_name = "students/guardianlink_update.html"
+    success_message = _("The guardian's link is saved.")
+
+    def perform(self, form):
+        return services.guardian_link_update(
+            link=self.object, by=self.request.user, **form.cleaned_data
+        )
+
+
+class GuardianLinkDeleteView(GuardianLinkMixin, DeleteView):
+    template_name = "students/guardianlink_confirm_delete.html"
+
+    def form_valid(self, form):
+        student = self.object.student
+        services.guardian_unlink(link=self.object, by=self.request.user)
+        messages.success(self.request, _("The guardian is no longer linked to this student."))
+        return redirect(student)

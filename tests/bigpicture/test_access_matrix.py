@@ -1,0 +1,149 @@
+"""The access matrix: every URL, walked as anonymous, every role and another school's admin.
+
+A URL pattern that is not in the matrix fails the suite, so every new page must say who
+may open it. Per case: anonymous -> login redirect; wrong role -> 403; right role but
+someone else's row (or another school's) -> 404; right role, own row -> 200.
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "admin", "advisor", "student", "guardian", "mentor", "admin2"]
+ANON = 302
+
+
+def expect(default=403, anonymous=ANON, **by_role):
+    statuses = dict.fromkeys(ROLES, default)
+    statuses["anonymous"] = anonymous
+    statuses.update(by_role)
+    return statuses
+
+
+EVERYONE = expect(default=200)
+PUBLIC = expect(default=200, anonymous=200)
+ADMINS_OF_ROW = expect(admin=200, admin2=404)  # another school's admin: out of reach
+ADMINS = expect(admin=200, admin2=200)  # their own school, whatever it is
+
+# (url name, kwargs from the world, expected status per role)
+CASES = [
+    ("login", None, PUBLIC),
+    ("logout", None, expect(default=405)),  # sign-out is POST only
+    ("password_reset", None, PUBLIC),
+    ("password_reset_done", None, PUBLIC),
+    ("password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "set-password"}, PUBLIC),
+    ("password_reset_complete", None, PUBLIC),
+    ("password_change", None, EVERYONE),
+    ("password_change_done", None, EVERYONE),
+    ("set_language", None, expect(default=302, anonymous=302)),
+    ("bigpicture:home", None, EVERYONE),
+    ("bigpicture:preferences", None, EVERYONE),
+    ("bigpicture:person-list", None, ADMINS),
+    ("bigpicture:person-create", None, ADMINS),
+    ("bigpicture:person-update", lambda w: {"pk": w.advisor.pk}, ADMINS_OF_ROW),
+    ("bigpicture:person-update", lambda w: {"pk": w.admin2.pk}, expect(admin=404, admin2=200)),
+    ("bigpicture:school-overview", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
+    ("bigpicture:school-update", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
+    ("bigpicture:year-list", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
+    ("bigpicture:term-create", lambda w: {"pk": w.year.pk}, ADMINS_OF_ROW),
+    ("advisories:advisory-list", None, expect(admin=200, advisor=200, admin2=200)),
+    ("advisories:advisory-create", None, ADMINS),
+    (
+        "advisories:advisory-detail",
+        lambda w: {"pk": w.advisory.pk},
+        expect(admin=200, advisor=200, admin2=404),
+    ),
+    (
+        "advisories:advisory-detail",
+        lambda w: {"pk": w.other_advisory.pk},
+        expect(admin=200, advisor=404, admin2=404),
+    ),
+    ("advisories:advisory-update", lambda w: {"pk": w.advisory.pk}, ADMINS_OF_ROW),
+    ("students:student-list", None, expect(admin=200, advisor=200, admin2=200)),
+    ("students:student-create", None, ADMINS),
+    (
+        "students:student-detail",
+        lambda w: {"pk": w.student.pk},
+        expect(admin=200, advisor=200, student=200, guardian=200, admin2=404),
+    ),
+    (
+        "students:student-detail",
+        lambda w: {"pk": w.other_student.pk},
+        expect(admin=200, advisor=404, student=404, guardian=404, admin2=404),
+    ),
+    (
+        "students:student-update",
+        lambda w: {"pk": w.student.pk},
+        expect(admin=200, advisor=200, student=200, admin2=404),
+    ),
+    (
+        "students:student-update",
+        lambda w: {"pk": w.other_student.pk},
+        expect(admin=200, advisor=404, student=404, admin2=404),
+    ),
+    ("students:student-move", lambda w: {"pk": w.student.pk}, ADMINS_OF_ROW),
+    ("students:guardian-create", lambda w: {"pk": w.student.pk}, ADMINS_OF_ROW),
+    ("students:guardian-update", lambda w: {"pk": w.link.pk}, ADMINS_OF_ROW),
+    ("students:guardian-delete", lambda w: {"pk": w.link.pk}, ADMINS_OF_ROW),
+    ("students:guardian-update", lambda w: {"pk": w.link2.pk}, expect(admin=404, admin2=200)),
+]
+
+# The Django admin (back office) is for deployment operators only: it has its own gate,
+# staff accounts, checked separately below.
+BACK_OFFICE_NAMESPACE = "admin"
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace
+            if namespace == BACK_OFFICE_NAMESPACE:
+                continue
+            yield from _walk(entry.url_patterns, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(entry, URLPattern):
+            yield f"{prefix}{entry.name}" if entry.name else f"{prefix}<unnamed {entry.pattern}>"
+
+
+def test_every_url_is_in_the_matrix():
+    named = set(_walk(get_resolver().url_patterns))
+    covered = {name for name, _kwargs, _statuses in CASES}
+    assert named - covered == set(), "add these URLs to the access matrix"
+    assert covered - named == set(), "the matrix names URLs that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "kwargs", "statuses"),
+    CASES,
+    ids=[f"{name}-{i}" for i, (name, _k, _s) in enumerate(CASES)],
+)
+def test_matrix(client, world, name, kwargs, statuses, role):
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    if role != "anonymous":
+        client.force_login(world.person(role))
+    response = client.get(url)
+    assert response.status_code == statuses[role], f"{role} GET {url}"
+    if role == "anonymous" and statuses[role] == ANON and name != "set_language":
+        assert response.url.startswith(reverse("login")), "anonymous goes to the sign-in page"
+
+
+@pytest.mark.parametrize("role", ["admin", "advisor", "student", "guardian", "mentor"])
+def test_back_office_is_for_staff_only(client, world, role):
+    index = reverse("admin:index")
+    client.force_login(world.person(role))
+    response = client.get(index)
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_back_office_opens_for_the_deployment_operator(client, world):
+    from tests.factories import UserFactory
+
+    operator = UserFactory(school=None, is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:bigpicture_user_changelist")).status_code == 200
+
+
+def test_back_office_url_is_configurable():
+    assert reverse("admin:index") == f"/{settings.ADMIN_URL}"

@@ -1,0 +1,118 @@
+"""Shared fixtures: a small school (and a second one) with a person in every role."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need PostgreSQL skip on SQLite, except in CI where they must run."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if IN_CI and not on_postgres:
+        raise pytest.UsageError("CI=true but DATABASE_URL does not point at PostgreSQL.")
+    if not on_postgres:
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@dataclass
+class World:
+    school: object
+    year: object
+    admin: object
+    advisor: object
+    advisory: object
+    student: object
+    guardian: object
+    link: object
+    mentor: object
+    unplaced: object
+    other_advisor: object
+    other_advisory: object
+    other_student: object
+    other_link: object
+    # a second school, out of everybody's reach but its own people
+    school2: object
+    admin2: object
+    advisor2: object
+    advisory2: object
+    student2: object
+    link2: object
+
+    def person(self, role: str):
+        return {
+            "admin": self.admin,
+            "advisor": self.advisor,
+            "student": self.student.user,
+            "guardian": self.guardian,
+            "mentor": self.mentor,
+            "admin2": self.admin2,
+        }[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    school = factories.SchoolFactory(name="Met Providence", slug="met-providence")
+    year = factories.SchoolYearFactory(
+        school=school, start_date=date(2020, 8, 1), end_date=date(2040, 6, 30), name="Long year"
+    )
+    admin = factories.AdminFactory(school=school, email="admin@met.test")
+    advisory = factories.AdvisoryFactory(school=school, name="Harbor", graduating_class=2040)
+    membership = factories.MembershipFactory(advisory=advisory)
+    student = membership.student
+    link = factories.GuardianLinkFactory(student=student, is_primary_contact=True)
+    other_advisory = factories.AdvisoryFactory(school=school, name="Summit")
+    other_member = factories.MembershipFactory(advisory=other_advisory)
+    other_link = factories.GuardianLinkFactory(student=other_member.student)
+    school2 = factories.SchoolFactory(name="Met Newport", slug="met-newport")
+    advisory2 = factories.AdvisoryFactory(school=school2, name="Harbor")
+    member2 = factories.MembershipFactory(advisory=advisory2)
+    return World(
+        school=school,
+        year=year,
+        admin=admin,
+        advisor=advisory.advisor,
+        advisory=advisory,
+        student=student,
+        guardian=link.guardian,
+        link=link,
+        mentor=factories.MentorFactory(school=school),
+        unplaced=factories.StudentFactory(school=school),
+        other_advisor=other_advisory.advisor,
+        other_advisory=other_advisory,
+        other_student=other_member.student,
+        other_link=other_link,
+        school2=school2,
+        admin2=factories.AdminFactory(school=school2),
+        advisor2=advisory2.advisor,
+        advisory2=advisory2,
+        student2=member2.student,
+        link2=factories.GuardianLinkFactory(student=member2.student),
+    )
+
+
+@pytest.fixture
+def client_as(client, world):
+    """Sign the test client in as one of the world's people, by role name."""
+
+    def sign_in(role: str):
+        client.force_login(world.person(role))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,21 @@
+"""Test settings: the app's settings with fast hashing, in-memory mail and eager tasks."""
+
+import os
+
+os.environ.setdefault("BIGPICTURE_ENV", "development")
+
+from bigpicture.settings import *  # noqa: F403
+from bigpicture.settings import DATABASES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/bigpicture-test-media")  # noqa: S108
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
