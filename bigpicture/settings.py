@@ -219,3 +219,5 @@ LOGGING = {
 }
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="back-office/")
+# Files served at the site root (favicon.ico), by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"

@@ -32,7 +32,10 @@ class StudentQuerySet(models.QuerySet):
         return self.filter(reach, school_id=user.school_id)
 
     def without_advisory(self):
-        return self.exclude(memberships__end_date__isnull=True)
+        """Students with no current advisory membership (never placed, or left)."""
+        from advisories.models import Membership
+
+        return self.exclude(pk__in=Membership.objects.current().values("student_id"))
 
 
 class Student(models.Model):

@@ -1,0 +1,14 @@
+# Shortcuts; the README's two commands work without make.
+.PHONY: demo test lint format
+
+demo:
+	python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python manage.py demo
+
+test:
+	python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/pytest
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -1,0 +1,478 @@
+"""Build a deterministic, realistic demo school with bulk inserts.
+
+Four graduating classes, advisories of about fifteen with one advisor each and four years
+of history, families who prefer English and families who prefer Spanish (some with two
+children at the school), one advisory placed over capacity by an admin, a student who
+transferred between advisories, and a few newly enrolled students not yet placed.
+"""
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from advisories.models import Advisory, Membership
+from bigpicture.models import School, SchoolYear, Term, User
+from students.models import GuardianLink, Student
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "bigpicture-demo"  # noqa: S105 - the published demo password
+DOMAIN = "demo.bigpicture.school"
+BATCH = 2000
+
+FEMALE_NAMES = (
+    "Aaliyah Amara Ana Ava Brianna Camila Chloe Daniela Elena Emilia Fatima Grace Hana "
+    "Isabella Jada Jasmine Kayla Leah Lucia Maria Maya Mia Nadia Naomi Olivia Priya Rosa "
+    "Sofia Valeria Yasmin Zoe"
+).split()
+MALE_NAMES = (
+    "Andre Antonio Carlos Daniel Darius Diego Elijah Ethan Gabriel Isaiah Jamal Javier Jayden "
+    "Jose Kai Liam Luis Malik Marcus Mateo Miguel Noah Omar Rafael Ryan Samuel Tariq Victor "
+    "Xavier"
+).split()
+FIRST_NAMES = FEMALE_NAMES + MALE_NAMES
+LAST_NAMES = [
+    "Acosta",
+    "Adams",
+    "Alvarez",
+    "Baker",
+    "Banks",
+    "Brooks",
+    "Castillo",
+    "Chen",
+    "Cruz",
+    "Davis",
+    "Diaz",
+    "Edwards",
+    "Flores",
+    "Garcia",
+    "Gomez",
+    "Gonzalez",
+    "Green",
+    "Hernandez",
+    "Hill",
+    "Jackson",
+    "Jimenez",
+    "Johnson",
+    "Kim",
+    "Lee",
+    "Lopez",
+    "Martin",
+    "Martinez",
+    "Medina",
+    "Mendoza",
+    "Moore",
+    "Morales",
+    "Nguyen",
+    "Ortiz",
+    "Patel",
+    "Perez",
+    "Phillips",
+    "Ramirez",
+    "Reyes",
+    "Rivera",
+    "Robinson",
+    "Rodriguez",
+    "Romero",
+    "Ruiz",
+    "Sanchez",
+    "Santos",
+    "Scott",
+    "Torres",
+    "Turner",
+    "Vargas",
+    "Walker",
+    "Washington",
+    "Williams",
+    "Wilson",
+    "Young",
+]
+SPANISH_LAST_NAMES = set(
+    [
+        "Acosta",
+        "Alvarez",
+        "Castillo",
+        "Cruz",
+        "Diaz",
+        "Flores",
+        "Garcia",
+        "Gomez",
+        "Gonzalez",
+        "Hernandez",
+        "Jimenez",
+        "Lopez",
+        "Martinez",
+        "Medina",
+        "Mendoza",
+        "Morales",
+        "Ortiz",
+        "Perez",
+        "Ramirez",
+        "Reyes",
+        "Rivera",
+        "Rodriguez",
+        "Romero",
+        "Ruiz",
+        "Sanchez",
+        "Santos",
+        "Torres",
+        "Vargas",
+    ]
+)
+INTERESTS = [
+    "Marine biology and the health of Narragansett Bay",
+    "Building and repairing bicycles; urban cycling",
+    "Music production and audio engineering",
+    "Nursing and caring for elders",
+    "Graphic novels and illustration",
+    "Coding games; how apps make money",
+    "Cooking, restaurants, food justice",
+    "Carpentry and tiny houses",
+    "Veterinary care, dog training",
+    "Film-making and documentary",
+    "Youth organizing and city politics",
+    "Fashion design and sewing",
+    "Auto mechanics and electric cars",
+    "Photography and photojournalism",
+    "Early childhood education",
+    "Architecture and drawing buildings",
+]
+TALENTS = [
+    "Patient with younger kids",
+    "Good with my hands",
+    "I can talk to anyone",
+    "Drawing",
+    "Fixing things that are broken",
+    "Remembering details",
+    "Making people laugh",
+    "Organizing events",
+]
+STYLES = [
+    "By doing it: hands-on, trying and failing",
+    "Talking it through with someone",
+    "Watching somebody who knows, then trying",
+    "Reading and taking notes, then explaining it back",
+]
+MOTIVATIONS = [
+    "Helping my family",
+    "Proving people wrong",
+    "Making something real that people use",
+    "My little brother watching me",
+    "Getting to college, first in my family",
+    "Having my own business one day",
+]
+ADVISORY_NAMES = [
+    "Harbor",
+    "Summit",
+    "Cedar",
+    "Lantern",
+    "Compass",
+    "Meridian",
+    "Orchard",
+    "Riverbend",
+    "Beacon",
+    "Granite",
+    "Willow",
+    "Horizon",
+    "Juniper",
+    "Falcon",
+    "Tidewater",
+    "Aspen",
+    "Sequoia",
+    "Bluestem",
+    "Cobalt",
+    "Driftwood",
+    "Ember",
+    "Fern",
+    "Glacier",
+    "Hawthorn",
+    "Indigo",
+    "Kestrel",
+    "Larkspur",
+    "Magnolia",
+    "Northstar",
+    "Obsidian",
+    "Prairie",
+    "Quarry",
+    "Redwood",
+    "Sandstone",
+    "Thistle",
+    "Upland",
+    "Vista",
+    "Wren",
+    "Yarrow",
+    "Zephyr",
+]
+
+
+@dataclass
+class DemoLogins:
+    admin: str = ""
+    advisor: str = ""
+    student: str = ""
+    guardian: str = ""
+    mentor: str = ""
+    counts: dict = field(default_factory=dict)
+
+
+def school_year_start(today: date) -> int:
+    """The calendar year in which the school year running on ``today`` began."""
+    return today.year if today.month >= 8 else today.year - 1
+
+
+@transaction.atomic
+def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | None = None):
+    """Replace the demo school with a fresh one; return the logins to print."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    _delete_demo_school()
+    school = School.objects.create(
+        name="Harbor Big Picture High School",
+        slug=DEMO_SLUG,
+        time_zone="America/New_York",
+        term_system=School.TermSystem.QUARTERS,
+        advisory_capacity=15,
+    )
+    password = make_password(DEMO_PASSWORD)
+    builder = _Builder(school=school, rng=rng, password=password, today=today)
+    years = builder.years()
+    builder.staff()
+    advisories = builder.advisories(students, years)
+    builder.students(students, advisories, years)
+    builder.guardians()
+    builder.mentors()
+    return builder.logins
+
+
+def _advisory_name(n: int) -> str:
+    base = ADVISORY_NAMES[n % len(ADVISORY_NAMES)]
+    return base if n < len(ADVISORY_NAMES) else f"{base} {n // len(ADVISORY_NAMES) + 1}"
+
+
+def _delete_demo_school() -> None:
+    school = School.objects.filter(slug=DEMO_SLUG).first()
+    if school is None:
+        return
+    Membership.objects.filter(advisory__school=school).delete()
+    Advisory.objects.filter(school=school).delete()
+    GuardianLink.objects.filter(student__school=school).delete()
+    Student.objects.filter(school=school).delete()
+    User.objects.filter(school=school).delete()
+    school.delete()
+
+
+class _Builder:
+    def __init__(self, *, school, rng, password, today):
+        self.school, self.rng, self.password, self.today = school, rng, password, today
+        self.logins = DemoLogins()
+        self.advisors: list[User] = []
+        self.student_rows: list[Student] = []
+        self.admin: User | None = None
+        self.serial = 0
+
+    def _user(self, first, last, domain_part, **fields) -> User:
+        self.serial += 1
+        email = f"{first}.{last}.{self.serial}@{domain_part}.{DOMAIN}".lower()
+        return User(
+            email=email,
+            first_name=first,
+            last_name=last,
+            school=self.school,
+            password=self.password,
+            **fields,
+        )
+
+    def years(self) -> list[SchoolYear]:
+        start = school_year_start(self.today)
+        years = SchoolYear.objects.bulk_create(
+            SchoolYear(
+                school=self.school,
+                name=f"{y}-{y + 1}",
+                start_date=date(y, 8, 25),
+                end_date=date(y + 1, 6, 15),
+            )
+            for y in range(start - 3, start + 1)
+        )
+        terms = []
+        for year in years:
+            y = year.start_date.year
+            bounds = [
+                (date(y, 8, 25), date(y, 10, 31)),
+                (date(y, 11, 1), date(y + 1, 1, 23)),
+                (date(y + 1, 1, 24), date(y + 1, 3, 31)),
+                (date(y + 1, 4, 1), date(y + 1, 6, 15)),
+            ]
+            terms += [
+                Term(school_year=year, name=f"Quarter {i}", start_date=s, end_date=e)
+                for i, (s, e) in enumerate(bounds, start=1)
+            ]
+        Term.objects.bulk_create(terms)
+        return years
+
+    def staff(self) -> None:
+        self.admin = self._user("Denise", "Okafor", "staff", is_school_admin=True)
+        self.admin.email = f"admin@{DOMAIN}"
+        self.admin.save()
+        self.logins.admin = self.admin.email
+
+    def advisories(self, total: int, years: list[SchoolYear]) -> dict[int, list[Advisory]]:
+        """Advisories of about fifteen per graduating class, each with its own advisor."""
+        current = years[-1]
+        per_class = math.ceil(total / 4)
+        by_class: dict[int, list[Advisory]] = {}
+        advisors, advisories = [], []
+        for offset in range(4):
+            graduating = current.graduation_year + offset
+            count = max(1, math.ceil(per_class / 15))
+            for _index in range(count):
+                first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+                advisor = self._user(first, last, "staff", is_advisor=True)
+                advisors.append(advisor)
+                advisories.append(
+                    Advisory(
+                        school=self.school,
+                        name=_advisory_name(len(advisories)),
+                        advisor=advisor,
+                        graduating_class=graduating,
+                    )
+                )
+        advisors[0].email = f"advisor@{DOMAIN}"
+        self.advisors = User.objects.bulk_create(advisors, batch_size=BATCH)
+        for advisory, advisor in zip(advisories, self.advisors, strict=True):
+            advisory.advisor = advisor
+        for advisory in Advisory.objects.bulk_create(advisories, batch_size=BATCH):
+            by_class.setdefault(advisory.graduating_class, []).append(advisory)
+        self.logins.advisor = self.advisors[0].email
+        return by_class
+
+    def students(self, total: int, by_class: dict, years: list[SchoolYear]) -> None:
+        """Students spread over the four classes; memberships since each class began."""
+        current = years[-1]
+        unplaced = min(3, max(1, total // 40))
+        classes = sorted(by_class)
+        users, profiles = [], []
+        self.families = []
+        for n in range(total):
+            graduating = classes[n % 4]
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            if self.families and len(self.families[-1]) == 1 and self.rng.random() < 0.12:
+                last = users[-1].last_name  # a brother or sister at the same school
+                self.families[-1].append(n)
+            else:
+                self.families.append([n])
+            users.append(self._user(first, last, "students", is_student=True))
+            profiles.append(
+                Student(
+                    school=self.school,
+                    graduating_class=graduating,
+                    interests=self.rng.choice(INTERESTS),
+                    talents=self.rng.choice(TALENTS),
+                    learning_style=self.rng.choice(STYLES),
+                    motivation=self.rng.choice(MOTIVATIONS),
+                )
+            )
+        users[0].email = f"student@{DOMAIN}"
+        users = User.objects.bulk_create(users, batch_size=BATCH)
+        for profile, user in zip(profiles, users, strict=True):
+            profile.user = user
+        self.student_rows = Student.objects.bulk_create(profiles, batch_size=BATCH)
+        self.logins.student = users[0].email
+        memberships = self._memberships(self.student_rows[:-unplaced], by_class, current)
+        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+
+    def _memberships(self, students, by_class, current) -> list[Membership]:
+        first_class = min(by_class)
+        # The first advisory of the oldest class is filled two over capacity by the admin.
+        crowded = by_class[first_class][0]
+        rows, filled = [], {}
+        for student in students:
+            advisories = by_class[student.graduating_class]
+            advisory = advisories[filled.get(student.graduating_class, 0) % len(advisories)]
+            filled[student.graduating_class] = filled.get(student.graduating_class, 0) + 1
+            entered = current.start_date.replace(
+                year=current.start_date.year - (3 - (student.graduating_class - first_class))
+            )
+            rows.append(Membership(student=student, advisory=advisory, start_date=entered))
+        extra = [
+            r for r in rows if r.advisory.graduating_class == first_class and r.advisory != crowded
+        ]
+        for row in extra[:2]:
+            row.advisory = crowded
+            row.over_capacity_override = True
+            row.override_reason = "Siblings kept together at the family's request"
+            row.created_by = self.admin
+        self._transfer(rows, by_class, current)
+        return rows
+
+    def _transfer(self, rows, by_class, current) -> None:
+        """One student moved advisories last year: both memberships are kept."""
+        for row in rows:
+            advisories = by_class[row.advisory.graduating_class]
+            if len(advisories) > 1 and row.start_date < current.start_date:
+                target = next(a for a in advisories if a != row.advisory)
+                moved = current.start_date - timedelta(days=120)
+                rows.append(
+                    Membership(
+                        student=row.student,
+                        advisory=target,
+                        start_date=moved,
+                        created_by=self.admin,
+                    )
+                )
+                row.end_date = moved
+                return
+
+    def guardians(self) -> None:
+        """One or two guardians per student; some families have two children here."""
+        users, links = [], []
+        for members in self.families:
+            family = [self.student_rows[n] for n in members]
+            last = family[0].user.last_name
+            spanish = last in SPANISH_LAST_NAMES and self.rng.random() < 0.7
+            parents = [("mother", self.rng.choice(FEMALE_NAMES))]
+            if self.rng.random() < 0.55:
+                parents.append(("father", self.rng.choice(MALE_NAMES)))
+            elif self.rng.random() < 0.2:
+                parents = [("grandparent", self.rng.choice(FIRST_NAMES))]
+            for position, (relationship, first) in enumerate(parents):
+                guardian = self._user(
+                    first, last, "families", is_guardian=True, language="es" if spanish else "en"
+                )
+                users.append(guardian)
+                for child in family:
+                    links.append(
+                        GuardianLink(
+                            student=child,
+                            guardian=guardian,
+                            relationship=relationship,
+                            is_primary_contact=position == 0,
+                            lives_with_student=position == 0 or self.rng.random() < 0.6,
+                        )
+                    )
+        self._pick_guardian_login(users, links)
+        User.objects.bulk_create(users, batch_size=BATCH)
+        GuardianLink.objects.bulk_create(links, batch_size=BATCH)
+
+    def _pick_guardian_login(self, users, links) -> None:
+        """Prefer a Spanish-speaking parent of two children as the demo guardian."""
+        children: dict[int, int] = {}
+        for link in links:
+            children[id(link.guardian)] = children.get(id(link.guardian), 0) + 1
+        chosen = next(
+            (u for u in users if u.language == "es" and children.get(id(u), 0) > 1),
+            next((u for u in users if children.get(id(u), 0) > 1), users[0]),
+        )
+        chosen.email = f"guardian@{DOMAIN}"
+        self.logins.guardian = chosen.email
+
+    def mentors(self) -> None:
+        mentors = [
+            self._user(first, last, "mentors", is_mentor=True)
+            for first, last in [("Ruth", "Almeida"), ("Kwame", "Boateng"), ("Lena", "Fischer")]
+        ]
+        mentors[0].email = f"mentor@{DOMAIN}"
+        User.objects.bulk_create(mentors)
+        self.logins.mentor = mentors[0].email

@@ -1,0 +1,90 @@
+"""The demo school: deterministic, realistic, and rebuilt cleanly on every run."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.test import RequestFactory
+
+from advisories.models import Advisory, Membership
+from bigpicture.demo import DEMO_PASSWORD, build_demo_school
+from bigpicture.models import School, SchoolYear, User
+from students.models import GuardianLink, Student
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    return sorted(User.objects.filter(school__slug="demo").values_list("email", "first_name"))
+
+
+def test_same_seed_builds_the_same_school():
+    build_demo_school(students=60, seed=7)
+    first = _snapshot()
+    build_demo_school(students=60, seed=7)
+    assert _snapshot() == first
+    assert School.objects.filter(slug="demo").count() == 1
+
+
+def test_demo_school_has_what_the_pages_need():
+    logins = build_demo_school(students=120, seed=2026)
+    school = School.objects.get(slug="demo")
+    assert SchoolYear.objects.filter(school=school).count() == 4
+    classes = set(Student.objects.filter(school=school).values_list("graduating_class", flat=True))
+    assert len(classes) == 4
+    year = SchoolYear.objects.current_for(school)
+    assert {year.year_level(c) for c in classes} == {101, 201, 301, 401}
+
+    advisories = list(Advisory.objects.filter(school=school).with_size().select_related("school"))
+    assert all(11 <= a.size <= 17 for a in advisories)
+    assert len({a.advisor_id for a in advisories}) == len(advisories)
+    over = [a for a in advisories if a.is_over_capacity]
+    assert len(over) == 1
+    overrides = Membership.objects.filter(advisory=over[0], over_capacity_override=True)
+    assert overrides.exists()
+    assert all(m.override_reason and m.created_by_id for m in overrides)
+
+    transferred = (
+        Membership.objects.filter(advisory__school=school)
+        .values("student")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert transferred.count() == 1
+    assert Student.objects.filter(school=school).without_advisory().count() >= 1
+
+    guardians = User.objects.filter(school=school, is_guardian=True)
+    assert guardians.filter(language="es").exists()
+    assert guardians.filter(language="en").exists()
+    assert (
+        GuardianLink.objects.filter(student__school=school)
+        .values("guardian")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    ), "some families have two children at the school"
+
+    for role in ("admin", "advisor", "student", "guardian", "mentor"):
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=getattr(logins, role), password=DEMO_PASSWORD)
+        assert user is not None, role
+        assert role in user.roles
+    guardian = User.objects.get(email=logins.guardian)
+    assert guardian.language == "es"
+    assert guardian.guardian_links.count() == 2
+
+
+def test_command_prints_one_login_per_role():
+    out = StringIO()
+    call_command("seed_demo", students=40, stdout=out)
+    text = out.getvalue()
+    for role in ("admin", "advisor", "student", "guardian", "mentor"):
+        assert f"{role}@demo.bigpicture.school" in text
+    assert DEMO_PASSWORD in text
+
+
+def test_command_refuses_a_tiny_school():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", students=3, stdout=StringIO())
