@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -14,7 +16,6 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 def pytest_collection_modifyitems(config, items):
     """Tests that need PostgreSQL skip on SQLite, except in CI where they must run."""
-    from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     if IN_CI and not on_postgres:
@@ -24,6 +25,13 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request activates its reader's language in this thread; start every test in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
