@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
-from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.forms import DateInput, SubmitHelperMixin, require_at_least_one
 from bigpicture.models import User
 
 
@@ -19,6 +19,7 @@ class AdvisoryForm(SubmitHelperMixin, forms.ModelForm):
             school_id=self.instance.school_id, is_advisor=True, is_active=True
         )
         self.fields["capacity"].widget.attrs["placeholder"] = self.instance.school.advisory_capacity
+        require_at_least_one(self.fields["capacity"])
 
 
 class MoveStudentForm(SubmitHelperMixin, forms.Form):

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from advisories.models import Advisory, Membership
@@ -92,7 +93,7 @@ def _close_for_move(current: Membership, advisory: Advisory, start_date: date) -
                     "The move cannot happen before the student joined their current "
                     "advisory (%(date)s)."
                 )
-                % {"date": current.start_date.isoformat()}
+                % {"date": date_format(current.start_date)}
             }
         )
     current.end_date = start_date
@@ -123,10 +124,10 @@ def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
 @transaction.atomic
 def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Membership:
     """End a student's current advisory membership (they left the school or graduated)."""
+    _require_admin(by, student.school)
     current = Membership.objects.select_for_update().current().filter(student=student).first()
     if current is None:
         raise ValidationError(_("The student is not in an advisory."))
-    _require_admin(by, current.advisory.school)
     current.end_date = end_date
     current.full_clean()
     current.save(update_fields=["end_date"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, Term, User
@@ -244,7 +244,17 @@ def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | No
     builder.students(students, advisories, years)
     builder.guardians()
     builder.mentors()
+    _refresh_statistics()
     return builder.logins
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load, let PostgreSQL's planner see the real table sizes at once."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (User, Student, GuardianLink, Advisory, Membership)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(tables))
 
 
 def _advisory_name(n: int) -> str:

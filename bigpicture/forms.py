@@ -3,7 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MinValueValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,12 @@ class SubmitHelperMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def require_at_least_one(field: forms.IntegerField) -> None:
+    """Refuse 0 next to the field; the database's check would refuse it without a message."""
+    field.validators.append(MinValueValidator(1))
+    field.widget.attrs["min"] = 1
 
 
 class DateInput(forms.DateInput):
@@ -66,6 +74,10 @@ class SchoolForm(SubmitHelperMixin, forms.ModelForm):
         model = School
         fields = ["name", "time_zone", "term_system", "advisory_capacity"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_at_least_one(self.fields["advisory_capacity"])
+
 
 class SchoolYearForm(SubmitHelperMixin, forms.ModelForm):
     submit_label = _("Add school year")
@@ -96,3 +108,24 @@ class PasswordSetupForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in by email, whatever its case, so that failed attempts count per account.
+
+    django-axes reads the account from the ``email`` credential (the user model's
+    ``USERNAME_FIELD``), not from ``username``; passing both, lower-cased, makes every
+    attempt at one address count against the same (email, address) pair.
+    """
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = authenticate(
+                self.request, username=email, email=email, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

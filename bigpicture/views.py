@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
@@ -49,7 +50,9 @@ class PreferencesView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.request.user}
 
     def perform(self, form):
-        return services.preferences_update(user=self.request.user, **form.cleaned_data)
+        user = services.preferences_update(user=self.request.user, **form.cleaned_data)
+        translation.activate(user.language)  # confirm in the language just chosen
+        return user
 
 
 class SchoolAdminMixin(RoleRequiredMixin):
@@ -181,7 +184,10 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     allowed_roles = {ADMIN}
     form_class = PersonForm
     template_name = "bigpicture/user_form.html"
-    success_message = _("The person is added. They set a password with “Forgot your password?”.")
+    success_message = _(
+        "The person is added. They choose a password from the sign-in page, through "
+        "“Forgot your password, or setting it for the first time?”."
+    )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": User(school=self.request.user.school)}

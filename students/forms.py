@@ -28,7 +28,7 @@ class StudentProfileForm(SubmitHelperMixin, forms.ModelForm):
 
 
 class StudentCreateForm(SubmitHelperMixin, forms.Form):
-    submit_label = _("Enrol student")
+    submit_label = _("Enroll student")
 
     email = forms.EmailField(label=_("Email address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)

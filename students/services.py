@@ -36,7 +36,7 @@ def student_create(
     advisory: Advisory | None = None,
     start_date: date | None = None,
 ) -> Student:
-    """Enrol a student: their account, their profile and, if given, their advisory."""
+    """Enroll a student: their account, their profile and, if given, their advisory."""
     user = person_create(
         school=school,
         by=by,

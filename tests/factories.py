@@ -108,3 +108,11 @@ class GuardianLinkFactory(DjangoModelFactory):
     student = factory.SubFactory(StudentFactory)
     guardian = factory.SubFactory(GuardianFactory, school=factory.SelfAttribute("..student.school"))
     relationship = GuardianLink.Relationship.MOTHER
+
+
+def student_with_family(advisory, *, guardians=2, start_date=date(2026, 8, 24)):
+    """A student placed in an advisory, with guardians linked (the first one the primary)."""
+    student = MembershipFactory(advisory=advisory, start_date=start_date).student
+    for number in range(guardians):
+        GuardianLinkFactory(student=student, is_primary_contact=number == 0)
+    return student

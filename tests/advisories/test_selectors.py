@@ -1,0 +1,101 @@
+"""Reads behind the advisory pages and the advisor's home."""
+
+from datetime import date
+
+import pytest
+
+from advisories import selectors
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school():
+    school = factories.SchoolFactory()
+    factories.SchoolYearFactory(
+        school=school, name="2026-2027", start_date=date(2026, 8, 24), end_date=date(2027, 6, 18)
+    )
+    return school
+
+
+@pytest.fixture
+def advisory(school):
+    return factories.AdvisoryFactory(school=school, graduating_class=2030)
+
+
+def _student(school, last_name, graduating_class=2030):
+    user = factories.UserFactory(school=school, is_student=True, last_name=last_name)
+    return factories.StudentFactory(school=school, user=user, graduating_class=graduating_class)
+
+
+class TestRoster:
+    def test_lists_current_members_by_name_with_year_level_and_guardians(self, school, advisory):
+        young = _student(school, "Zamora")
+        old = _student(school, "Abara", graduating_class=2027)
+        for student in (young, old):
+            factories.MembershipFactory(advisory=advisory, student=student)
+        helper = factories.GuardianLinkFactory(student=young, guardian__last_name="Aaron")
+        primary = factories.GuardianLinkFactory(
+            student=young, guardian__last_name="Young", is_primary_contact=True
+        )
+        factories.MembershipFactory(
+            advisory=advisory, start_date=date(2025, 8, 25), end_date=date(2026, 8, 24)
+        )
+
+        roster = selectors.roster(advisory)
+
+        assert [m.student for m in roster] == [old, young]
+        assert [m.student.year_level for m in roster] == [401, 101]
+        assert list(roster[1].student.guardian_links.all()) == [primary, helper]
+
+    def test_a_school_without_a_year_shows_no_year_level(self):
+        advisory = factories.AdvisoryFactory()
+        factories.MembershipFactory(advisory=advisory)
+        assert [m.student.year_level for m in selectors.roster(advisory)] == [None]
+
+
+class TestPastMembers:
+    def test_lists_those_who_left_most_recent_first(self, school, advisory):
+        first = factories.MembershipFactory(
+            advisory=advisory, start_date=date(2023, 8, 28), end_date=date(2024, 6, 1)
+        )
+        second = factories.MembershipFactory(
+            advisory=advisory, start_date=date(2024, 8, 26), end_date=date(2025, 6, 1)
+        )
+        factories.MembershipFactory(advisory=advisory)
+        assert selectors.past_members(advisory) == [second, first]
+
+
+class TestAdvisoriesLedBy:
+    def test_each_advisory_carries_its_own_current_roster(self, school, advisory):
+        advisor = advisory.advisor
+        second = factories.AdvisoryFactory(school=school, advisor=advisor, graduating_class=2029)
+        factories.AdvisoryFactory(school=school)  # somebody else's
+        in_first = factories.MembershipFactory.create_batch(2, advisory=advisory)
+        in_second = factories.MembershipFactory(advisory=second, student__graduating_class=2029)
+        factories.MembershipFactory(
+            advisory=second, start_date=date(2025, 8, 25), end_date=date(2026, 1, 5)
+        )
+
+        led = selectors.advisories_led_by(advisor)
+
+        assert {a.pk for a in led} == {advisory.pk, second.pk}
+        by_pk = {a.pk: a for a in led}
+        assert {m.pk for m in by_pk[advisory.pk].roster} == {m.pk for m in in_first}
+        assert [m.pk for m in by_pk[second.pk].roster] == [in_second.pk]
+        assert (by_pk[advisory.pk].size, by_pk[second.pk].size) == (2, 1)
+        assert by_pk[second.pk].roster[0].student.year_level == 201
+
+    def test_somebody_who_leads_no_advisory_gets_an_empty_list(self, school):
+        assert selectors.advisories_led_by(factories.AdvisorFactory(school=school)) == []
+
+
+class TestAdvisoryList:
+    def test_admins_see_the_schools_advisories_and_advisors_their_own(self, world):
+        factories.MembershipFactory.create_batch(2, advisory=world.other_advisory)
+        as_admin = {a.name: a.size for a in selectors.advisory_list(world.admin)}
+        assert as_admin == {"Harbor": 1, "Summit": 3}
+        assert [a.name for a in selectors.advisory_list(world.advisor)] == ["Harbor"]
+        assert list(selectors.advisory_list(world.guardian)) == []
+        assert [a.school for a in selectors.advisory_list(world.admin2)] == [world.school2]

@@ -1,0 +1,110 @@
+"""Reads behind the student pages and the student's and guardian's homes."""
+
+from datetime import date
+
+import pytest
+
+from students import selectors
+from tests import factories
+
+
+@pytest.fixture
+def school_year(world):
+    """Give the world's school a real 2026-2027 year instead of its long one."""
+    world.year.delete()
+    return factories.SchoolYearFactory(
+        school=world.school,
+        name="2026-2027",
+        start_date=date(2026, 8, 24),
+        end_date=date(2027, 6, 18),
+    )
+
+
+class TestStudentList:
+    def test_admins_see_the_school_advisors_their_advisees(self, world):
+        everyone = {world.student, world.other_student, world.unplaced}
+        assert set(selectors.student_list(world.admin)) == everyone
+        assert list(selectors.student_list(world.advisor)) == [world.student]
+        assert set(selectors.student_list(world.admin2)) == {world.student2}
+
+    def test_each_row_carries_the_current_advisory(self, world):
+        rows = {s.pk: s for s in selectors.student_list(world.admin)}
+        assert rows[world.student.pk].advisory_name == "Harbor"
+        assert rows[world.student.pk].advisory_id == world.advisory.pk
+        assert rows[world.unplaced.pk].advisory_name is None
+
+    def test_a_student_who_left_shows_no_advisory(self, world):
+        membership = world.student.memberships.get()
+        membership.end_date = date(2027, 1, 4)
+        membership.save()
+        rows = {s.pk: s for s in selectors.student_list(world.admin)}
+        assert rows[world.student.pk].advisory_name is None
+        assert world.student in selectors.student_list(world.admin, unplaced=True)
+
+    def test_only_unplaced(self, world):
+        assert list(selectors.student_list(world.admin, unplaced=True)) == [world.unplaced]
+
+    def test_every_word_of_the_search_must_match(self, world):
+        user = world.student.user
+        user.first_name, user.last_name = "Quintessa", "Xolanis"
+        user.save()
+        world.student.preferred_name = "Zephyr"
+        world.student.save()
+        search = "quint xolan"
+        assert list(selectors.student_list(world.admin, search=search)) == [world.student]
+        assert list(selectors.student_list(world.admin, search="  ZEPHYR ")) == [world.student]
+        assert list(selectors.student_list(world.admin, search="quint zzz")) == []
+        assert list(selectors.student_list(world.admin, search=user.email)) == [world.student]
+
+
+class TestStudentDetail:
+    def test_history_newest_first_guardians_primary_first_and_year_level(self, world, school_year):
+        student = world.student
+        current = student.memberships.get()
+        current.start_date = date(2026, 1, 5)
+        current.save()
+        old = factories.MembershipFactory(
+            advisory=world.other_advisory,
+            student=student,
+            start_date=date(2025, 8, 25),
+            end_date=date(2026, 1, 5),
+        )
+        second = factories.GuardianLinkFactory(student=student, guardian__last_name="Aaberg")
+
+        detail = selectors.student_detail(student)
+
+        assert detail["history"] == [current, old]
+        assert detail["current_membership"] == current
+        assert detail["guardian_links"] == [world.link, second]
+        assert detail["year"] == school_year
+        assert detail["year_level"] == 301  # class of 2028 in 2026-2027
+
+    def test_a_student_never_placed_has_no_current_membership(self, world):
+        detail = selectors.student_detail(world.unplaced)
+        assert (detail["history"], detail["current_membership"]) == ([], None)
+
+
+class TestFamilyAndOwnHomes:
+    def test_a_guardian_sees_only_their_own_children(self, world, school_year):
+        second_child = factories.StudentFactory(school=world.school, graduating_class=2030)
+        factories.GuardianLinkFactory(student=second_child, guardian=world.guardian)
+        children = selectors.children_of(world.guardian)
+        assert {c.pk for c in children} == {world.student.pk, second_child.pk}
+        by_pk = {c.pk: c for c in children}
+        assert by_pk[world.student.pk].current_membership.advisory == world.advisory
+        assert by_pk[world.student.pk].year_level == 301
+        assert by_pk[second_child.pk].current_membership is None
+        assert by_pk[second_child.pk].year_level == 101
+
+    def test_a_guardian_without_children_sees_none(self, world):
+        assert selectors.children_of(factories.GuardianFactory(school=world.school)) == []
+
+    def test_a_student_sees_their_own_profile(self, world, school_year):
+        profile = selectors.own_profile(world.student.user)
+        assert profile == world.student
+        assert profile.current_membership.advisory == world.advisory
+        assert profile.year_level == 301
+        assert list(profile.guardian_links.all()) == [world.link]
+
+    def test_a_person_without_a_profile_gets_none(self, world):
+        assert selectors.own_profile(world.advisor) is None
