@@ -21,6 +21,13 @@ class AdvisoryForm(SubmitHelperMixin, forms.ModelForm):
         self.fields["capacity"].widget.attrs["placeholder"] = self.instance.school.advisory_capacity
         require_at_least_one(self.fields["capacity"])
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Advisory.objects.filter(school_id=self.instance.school_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("The school already has an advisory with this name."))
+        return name
+
 
 class MoveStudentForm(SubmitHelperMixin, forms.Form):
     submit_label = _("Move student")

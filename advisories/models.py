@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,14 @@ class AdvisoryQuerySet(models.QuerySet):
         """Annotate each advisory with the number of students currently in it."""
         return self.annotate(
             size=Count("memberships", filter=Q(memberships__end_date__isnull=True))
+        )
+
+    def over_capacity(self):
+        """Advisories holding more students than their capacity (or the school's), in SQL."""
+        return (
+            self.with_size()
+            .annotate(limit=Coalesce("capacity", "school__advisory_capacity"))
+            .filter(size__gt=F("limit"))
         )
 
 
@@ -144,7 +153,7 @@ class Membership(models.Model):
     advisory = models.ForeignKey(
         Advisory,
         verbose_name=_("advisory"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # deleting an advisory must not erase students' history
         related_name="memberships",
     )
     student = models.ForeignKey(

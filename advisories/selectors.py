@@ -56,6 +56,13 @@ def advisories_led_by(user) -> list[Advisory]:
     return advisories
 
 
-def advisory_list(user):
+def advisory_list(user, *, graduating_class: int | None = None):
     """Advisories a person may open, with sizes and advisors, for the list page."""
-    return Advisory.objects.visible_to(user).with_size().select_related("advisor", "school")
+    advisories = Advisory.objects.visible_to(user)
+    if graduating_class is not None:
+        advisories = advisories.filter(graduating_class=graduating_class)
+    return (
+        advisories.with_size()
+        .select_related("advisor", "school")
+        .order_by("graduating_class", "name", "pk")
+    )

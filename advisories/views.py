@@ -8,23 +8,29 @@ from advisories import selectors, services
 from advisories.forms import AdvisoryForm
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
 from bigpicture.selectors import current_year
 
 
-class AdvisoryListView(RoleRequiredMixin, ListView):
+class AdvisoryListView(RoleRequiredMixin, QueryStringMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_list.html"
     context_object_name = "advisories"
+    paginate_by = 50
+
+    def graduating_class(self) -> int | None:
+        value = self.request.GET.get("class", "")
+        return int(value) if value.isdigit() else None
 
     def get_queryset(self):
-        return selectors.advisory_list(self.request.user)
+        return selectors.advisory_list(self.request.user, graduating_class=self.graduating_class())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = context["year"] = current_year(self.request.user.school)
         for advisory in context["advisories"]:
             advisory.year_level = year.year_level(advisory.graduating_class) if year else None
+        context["graduating_class"] = self.graduating_class()
         return context
 
 
@@ -53,6 +59,7 @@ class AdvisoryDetailView(RoleRequiredMixin, DetailView):
 
 class AdvisoryCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     allowed_roles = {ADMIN}
+    requires_own_school = True
     form_class = AdvisoryForm
     template_name = "advisories/advisory_form.html"
     success_message = _("The advisory is created.")

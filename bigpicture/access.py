@@ -108,6 +108,9 @@ class RoleRequiredMixin:
     """
 
     allowed_roles: frozenset[str] | set[str] = frozenset()
+    # Pages that work inside "my school" (creating people, advisories, students): a
+    # network admin who belongs to no school manages schools from the back office instead.
+    requires_own_school = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -118,4 +121,8 @@ class RoleRequiredMixin:
             raise PermissionDenied  # a view that forgot to say who may open it is closed
         if not has_role(request.user, *self.allowed_roles):
             raise PermissionDenied
+        if self.requires_own_school and request.user.school_id is None:
+            from django.http import Http404
+
+            raise Http404("This page works inside one school.")
         return super().dispatch(request, *args, **kwargs)

@@ -15,3 +15,16 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id):
         user = get_user_model()._default_manager.select_related("school").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) else None
+
+
+def axes_username(request, credentials) -> str:
+    """The account a sign-in attempt is for, as django-axes counts it: the email, lower-cased.
+
+    Whichever form posted it (our sign-in page or the back office) and whatever its case,
+    attempts at one account from one address count together.
+    """
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username")
+    if not value and request is not None:
+        value = request.POST.get("username", "")
+    return (value or "").strip().lower()

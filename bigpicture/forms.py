@@ -87,6 +87,13 @@ class SchoolYearForm(SubmitHelperMixin, forms.ModelForm):
         fields = ["name", "start_date", "end_date"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = SchoolYear.objects.filter(school_id=self.instance.school_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("The school already has a school year with this name."))
+        return name
+
 
 class TermForm(SubmitHelperMixin, forms.ModelForm):
     submit_label = _("Add term")
@@ -95,6 +102,13 @@ class TermForm(SubmitHelperMixin, forms.ModelForm):
         model = Term
         fields = ["name", "start_date", "end_date"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Term.objects.filter(school_year_id=self.instance.school_year_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This school year already has a term with this name."))
+        return name
 
 
 class PasswordSetupForm(PasswordResetForm):

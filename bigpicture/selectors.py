@@ -1,12 +1,14 @@
 """Reads behind the core pages: home sections, the school overview, the people list."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
-from advisories.models import Advisory
+from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, User
 from students.models import Student
 
 UNPLACED_SHOWN = 25
+OVER_CAPACITY_SHOWN = 50
 
 
 def current_year(school: School | None) -> SchoolYear | None:
@@ -25,11 +27,12 @@ def with_year_levels(students, year: SchoolYear | None):
 
 
 def school_overview(school: School) -> dict:
-    """Advisories with their sizes (over capacity flagged), unplaced students, head counts."""
+    """The admin's view of a school, in a fixed number of aggregate queries at any size.
+
+    Per graduating class: advisories, seats and students placed; every advisory over
+    capacity; the students without an advisory; head counts per role.
+    """
     year = current_year(school)
-    advisories = list(
-        Advisory.objects.filter(school=school).with_size().select_related("advisor", "school")
-    )
     unplaced = Student.objects.filter(school=school).without_advisory().select_related("user")
     counts = User.objects.filter(school=school, is_active=True).aggregate(
         admins=Count("pk", filter=Q(is_school_admin=True)),
@@ -38,16 +41,52 @@ def school_overview(school: School) -> dict:
         guardians=Count("pk", filter=Q(is_guardian=True)),
         mentors=Count("pk", filter=Q(is_mentor=True)),
     )
+    over_capacity = list(
+        Advisory.objects.filter(school=school)
+        .over_capacity()
+        .select_related("advisor", "school")
+        .order_by("graduating_class", "name")[:OVER_CAPACITY_SHOWN]
+    )
+    classes = _classes(school, year)
     return {
         "school": school,
         "year": year,
-        "advisories": advisories,
-        "over_capacity": [a for a in advisories if a.is_over_capacity],
-        "placed_count": sum(a.size for a in advisories),
+        "classes": classes,
+        "advisory_count": sum(c["advisories"] for c in classes),
+        "seat_count": sum(c["seats"] for c in classes),
+        "placed_count": sum(c["placed"] for c in classes),
+        "over_capacity": over_capacity,
         "unplaced": with_year_levels(unplaced[:UNPLACED_SHOWN], year),
         "unplaced_count": unplaced.count(),
         "counts": counts,
     }
+
+
+def _classes(school: School, year: SchoolYear | None) -> list[dict]:
+    """Per graduating class: advisories, their seats, and the students now placed in them."""
+    seats = (
+        Advisory.objects.filter(school=school)
+        .values("graduating_class")
+        .annotate(
+            advisories=Count("pk"),
+            seats=Sum(Coalesce("capacity", Value(school.advisory_capacity))),
+        )
+        .order_by("graduating_class")
+    )
+    placed = dict(
+        Membership.objects.current()
+        .filter(advisory__school=school)
+        .values_list("advisory__graduating_class")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            **row,
+            "placed": placed.get(row["graduating_class"], 0),
+            "year_level": year.year_level(row["graduating_class"]) if year else None,
+        }
+        for row in seats
+    ]
 
 
 def people_in(school: School, *, search: str = "", role: str = ""):

@@ -155,6 +155,7 @@ class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 class PersonListView(RoleRequiredMixin, QueryStringMixin, ListView):
     allowed_roles = {ADMIN}
+    requires_own_school = True
     template_name = "bigpicture/user_list.html"
     context_object_name = "people"
     paginate_by = 50
@@ -182,6 +183,7 @@ class PersonListView(RoleRequiredMixin, QueryStringMixin, ListView):
 
 class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     allowed_roles = {ADMIN}
+    requires_own_school = True
     form_class = PersonForm
     template_name = "bigpicture/user_form.html"
     success_message = _(

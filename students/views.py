@@ -81,6 +81,7 @@ class StudentUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
 
 class StudentCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     allowed_roles = {ADMIN}
+    requires_own_school = True
     form_class = StudentCreateForm
     template_name = "students/student_create.html"
     success_message = _("The student is enrolled.")

@@ -50,6 +50,14 @@ class TestAdvisoryCreate:
         detail = client.get(response.url).content.decode()
         assert "0 / 15" in detail  # the school's capacity
 
+    def test_a_name_the_school_already_uses_is_refused_by_the_field(self, client_as, world):
+        url = reverse("advisories:advisory-create")
+        response = client_as("admin").post(url, _advisory_data(world, name="  harbor "))
+        assert_error_by_field(
+            response, "name", "The school already has an advisory with this name."
+        )
+        assert Advisory.objects.filter(school=world.school, name__iexact="harbor").count() == 1
+
     def test_the_form_shows_the_schools_capacity_as_the_default(self, client_as, world):
         response = client_as("admin").get(reverse("advisories:advisory-create"))
         assert 'placeholder="15"' in field_html(response, "capacity")
@@ -90,8 +98,9 @@ class TestAdvisoryCreate:
     def test_a_name_used_in_the_school_is_refused_with_the_typed_values(self, client_as, world):
         data = _advisory_data(world, name="Harbor", capacity="12")
         response = client_as("admin").post(reverse("advisories:advisory-create"), data)
-        assert response.status_code == 200
-        assert "already exists" in response.content.decode()
+        assert_error_by_field(
+            response, "name", "The school already has an advisory with this name."
+        )
         assert_kept(response, "capacity", "12")
         assert Advisory.objects.filter(school=world.school, name="Harbor").count() == 1
 
@@ -168,3 +177,36 @@ class TestAdvisoryDetail:
         with django_assert_num_queries(len(small)):
             page = client.get(url).content.decode()
         assert all(advisory.name in page for advisory in more)
+
+    def test_the_list_pages_by_fifty_and_filters_by_class(self, client_as, world):
+        factories.AdvisoryFactory.create_batch(55, school=world.school, graduating_class=2031)
+        client = client_as("admin")
+        url = reverse("advisories:advisory-list")
+        first = client.get(url).content.decode()
+        assert "Page 1 of 2" in first
+        only_2031 = client.get(url, {"class": "2031", "page": "2"}).content.decode()
+        assert "Page 2 of 2" in only_2031
+        assert "Advisories of the class of 2031" in only_2031
+        assert "Harbor" not in only_2031
+        assert "?class=2031&amp;page=1" in only_2031  # the filter survives paging
+        assert client.get(url, {"class": "nonsense"}).status_code == 200
+
+
+class TestOverviewFlagsOverCapacity:
+    def test_only_the_advisories_over_their_own_or_the_schools_capacity_are_listed(
+        self, client_as, world
+    ):
+        tight = factories.AdvisoryFactory(school=world.school, name="Tight", capacity=2)
+        factories.MembershipFactory.create_batch(3, advisory=tight)
+        roomy = factories.AdvisoryFactory(school=world.school, name="Roomy", capacity=20)
+        factories.MembershipFactory.create_batch(16, advisory=roomy)  # over 15, under 20
+        crowded = factories.AdvisoryFactory(school=world.school, name="Crowded")
+        factories.MembershipFactory.create_batch(16, advisory=crowded)  # over the school's 15
+
+        overview = Advisory.objects.filter(school=world.school).over_capacity()
+        assert sorted(a.name for a in overview) == ["Crowded", "Tight"]
+        page = client_as("admin").get(reverse("bigpicture:school-overview", args=[world.school.pk]))
+        text = page.content.decode()
+        assert "2 advisories are over capacity." in text
+        assert "3 / 2" in text and "16 / 15" in text
+        assert "Roomy" not in text

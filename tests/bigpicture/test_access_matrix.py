@@ -147,3 +147,27 @@ def test_back_office_opens_for_the_deployment_operator(client, world):
 
 def test_back_office_url_is_configurable():
     assert reverse("admin:index") == f"/{settings.ADMIN_URL}"
+
+
+def test_the_network_admin_sees_every_school_and_creates_nothing_outside_one(client, world):
+    from tests.factories import UserFactory
+
+    operator = UserFactory(school=None, is_superuser=True, is_staff=True)
+    client.force_login(operator)
+    for name, kwargs in [
+        ("bigpicture:home", None),
+        ("bigpicture:school-overview", {"pk": world.school.pk}),
+        ("bigpicture:school-overview", {"pk": world.school2.pk}),
+        ("advisories:advisory-list", None),
+        ("advisories:advisory-detail", {"pk": world.advisory2.pk}),
+        ("students:student-detail", {"pk": world.student2.pk}),
+        ("students:student-list", None),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    for name in (
+        "bigpicture:person-list",
+        "bigpicture:person-create",
+        "advisories:advisory-create",
+        "students:student-create",
+    ):
+        assert client.get(reverse(name)).status_code == 404, name
