@@ -169,6 +169,11 @@ class GuardianLink(models.Model):
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.student}"
 
     @property
+    def relationship_label(self) -> str:
+        """The relationship in the reader's language (cheaper than get_..._display in lists)."""
+        return str(self.Relationship(self.relationship).label)
+
+    @property
     def preferred_language(self) -> str:
         return self.guardian.language
 
