@@ -1,4 +1,4 @@
-"""Authentication backend that loads a person's school with them (one query, not two)."""
+"""Authentication backend that loads a person's school and student profile with them."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -13,7 +13,8 @@ class EmailBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("school").filter(pk=user_id).first()
+        people = get_user_model()._default_manager.select_related("school", "student_profile")
+        user = people.filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) else None
 
 

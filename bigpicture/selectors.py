@@ -1,5 +1,6 @@
 """Reads behind the core pages: home sections, the school overview, the people list."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -11,11 +12,28 @@ UNPLACED_SHOWN = 25
 OVER_CAPACITY_SHOWN = 50
 
 
+YEAR_CACHE_SECONDS = 300
+NO_YEAR = "none"
+
+
+def year_cache_key(school_id: int) -> str:
+    return f"bigpicture:school:{school_id}:current-year"
+
+
 def current_year(school: School | None) -> SchoolYear | None:
-    """The school year running now in a school (or the nearest one)."""
+    """The school year running now in a school (or the nearest one), cached for a while.
+
+    Nearly every page needs it and it changes once a year; adding a year clears the cache.
+    """
     if school is None:
         return None
-    return SchoolYear.objects.current_for(school)
+    key, today = year_cache_key(school.pk), school.today()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == today:
+        return None if cached[1] == NO_YEAR else cached[1]
+    year = SchoolYear.objects.current_for(school, today=today)
+    cache.set(key, (today, year or NO_YEAR), YEAR_CACHE_SECONDS)
+    return year
 
 
 def with_year_levels(students, year: SchoolYear | None):

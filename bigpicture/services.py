@@ -1,11 +1,13 @@
 """Writes for people, schools, school years and terms."""
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bigpicture import access
 from bigpicture.models import School, SchoolYear, Term, User
+from bigpicture.selectors import year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
 SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
@@ -103,6 +105,7 @@ def school_year_create(*, school: School, by: User, name: str, start_date, end_d
     year = SchoolYear(school=school, name=name.strip(), start_date=start_date, end_date=end_date)
     year.full_clean()
     year.save()
+    transaction.on_commit(lambda: cache.delete(year_cache_key(school.pk)))
     return year
 
 

@@ -107,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache shared by the web processes in production (Redis); local memory otherwise.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions read from the cache and written through to the database, so a restart or a cache
+# flush never signs anyone out, and most requests skip the session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_USER_MODEL = "bigpicture.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -19,3 +19,5 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# No cache between requests in tests, so every request costs the same queries.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
