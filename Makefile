@@ -1,5 +1,5 @@
 # Shortcuts; the README's two commands work without make.
-.PHONY: demo test lint format
+.PHONY: demo test lint format bench
 
 demo:
 	python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python manage.py demo
@@ -12,3 +12,6 @@ lint:
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+bench:
+	.venv/bin/python bench/run.py

@@ -173,6 +173,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
+        indexes = [
+            # the people directory and the student list page through a school by name
+            models.Index(
+                fields=["school", "last_name", "first_name", "id"], name="user_school_name"
+            ),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [

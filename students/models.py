@@ -13,7 +13,7 @@ from bigpicture import access
 class StudentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Students a person may see, following the access policy."""
-        return self.filter(pk__in=access.student_ids_visible_to(user))
+        return self.filter(access.student_filter(user))
 
     def editable_by(self, user):
         """Profiles a person may edit: admins, the student's advisor, and the student."""

@@ -1,6 +1,6 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 
 from advisories.models import Membership
 from bigpicture.selectors import current_year
@@ -19,7 +19,8 @@ GUARDIANS = Prefetch(
 )
 
 
-def _decorate(students, year):
+def with_levels_and_advisory(students, year):
+    """Attach each student's year level and current membership (prefetched) for display."""
     students = list(students)
     for student in students:
         student.year_level = year.year_level(student.graduating_class) if year else None
@@ -29,15 +30,9 @@ def _decorate(students, year):
 
 
 def student_list(user, *, search: str = "", unplaced: bool = False):
-    """Students a person may see, with their current advisory's name, for the list page."""
-    advisory_name = Membership.objects.current().filter(student=OuterRef("pk"))
+    """Students a person may see, with their current advisory, for the list page (paged)."""
     students = (
-        Student.objects.visible_to(user)
-        .select_related("user")
-        .annotate(
-            advisory_name=Subquery(advisory_name.values("advisory__name")[:1]),
-            advisory_id=Subquery(advisory_name.values("advisory_id")[:1]),
-        )
+        Student.objects.visible_to(user).select_related("user").prefetch_related(CURRENT_ADVISORY)
     )
     if unplaced:
         students = students.without_advisory()
@@ -82,7 +77,7 @@ def children_of(guardian) -> list[Student]:
         .prefetch_related(CURRENT_ADVISORY)
         .order_by("user__first_name", "pk")
     )
-    return _decorate(students, current_year(guardian.school))
+    return with_levels_and_advisory(students, current_year(guardian.school))
 
 
 def own_profile(user) -> Student | None:
@@ -95,4 +90,4 @@ def own_profile(user) -> Student | None:
     )
     if student is None:
         return None
-    return _decorate([student], current_year(user.school))[0]
+    return with_levels_and_advisory([student], current_year(user.school))[0]

@@ -9,7 +9,7 @@ from advisories.forms import MoveStudentForm
 from advisories.services import student_place
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
-from bigpicture.selectors import current_year, with_year_levels
+from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
     GuardianLinkForm,
@@ -36,7 +36,7 @@ class StudentListView(RoleRequiredMixin, QueryStringMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = current_year(self.request.user.school)
-        context["students"] = with_year_levels(context["students"], year)
+        context["students"] = selectors.with_levels_and_advisory(context["students"], year)
         context["q"] = self.request.GET.get("q", "")
         context["unplaced"] = self.request.GET.get("unplaced") == "1"
         return context

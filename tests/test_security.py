@@ -1,5 +1,6 @@
 """Attacks on this app, attempted: other people's ids, typed markup, forged posts, old sessions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -163,3 +164,27 @@ def test_a_deactivated_person_is_signed_out(client, world):
     world.guardian.save()
     response = client.get(reverse("bigpicture:home"))
     assert response.status_code == 302
+
+
+INLINE_CODE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|javascript:", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("role", ["admin", "advisor", "student", "guardian", "mentor"])
+def test_no_page_carries_inline_script_or_style(client, world, role):
+    """The CSP forbids inline code; no page may depend on any (it would break in browsers)."""
+    client.force_login(world.person(role))
+    urls = [reverse("bigpicture:home"), reverse("bigpicture:preferences")]
+    if role == "admin":
+        urls += [
+            reverse("bigpicture:school-overview", kwargs={"pk": world.school.pk}),
+            reverse("bigpicture:person-list"),
+            reverse("advisories:advisory-detail", kwargs={"pk": world.advisory.pk}),
+            reverse("students:student-detail", kwargs={"pk": world.student.pk}),
+            reverse("students:student-move", kwargs={"pk": world.student.pk}),
+            reverse("students:guardian-create", kwargs={"pk": world.student.pk}),
+        ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert INLINE_CODE.search(html) is None, f"{role} {url}: {INLINE_CODE.search(html)}"

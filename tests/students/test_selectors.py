@@ -28,17 +28,23 @@ class TestStudentList:
         assert set(selectors.student_list(world.admin2)) == {world.student2}
 
     def test_each_row_carries_the_current_advisory(self, world):
-        rows = {s.pk: s for s in selectors.student_list(world.admin)}
-        assert rows[world.student.pk].advisory_name == "Harbor"
-        assert rows[world.student.pk].advisory_id == world.advisory.pk
-        assert rows[world.unplaced.pk].advisory_name is None
+        students = selectors.with_levels_and_advisory(
+            selectors.student_list(world.admin), world.year
+        )
+        rows = {s.pk: s for s in students}
+        assert rows[world.student.pk].current_membership.advisory == world.advisory
+        assert rows[world.student.pk].current_membership.advisory.name == "Harbor"
+        assert rows[world.unplaced.pk].current_membership is None
 
     def test_a_student_who_left_shows_no_advisory(self, world):
         membership = world.student.memberships.get()
         membership.end_date = date(2027, 1, 4)
         membership.save()
-        rows = {s.pk: s for s in selectors.student_list(world.admin)}
-        assert rows[world.student.pk].advisory_name is None
+        students = selectors.with_levels_and_advisory(
+            selectors.student_list(world.admin), world.year
+        )
+        rows = {s.pk: s for s in students}
+        assert rows[world.student.pk].current_membership is None
         assert world.student in selectors.student_list(world.admin, unplaced=True)
 
     def test_only_unplaced(self, world):
