@@ -13,5 +13,23 @@ urlpatterns = [
     path("schools/<int:pk>/", views.SchoolOverviewView.as_view(), name="school-overview"),
     path("schools/<int:pk>/settings/", views.SchoolUpdateView.as_view(), name="school-update"),
     path("schools/<int:pk>/years/", views.SchoolYearListView.as_view(), name="year-list"),
+    path(
+        "schools/<int:pk>/reminders/",
+        views.ReminderSettingsView.as_view(),
+        name="reminder-settings",
+    ),
+    path("schools/<int:pk>/outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/read/", views.NotificationReadView.as_view(), name="notification-read"),
+    path(
+        "notifications/preferences/",
+        views.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/preferences/<str:token>/",
+        views.TokenPreferencesView.as_view(),
+        name="preferences-token",
+    ),
     path("years/<int:pk>/terms/new/", views.TermCreateView.as_view(), name="term-create"),
 ]

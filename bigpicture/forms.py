@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MinValueValidator
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.access import ROLE_FIELDS
@@ -112,16 +112,29 @@ class TermForm(SubmitHelperMixin, forms.ModelForm):
 
 
 class PasswordSetupForm(PasswordResetForm):
-    """Password reset that also reaches people who never had a password (new accounts),
-    written in the recipient's own language."""
+    """Password reset that also reaches people who never had a password (new accounts).
+
+    The email goes through the notification outbox, in the recipient's language, with a
+    fresh link made when it leaves.
+    """
 
     def get_users(self, email):
         email = email.strip().lower()
         return User.objects.filter(email=email, is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        with translation.override(context["user"].language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        from bigpicture import outbox, reminders
+        from bigpicture.rules import Draft
+
+        user = context["user"]
+        draft = Draft(
+            recipient_id=user.pk,
+            school_id=user.school_id,
+            subject_key=f"user:{user.pk}",
+            subject=user.get_full_name(),
+            occasion=f"asked-{timezone.now().isoformat()}",
+        )
+        outbox.record(reminders.PASSWORD_RESET, [draft])
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -143,3 +156,91 @@ class EmailAuthenticationForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class NotificationPreferencesForm(SubmitHelperMixin, forms.Form):
+    """Per kind of message: by email at once, in one daily email, or only in the app."""
+
+    quiet_hours_start = forms.TimeField(
+        label=_("Quiet hours from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_hours_end = forms.TimeField(
+        label=_("Quiet hours until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("No email in this time, in your school's time zone."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from bigpicture.models import Delivery, NotificationPreference
+        from bigpicture.rules import KINDS
+
+        super().__init__(*args, **kwargs)
+        chosen = dict(
+            NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
+        )
+        self.kinds = [kind for kind in KINDS.values() if not kind.hidden]
+        for kind in self.kinds:
+            if kind.safety_critical:
+                continue
+            self.fields[f"kind_{kind.key}"] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=chosen.get(kind.key, kind.default),
+                widget=forms.RadioSelect,
+            )
+        self.fields["quiet_hours_start"].initial = user.quiet_hours_start
+        self.fields["quiet_hours_end"].initial = user.quiet_hours_end
+        self.order_fields([f"kind_{kind.key}" for kind in self.kinds])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
+        if (start is None) != (end is None):
+            self.add_error("quiet_hours_end", _("Give both ends of the quiet hours, or neither."))
+        return data
+
+    def choices(self) -> dict[str, str]:
+        return {
+            name.removeprefix("kind_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kind_")
+        }
+
+
+class ReminderSettingsForm(SubmitHelperMixin, forms.Form):
+    """A school's reminders: each one on or off, and its number of days where it has one."""
+
+    def __init__(self, *args, school, **kwargs):
+        from bigpicture.outbox import school_settings
+        from bigpicture.rules import RULES
+
+        super().__init__(*args, **kwargs)
+        current = school_settings(school)
+        self.rules = [rule for rule in RULES.values() if not rule.safety_critical]
+        for rule in self.rules:
+            enabled, days = current[rule.key]
+            self.fields[f"{rule.key}__enabled"] = forms.BooleanField(
+                label=rule.label, help_text=rule.description, required=False, initial=enabled
+            )
+            if rule.days_label:
+                self.fields[f"{rule.key}__days"] = forms.IntegerField(
+                    label=rule.days_label,
+                    min_value=0 if rule.max_days < 7 else 1,
+                    max_value=rule.max_days,
+                    initial=days,
+                    error_messages={
+                        "min_value": _("Enter a number of days of at least %(limit_value)s."),
+                    },
+                )
+
+    def settings(self) -> dict[str, tuple[bool, int | None]]:
+        return {
+            rule.key: (
+                self.cleaned_data[f"{rule.key}__enabled"],
+                self.cleaned_data.get(f"{rule.key}__days"),
+            )
+            for rule in self.rules
+        }

@@ -5,8 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bigpicture import access
-from bigpicture.models import School, SchoolYear, Term, User
+from bigpicture import access, outbox, reminders
+from bigpicture.models import (
+    Delivery,
+    NotificationPreference,
+    ReminderSetting,
+    School,
+    SchoolYear,
+    Term,
+    User,
+)
+from bigpicture.rules import KINDS, RULES
 from bigpicture.selectors import year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
@@ -28,6 +37,7 @@ def _apply_roles(user: User, roles: set[str]) -> None:
         setattr(user, field, role in roles)
 
 
+@transaction.atomic
 def person_create(
     *,
     school: School,
@@ -38,7 +48,7 @@ def person_create(
     roles: set[str],
     language: str = "en",
 ) -> User:
-    """Add a person to a school. They set their password through the reset-by-email link."""
+    """Add a person to a school and invite them by email to choose a password."""
     _require_admin(by, school)
     user = User(
         school=school,
@@ -51,6 +61,8 @@ def person_create(
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    # The invitation is written with the account: both, or neither.
+    outbox.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
     return user
 
 
@@ -118,3 +130,44 @@ def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end
     term.full_clean()
     term.save()
     return term
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *, user: User, choices: dict[str, str], quiet_hours_start, quiet_hours_end
+) -> User:
+    """A person chooses, per kind of message, how they hear of it, and their quiet hours."""
+    for kind_key, delivery in choices.items():
+        kind = KINDS.get(kind_key)
+        if kind is None or kind.hidden or delivery not in Delivery.values:
+            raise ValidationError(_("Unknown kind of message or choice."))
+        if kind.safety_critical and delivery != Delivery.AT_ONCE:
+            raise ValidationError({f"kind_{kind_key}": _("These messages cannot be held back.")})
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind_key, defaults={"delivery": delivery}
+        )
+    user.quiet_hours_start, user.quiet_hours_end = quiet_hours_start, quiet_hours_end
+    user.save(update_fields=["quiet_hours_start", "quiet_hours_end"])
+    return user
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *, school: School, by: User, settings: dict[str, tuple[bool, int | None]]
+) -> School:
+    """An admin switches a school's reminders on or off and tunes their days."""
+    _require_admin(by, school)
+    for key, (enabled, days) in settings.items():
+        rule = RULES.get(key)
+        if rule is None:
+            raise ValidationError(_("Unknown reminder."))
+        if rule.safety_critical and not enabled:
+            raise ValidationError(_("This message cannot be switched off."))
+        if days is not None and not 0 <= days <= rule.max_days:
+            raise ValidationError(
+                {f"{key}__days": _("Enter a number from 0 to %(max)s.") % {"max": rule.max_days}}
+            )
+        ReminderSetting.objects.update_or_create(
+            school=school, rule=key, defaults={"enabled": enabled, "days": days}
+        )
+    return school

@@ -169,6 +169,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Big Picture <school@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the app at, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_MESSAGE_DOMAIN = env.str("EMAIL_MESSAGE_DOMAIN", default="bigpicture.local")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # Celery: with no broker configured, tasks run in-process so the demo needs no service.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -179,7 +183,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic job, in one place. The scan and the digests are idempotent (outbox keys),
+# so running them often only makes them prompt.
+CELERY_BEAT_SCHEDULE = {
+    "scan-reminders": {"task": "bigpicture.tasks.scan_reminders", "schedule": 60 * 60},
+    "write-daily-digests": {"task": "bigpicture.tasks.write_daily_digests", "schedule": 60 * 30},
+    "sweep-outbox": {"task": "bigpicture.tasks.sweep_outbox", "schedule": 60},
+}
 
 # Content-Security-Policy: everything comes from this server; no inline scripts anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -1,17 +1,29 @@
 """Home pages per role, preferences, the school overview and the people directory."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, TemplateView, UpdateView
+from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
 from advisories.selectors import advisories_led_by
-from bigpicture import access, selectors, services
+from bigpicture import access, outbox, selectors, services
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
-from bigpicture.forms import PersonForm, PreferencesForm, SchoolForm, SchoolYearForm, TermForm
+from bigpicture.forms import (
+    NotificationPreferencesForm,
+    PersonForm,
+    PreferencesForm,
+    ReminderSettingsForm,
+    SchoolForm,
+    SchoolYearForm,
+    TermForm,
+)
 from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
-from bigpicture.models import School, SchoolYear, User
+from bigpicture.models import Notification, School, SchoolYear, User
 from students.selectors import children_of, own_profile
 
 
@@ -227,3 +239,123 @@ class PersonUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
 
     def get_success_url(self):
         return reverse("bigpicture:person-list")
+
+
+class NotificationListView(RoleRequiredMixin, ListView):
+    """My notifications: every message the outbox wrote for me, emailed or not."""
+
+    allowed_roles = ALL_ROLES
+    template_name = "bigpicture/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notification.objects.addressed_to(self.request.user).select_related("recipient")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for notification in context["notifications"]:
+            notification.title = outbox.subject_of(notification)
+        return context
+
+
+class NotificationReadView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request):
+        outbox.mark_read(request.user)
+        messages.success(request, _("All your notifications are marked as read."))
+        return redirect("bigpicture:notification-list")
+
+
+class NotificationPreferencesMixin(ServiceFormMixin):
+    form_class = NotificationPreferencesForm
+    template_name = "bigpicture/notification_preferences.html"
+    success_message = _("Your choices are saved.")
+
+    def get_person(self):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.get_person()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.get_person(), **kwargs)
+
+    def perform(self, form):
+        return services.notification_preferences_update(
+            user=self.get_person(),
+            choices=form.choices(),
+            quiet_hours_start=form.cleaned_data["quiet_hours_start"],
+            quiet_hours_end=form.cleaned_data["quiet_hours_end"],
+        )
+
+    def get_success_url(self):
+        return self.request.path
+
+
+class NotificationPreferencesView(RoleRequiredMixin, NotificationPreferencesMixin, FormView):
+    allowed_roles = ALL_ROLES
+
+    def get_person(self):
+        return self.request.user
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TokenPreferencesView(NotificationPreferencesMixin, FormView):
+    """The unsubscribe link in every email: the same choices, without signing in."""
+
+    def get_person(self):
+        if not hasattr(self, "person"):
+            self.person = outbox.user_from_preferences_token(self.kwargs["token"])
+            if self.person is None:
+                raise Http404("This link is not valid any more.")
+        return self.person
+
+
+class ReminderSettingsView(SchoolAdminMixin, ServiceFormMixin, FormView):
+    form_class = ReminderSettingsForm
+    template_name = "bigpicture/reminder_settings.html"
+    success_message = _("The school's reminders are saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "school": self.get_school()}
+
+    def perform(self, form):
+        return services.reminder_settings_update(
+            school=self.get_school(), by=self.request.user, settings=form.settings()
+        )
+
+    def get_success_url(self):
+        return reverse("bigpicture:reminder-settings", kwargs={"pk": self.get_school().pk})
+
+
+class OutboxView(SchoolAdminMixin, QueryStringMixin, ListView):
+    """A school's outbox: what was written, to whom, and whether it went out."""
+
+    template_name = "bigpicture/outbox_list.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        rows = Notification.objects.filter(school=self.get_school()).select_related("recipient")
+        status = self.request.GET.get("status", "")
+        if status in Notification.Status.values:
+            rows = rows.filter(status=status)
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = [
+            (value, label, count)
+            for (value, label), count in zip(
+                Notification.Status.choices,
+                outbox.status_counts(self.get_school()).values(),
+                strict=True,
+            )
+        ]
+        context["status"] = self.request.GET.get("status", "")
+        for notification in context["notifications"]:
+            notification.title = outbox.subject_of(notification)
+        return context

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StudentsConfig(AppConfig):
     name = "students"
     verbose_name = _("Students and families")
+
+    def ready(self) -> None:
+        from students import reminders  # noqa: F401 - registers this app's reminder rules

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
@@ -62,6 +63,7 @@ class Student(models.Model):
     needs = models.TextField(_("needs and supports"), blank=True)
     learning_style = models.TextField(_("how I learn best"), blank=True)
     motivation = models.TextField(_("what motivates me"), blank=True)
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = StudentQuerySet.as_manager()

@@ -24,6 +24,14 @@ EVERYONE = expect(default=200)
 PUBLIC = expect(default=200, anonymous=200)
 ADMINS_OF_ROW = expect(admin=200, admin2=404)  # another school's admin: out of reach
 ADMINS = expect(admin=200, admin2=200)  # their own school, whatever it is
+NOWHERE = expect(default=404, anonymous=404)
+
+
+def _token(person) -> str:
+    from bigpicture.outbox import preferences_token
+
+    return preferences_token(person)
+
 
 # (url name, kwargs from the world, expected status per role)
 CASES = [
@@ -46,6 +54,14 @@ CASES = [
     ("bigpicture:school-update", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
     ("bigpicture:year-list", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
     ("bigpicture:term-create", lambda w: {"pk": w.year.pk}, ADMINS_OF_ROW),
+    ("bigpicture:reminder-settings", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
+    ("bigpicture:outbox", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
+    ("bigpicture:notification-list", None, EVERYONE),
+    ("bigpicture:notification-read", None, expect(default=405)),  # POST only
+    ("bigpicture:notification-preferences", None, EVERYONE),
+    # the unsubscribe link in emails: open without signing in, if the signature holds
+    ("bigpicture:preferences-token", lambda w: {"token": _token(w.guardian)}, PUBLIC),
+    ("bigpicture:preferences-token", lambda w: {"token": "forged:token"}, NOWHERE),
     ("advisories:advisory-list", None, expect(admin=200, advisor=200, admin2=200)),
     ("advisories:advisory-create", None, ADMINS),
     (

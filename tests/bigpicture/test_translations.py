@@ -267,13 +267,19 @@ def test_language_switch_makes_the_login_page_spanish(client, db):
     assert "Iniciar sesión" in html
 
 
-def test_password_email_in_the_recipients_language(client, world):
+def test_password_email_in_the_recipients_language(
+    client, world, django_capture_on_commit_callbacks
+):
     guardian = _spanish(world.guardian)
-    client.post(
-        reverse("password_reset"), {"email": guardian.email}, headers={"accept-language": "en"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_reset"),
+            {"email": guardian.email},
+            headers={"accept-language": "en"},
+        )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Cree su contraseña para la plataforma escolar Big Picture"
+    assert "/accounts/reset/" in message.body
     assert f"Hola, {guardian.first_name}:" in message.body
     assert "Para iniciar sesión, use su correo electrónico:" in message.body

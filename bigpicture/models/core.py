@@ -1,7 +1,7 @@
 """Core models: people and their roles, schools, school years and terms."""
 
 import zoneinfo
-from datetime import date
+from datetime import date, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -156,6 +156,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_mentor = models.BooleanField(_("mentor"), default=False)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    quiet_hours_start = models.TimeField(
+        _("quiet hours from"),
+        null=True,
+        blank=True,
+        default=time(21, 0),
+        help_text=_("No email in this time, in your school's time zone. Leave empty for none."),
+    )
+    quiet_hours_end = models.TimeField(
+        _("quiet hours until"), null=True, blank=True, default=time(7, 0)
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

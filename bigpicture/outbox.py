@@ -1,0 +1,383 @@
+"""The notification outbox: writing reminders once, and delivering each exactly once.
+
+Writing: a rule's drafts become ``Notification`` rows with a unique key per (rule,
+subject, recipient, occasion), in the same transaction as their cause or by the periodic
+scan. A second write of the same key is ignored, so reruns never duplicate.
+
+Delivering: a row is *claimed* (pending -> sending) by one committed UPDATE before the
+email leaves, and marked sent right after the SMTP server accepts it. Two workers can
+never both claim a row; a redelivered or repeated task finds it no longer pending. A worker
+that dies while holding a claim leaves the row "sending"; after a lease the sweep puts it
+back to pending. Transient SMTP errors reschedule the row with a growing back-off; an
+address the server refuses fails at once, with the server's reason.
+"""
+
+import hashlib
+import logging
+import smtplib
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.core import mail, signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+
+from bigpicture.models import Notification, NotificationPreference, ReminderSetting, School, User
+from bigpicture.rules import KINDS, RULES, Draft, Rule, periodic_rules
+
+log = logging.getLogger(__name__)
+
+Status = Notification.Status
+BATCH = 50
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=10)
+DIGEST_HOUR = 16  # the daily email leaves at 4 pm in the recipient's school's time zone
+PREFERENCES_SALT = "bigpicture.notification-preferences"
+PREFERENCES_MAX_AGE = 60 * 60 * 24 * 90
+
+
+# --- preferences and quiet hours -----------------------------------------------------------
+
+
+def delivery_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """How each person wants messages of a kind: their choice, or the kind's default."""
+    kind_info = KINDS[kind]
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    if kind_info.safety_critical:
+        return {}  # always at once
+    return chosen
+
+
+def after_quiet_hours(user: User, moment: datetime) -> datetime:
+    """The first moment at or after ``moment`` outside the person's quiet hours."""
+    start, end = user.quiet_hours_start, user.quiet_hours_end
+    if start is None or end is None or start == end:
+        return moment
+    zone = user.school.zone if user.school_id else timezone.get_default_timezone()
+    local = moment.astimezone(zone)
+    now_time = local.time()
+    quiet = (start <= now_time < end) if start < end else (now_time >= start or now_time < end)
+    if not quiet:
+        return moment
+    resume = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if resume <= local:
+        resume += timedelta(days=1)
+    return resume.astimezone(moment.tzinfo)
+
+
+def preferences_token(user: User) -> str:
+    """A signed token that opens a person's notification preferences without signing in."""
+    return signing.dumps({"user": user.pk}, salt=PREFERENCES_SALT, compress=True)
+
+
+def user_from_preferences_token(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=PREFERENCES_SALT, max_age=PREFERENCES_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("user"), is_active=True).first()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def school_settings(school: School) -> dict[str, tuple[bool, int | None]]:
+    """Each rule's (on, days) for a school: the admin's choice, or the rule's default."""
+    chosen = {s.rule: s for s in ReminderSetting.objects.filter(school=school)}
+    result = {}
+    for key, rule in RULES.items():
+        setting = chosen.get(key)
+        enabled = setting.enabled if setting else rule.default_enabled
+        days = setting.days if setting and setting.days is not None else rule.default_days
+        result[key] = (enabled or rule.safety_critical, days)
+    return result
+
+
+def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) -> int:
+    """Write each draft to the outbox once (by its key); return how many rows are new.
+
+    Call it inside the transaction of the change that causes the message: the row is
+    written with it or not at all, and sending starts once it commits.
+    """
+    now = now or timezone.now()
+    drafts = list(drafts)
+    if not drafts:
+        return 0
+    people = User.objects.select_related("school").in_bulk({d.recipient_id for d in drafts})
+    delivery = delivery_for(people, rule.kind)
+    default = KINDS[rule.kind].default
+    rows = []
+    for draft in drafts:
+        person = people.get(draft.recipient_id)
+        if person is None:
+            continue
+        row = Notification(
+            key=rule.key_for(draft),
+            school_id=draft.school_id,
+            recipient=person,
+            rule=rule.key,
+            kind=rule.kind,
+            subject=draft.subject[:200],
+            context=draft.context,
+            created_at=now,
+            send_after=now,
+        )
+        _route(row, person, delivery.get(person.pk, default), rule, now)
+        rows.append(row)
+    keys = [row.key for row in rows]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    transaction.on_commit(enqueue_due)
+    return len(set(keys) - existing)
+
+
+def _route(row: Notification, person: User, choice: str, rule: Rule, now: datetime) -> None:
+    """Set a new row's status from the person's address, choice and quiet hours."""
+    if not person.is_active:
+        row.status, row.reason = Status.SKIPPED, "The account is deactivated."
+    elif not person.email:
+        row.status, row.reason = Status.SKIPPED, "No email address."
+    elif rule.safety_critical:
+        row.status = Status.PENDING
+    elif choice == "off":
+        row.status, row.reason = Status.SKIPPED, "Email switched off by the person."
+    elif choice == "daily":
+        row.status = Status.DIGEST
+    else:
+        row.status = Status.PENDING
+        row.send_after = after_quiet_hours(person, now)
+
+
+# --- delivering ----------------------------------------------------------------------------
+
+
+def enqueue_due(now: datetime | None = None) -> int:
+    """Queue a delivery task for every pending row whose time has come, in batches."""
+    from bigpicture.tasks import send_notifications
+
+    ids = list(Notification.objects.due(now).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        send_notifications.delay(ids[start : start + BATCH])
+    return len(ids)
+
+
+def deliver(ids: Iterable[int], *, now: datetime | None = None) -> dict[str, int]:
+    """Send the given outbox rows that are still due, over one SMTP connection."""
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    connection = mail.get_connection(fail_silently=False)
+    try:
+        for notification_id in ids:
+            counts[_deliver_one(notification_id, connection, now or timezone.now())] += 1
+    finally:
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            log.warning("could not close the SMTP connection cleanly")
+    return counts
+
+
+def _deliver_one(notification_id: int, connection, now: datetime) -> str:
+    claimed = Notification.objects.due(now).filter(pk=notification_id)
+    if not claimed.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
+        return "skipped"  # sent already, not due yet, or another worker has it
+    notification = Notification.objects.select_related("recipient__school").get(pk=notification_id)
+    try:
+        message = render_email(notification)
+        message.connection = connection
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        return _fail(notification, _smtp_reason(error))
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:
+            return _fail(notification, _smtp_reason(error))
+        return _retry_later(notification, error, now)
+    except (smtplib.SMTPException, OSError) as error:
+        connection.close()  # a broken connection is reopened for the next message
+        return _retry_later(notification, error, now)
+    finished = Notification.objects.filter(pk=notification_id, status=Status.SENDING)
+    finished.update(status=Status.SENT, sent_at=timezone.now(), reason="")
+    if notification.rule == DIGEST_RULE:
+        Notification.objects.filter(
+            pk__in=notification.context.get("items", []), status=Status.DIGEST
+        ).update(status=Status.SENT, sent_at=timezone.now(), reason="In the daily email.")
+    return "sent"
+
+
+def _smtp_reason(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()))
+        return f"Refused by the mail server: {code} {text.decode(errors='replace')}"[:300]
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"Refused by the mail server: {error.smtp_code} {text}"[:300]
+    return str(error)[:300] or error.__class__.__name__
+
+
+def _fail(notification: Notification, reason: str) -> str:
+    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+        status=Status.FAILED, reason=reason
+    )
+    return "failed"
+
+
+def _retry_later(notification: Notification, error: Exception, now: datetime) -> str:
+    if notification.attempts >= MAX_ATTEMPTS:
+        return _fail(notification, f"Gave up after {notification.attempts} attempts: {error}")
+    backoff = timedelta(minutes=2 ** (notification.attempts - 1))
+    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+        status=Status.PENDING, send_after=now + backoff, reason=_smtp_reason(error)
+    )
+    return "retry"
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Release claims of workers that died mid-send, then queue everything due."""
+    now = now or timezone.now()
+    Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - LEASE).update(
+        status=Status.PENDING, reason="The sending worker stopped; sending again."
+    )
+    return enqueue_due(now)
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def subject_of(notification: Notification) -> str:
+    """A notification's subject line, in the reader's language (for lists and digests)."""
+    rule = RULES.get(notification.rule)
+    if rule is None:
+        return notification.subject
+    with translation.override(notification.recipient.language):
+        text = render_to_string(f"{rule.template}.html#subject", notification.context)
+    return " ".join(text.split())
+
+
+def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
+    """The email for an outbox row, in the recipient's language, as HTML and plain text."""
+    person = notification.recipient
+    rule = RULES[notification.rule]
+    with translation.override(person.language):
+        context = {
+            **notification.context,
+            **(rule.live_context(notification) if rule.live_context else {}),
+            "recipient": person,
+            "notification": notification,
+            "preferences_url": site_url(
+                reverse("bigpicture:preferences-token", args=[preferences_token(person)])
+            ),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        subject = render_to_string(f"{rule.template}.html#subject", context).strip()
+        html = render_to_string(f"{rule.template}.html", context)
+        text = _text_version(render_to_string(f"{rule.template}.html#body", context), context)
+    message = mail.EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[person.email],
+        headers={
+            "Message-ID": f"<{hashlib.sha256(notification.key.encode()).hexdigest()[:32]}"
+            f"@{settings.EMAIL_MESSAGE_DOMAIN}>",
+            "List-Unsubscribe": f"<{context['preferences_url']}>",
+            "X-Bigpicture-Key": notification.key,
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _text_version(body_html: str, context: dict) -> str:
+    lines = [line.strip() for line in strip_tags(body_html).splitlines()]
+    text = "\n".join(lines).strip()
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    with translation.override(context["recipient"].language):
+        footer = translation.gettext("Choose which emails you get: %(url)s") % {
+            "url": context["preferences_url"]
+        }
+    return f"{text}\n\n--\n{footer}\n"
+
+
+# --- the periodic scan and the daily email ---------------------------------------------------
+
+
+def scan(*, today: date | None = None, schools=None) -> int:
+    """Run every school's periodic reminder rules; return how many new rows were written."""
+    written = 0
+    for school in schools if schools is not None else School.objects.all():
+        day = today or school.today()
+        choices = school_settings(school)
+        for rule in periodic_rules():
+            enabled, days = choices[rule.key]
+            if enabled:
+                with transaction.atomic():
+                    written += record(rule, rule.scan(school, day, days))
+    return written
+
+
+DIGEST_RULE = "daily_digest"
+
+
+def write_digests(now: datetime | None = None) -> int:
+    """After 4 pm in their school's time zone, bundle each person's held-back messages."""
+    now = now or timezone.now()
+    waiting = (
+        Notification.objects.filter(status=Status.DIGEST)
+        .order_by("recipient_id", "created_at")
+        .values_list("recipient_id", "pk", "subject")
+    )
+    by_person: dict[int, list[tuple[int, str]]] = {}
+    for recipient_id, pk, subject in waiting:
+        by_person.setdefault(recipient_id, []).append((pk, subject))
+    people = User.objects.select_related("school").in_bulk(list(by_person))
+    drafts = []
+    for person_id, items in by_person.items():
+        person = people[person_id]
+        local = now.astimezone(person.school.zone if person.school_id else UTC)
+        if local.hour < DIGEST_HOUR:
+            continue
+        drafts.append(
+            Draft(
+                recipient_id=person_id,
+                school_id=person.school_id,
+                subject_key=f"user:{person_id}",
+                subject=str(len(items)),
+                occasion=local.date().isoformat(),
+                context={"items": [pk for pk, _s in items]},
+            )
+        )
+    with transaction.atomic():
+        return record(RULES[DIGEST_RULE], drafts, now=now)
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark a person's notifications (all, or the given ones) as read."""
+    unread = Notification.objects.addressed_to(user).filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def status_counts(school: School) -> dict[str, int]:
+    """How many of a school's outbox rows are in each status (one aggregate query)."""
+    from django.db.models import Count
+
+    counts = dict.fromkeys(Status.values, 0)
+    rows = (
+        Notification.objects.filter(Q(school=school)).values_list("status").annotate(n=Count("pk"))
+    )
+    counts.update(dict(rows))
+    return counts

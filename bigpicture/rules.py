@@ -1,0 +1,91 @@
+"""The reminder mechanism every app plugs into: rules, the messages they draft, the kinds.
+
+Each app owns its rules in its own ``reminders.py`` and registers them here; the outbox
+(``bigpicture.outbox``) is the only path by which any of them reaches a person.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of message a person chooses how to receive (at once, daily, or not by email)."""
+
+    key: str
+    label: str
+    safety_critical: bool = False  # cannot be switched off
+    default: str = "now"
+    hidden: bool = False  # not a choice people make
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        Kind("account", _("Your account: invitations and password links"), safety_critical=True),
+        Kind("school", _("Running the school: placements and advisory sizes")),
+        Kind("progress", _("A weekly summary of each child's progress"), default="off"),
+        Kind("digest", _("The daily email"), safety_critical=True, hidden=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message a rule wants sent: to whom, about what, on which occasion."""
+
+    recipient_id: int
+    school_id: int | None
+    subject_key: str  # e.g. "student:42": what the message is about, for the outbox key
+    subject: str  # what it is about, as people read it
+    occasion: str  # e.g. a date: the same occasion is never sent twice
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    kind: str
+    label: str
+    description: str
+    days_label: str = ""  # what the tunable number of days means; empty: nothing to tune
+    default_days: int | None = None
+    max_days: int = 365
+    default_enabled: bool = True
+    # For periodic rules: (school, today, days) -> drafts. Event rules have no scan.
+    scan: Callable[..., Iterable[Draft]] | None = None
+    # Fresh values for the message at the moment it is sent (links with tokens, say).
+    live_context: Callable[..., dict] | None = None
+
+    @property
+    def template(self) -> str:
+        return f"notifications/email/{self.key}"
+
+    @property
+    def safety_critical(self) -> bool:
+        return KINDS[self.kind].safety_critical
+
+    def key_for(self, draft: Draft) -> str:
+        return f"{self.key}:{draft.subject_key}:user:{draft.recipient_id}:{draft.occasion}"[:255]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.kind not in KINDS:
+        raise ValueError(f"Unknown kind of message: {rule.kind}")
+    RULES[rule.key] = rule
+    return rule
+
+
+def periodic_rules() -> list[Rule]:
+    return [rule for rule in RULES.values() if rule.scan is not None]
+
+
+def week_of(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
