@@ -13,9 +13,18 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Q
 
 from advisories.models import Advisory, Membership
-from bigpicture.models import School, SchoolYear, Term, User
+from bigpicture.models import (
+    Notification,
+    NotificationPreference,
+    ReminderSetting,
+    School,
+    SchoolYear,
+    Term,
+    User,
+)
 from students.models import GuardianLink, Student
 
 DEMO_SLUG = "demo"
@@ -245,6 +254,7 @@ def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | No
     builder.guardians()
     builder.mentors()
     _refresh_statistics()
+    builder.reminders()
     return builder.logins
 
 
@@ -266,6 +276,7 @@ def _delete_demo_school() -> None:
     school = School.objects.filter(slug=DEMO_SLUG).first()
     if school is None:
         return
+    Notification.objects.filter(Q(school=school) | Q(recipient__school=school)).delete()
     Membership.objects.filter(advisory__school=school).delete()
     Advisory.objects.filter(school=school).delete()
     GuardianLink.objects.filter(student__school=school).delete()
@@ -378,6 +389,7 @@ class _Builder:
                 Student(
                     school=self.school,
                     graduating_class=graduating,
+                    enrolled_on=self._entered(current, graduating, min(by_class)),
                     interests=self.rng.choice(INTERESTS),
                     talents=self.rng.choice(TALENTS),
                     learning_style=self.rng.choice(STYLES),
@@ -385,6 +397,8 @@ class _Builder:
                 )
             )
         users[0].email = f"student@{DOMAIN}"
+        for profile in profiles[-unplaced:]:  # enrolled last week, not placed yet
+            profile.enrolled_on = self.today - timedelta(days=10)
         users = User.objects.bulk_create(users, batch_size=BATCH)
         for profile, user in zip(profiles, users, strict=True):
             profile.user = user
@@ -392,6 +406,12 @@ class _Builder:
         self.logins.student = users[0].email
         memberships = self._memberships(self.student_rows[:-unplaced], by_class, current)
         Membership.objects.bulk_create(memberships, batch_size=BATCH)
+
+    @staticmethod
+    def _entered(current: SchoolYear, graduating: int, oldest_class: int) -> date:
+        """The first day of a class's first year (the oldest class began three years ago)."""
+        years_ago = 3 - (graduating - oldest_class)
+        return current.start_date.replace(year=current.start_date.year - years_ago)
 
     def _memberships(self, students, by_class, current) -> list[Membership]:
         first_class = min(by_class)
@@ -402,9 +422,7 @@ class _Builder:
             advisories = by_class[student.graduating_class]
             advisory = advisories[filled.get(student.graduating_class, 0) % len(advisories)]
             filled[student.graduating_class] = filled.get(student.graduating_class, 0) + 1
-            entered = current.start_date.replace(
-                year=current.start_date.year - (3 - (student.graduating_class - first_class))
-            )
+            entered = self._entered(current, student.graduating_class, first_class)
             rows.append(Membership(student=student, advisory=advisory, start_date=entered))
         extra = [
             r for r in rows if r.advisory.graduating_class == first_class and r.advisory != crowded
@@ -477,6 +495,15 @@ class _Builder:
         )
         chosen.email = f"guardian@{DOMAIN}"
         self.logins.guardian = chosen.email
+
+    def reminders(self) -> None:
+        """The demo guardian asked for the weekly email, sent any day; then run the scan."""
+        from bigpicture import outbox
+
+        guardian = User.objects.get(email=self.logins.guardian)
+        NotificationPreference.objects.create(user=guardian, kind="progress", delivery="now")
+        ReminderSetting.objects.create(school=self.school, rule="weekly_progress", days=0)
+        self.logins.counts["reminders"] = outbox.scan(schools=[self.school], today=self.today)
 
     def mentors(self) -> None:
         mentors = [

@@ -36,6 +36,10 @@ def _main_pages(role: str, logins) -> list[str]:
             f"/students/guardians/{link.pk}/remove/",
             "/preferences/",
             "/accounts/password_change/",
+            f"/schools/{school.pk}/reminders/",
+            f"/schools/{school.pk}/outbox/",
+            "/notifications/",
+            "/notifications/preferences/",
         ]
     if role == "advisor":
         advisory = Advisory.objects.get(advisor__email=logins.advisor)
@@ -54,7 +58,13 @@ def _main_pages(role: str, logins) -> list[str]:
         return ["/", f"/students/{student.pk}/", f"/students/{student.pk}/edit/", "/preferences/"]
     if role == "guardian":
         children = Student.objects.filter(guardian_links__guardian__email=logins.guardian)
-        return ["/", *[f"/students/{child.pk}/" for child in children], "/preferences/"]
+        return [
+            "/",
+            *[f"/students/{child.pk}/" for child in children],
+            "/preferences/",
+            "/notifications/",
+            "/notifications/preferences/",
+        ]
     return ["/", "/preferences/", "/accounts/password_change/"]
 
 
