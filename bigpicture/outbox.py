@@ -36,6 +36,7 @@ Status = Notification.Status
 BATCH = 50
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=10)
+SWEEP_GRACE = timedelta(minutes=1)
 DIGEST_HOUR = 16  # the daily email leaves at 4 pm in the recipient's school's time zone
 PREFERENCES_SALT = "bigpicture.notification-preferences"
 PREFERENCES_MAX_AGE = 60 * 60 * 24 * 90
@@ -160,11 +161,12 @@ def _route(row: Notification, person: User, choice: str, rule: Rule, now: dateti
 # --- delivering ----------------------------------------------------------------------------
 
 
-def enqueue_due(now: datetime | None = None) -> int:
+def enqueue_due(now: datetime | None = None, *, rows=None) -> int:
     """Queue a delivery task for every pending row whose time has come, in batches."""
     from bigpicture.tasks import send_notifications
 
-    ids = list(Notification.objects.due(now).order_by("pk").values_list("pk", flat=True))
+    rows = rows if rows is not None else Notification.objects.due(now)
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         send_notifications.delay(ids[start : start + BATCH])
     return len(ids)
@@ -241,12 +243,19 @@ def _retry_later(notification: Notification, error: Exception, now: datetime) ->
 
 
 def sweep(now: datetime | None = None) -> int:
-    """Release claims of workers that died mid-send, then queue everything due."""
+    """Release claims of workers that died mid-send, then queue what nothing else will.
+
+    Rows written in the last minute were queued when they were committed; the sweep takes
+    the older ones, the deferred ones (quiet hours, back-off) and the released ones.
+    """
     now = now or timezone.now()
     Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - LEASE).update(
         status=Status.PENDING, reason="The sending worker stopped; sending again."
     )
-    return enqueue_due(now)
+    forgotten = Notification.objects.due(now).filter(
+        Q(created_at__lt=now - SWEEP_GRACE) | Q(send_after__gt=F("created_at"))
+    )
+    return enqueue_due(now, rows=forgotten)
 
 
 # --- rendering -----------------------------------------------------------------------------

@@ -174,6 +174,17 @@ class TestDelivering:
         assert [m.extra_headers["X-Bigpicture-Key"] for m in mail.outbox] == [stuck.key]
 
 
+    def test_the_sweep_leaves_fresh_rows_to_their_own_task_but_takes_deferred_ones(self, world):
+        world.admin.quiet_hours_start = world.admin.quiet_hours_end = None
+        world.admin.save()
+        now = timezone.now()
+        _record(world.admin, "fresh", now=now)  # queued on commit by record()
+        deferred = _record(world.admin, "deferred", now=now - timedelta(hours=2))
+        Notification.objects.filter(pk=deferred.pk).update(send_after=now - timedelta(seconds=5))
+        assert outbox.sweep(now) == 1
+        assert [m.extra_headers["X-Bigpicture-Key"] for m in mail.outbox] == [deferred.key]
+
+
 class TestScan:
     def _unplaced_since(self, world, days_ago: int):
         world.unplaced.enrolled_on = world.school.today() - timedelta(days=days_ago)
