@@ -391,3 +391,27 @@ class TestPages:
         assert "Failed (1)" in page and "Waiting to be sent (1)" in page
         assert "550 gone" in page
         assert page.count("Ana Diaz is not in an advisory") == 1
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("page", ["notification-list", "outbox"])
+    def test_the_lists_cost_the_same_for_few_or_many_messages(
+        self, client_as, world, django_assert_num_queries, page
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        url = reverse(
+            f"bigpicture:{page}", kwargs={"pk": world.school.pk} if page == "outbox" else None
+        )
+        client = client_as("admin")
+        for n in range(3):
+            _record(world.admin, f"few-{n}")
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for n in range(40):
+            _record(world.admin, f"many-{n}")
+        with django_assert_num_queries(len(few)):
+            page_html = client.get(url).content.decode()
+        assert page_html.count("Ana Diaz is not in an advisory") == 43
