@@ -203,7 +203,10 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["advisory", "end_date"], name="membership_advisory_open")]
 
     def __str__(self) -> str:
-        return f"{self.student} in {self.advisory}"
+        return _("%(student)s in %(advisory)s") % {
+            "student": self.student,
+            "advisory": self.advisory,
+        }
 
     @property
     def is_current(self) -> bool:

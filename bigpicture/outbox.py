@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_noop
 
 from bigpicture.models import Notification, NotificationPreference, ReminderSetting, School, User
 from bigpicture.rules import KINDS, RULES, Draft, Rule, periodic_rules
@@ -144,13 +145,13 @@ def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) 
 def _route(row: Notification, person: User, choice: str, rule: Rule, now: datetime) -> None:
     """Set a new row's status from the person's address, choice and quiet hours."""
     if not person.is_active:
-        row.status, row.reason = Status.SKIPPED, "The account is deactivated."
+        row.status, row.reason = Status.SKIPPED, gettext_noop("The account is deactivated.")
     elif not person.email:
-        row.status, row.reason = Status.SKIPPED, "No email address."
+        row.status, row.reason = Status.SKIPPED, gettext_noop("No email address.")
     elif rule.safety_critical:
         row.status = Status.PENDING
     elif choice == "off":
-        row.status, row.reason = Status.SKIPPED, "Email switched off by the person."
+        row.status, row.reason = Status.SKIPPED, gettext_noop("Email switched off by the person.")
     elif choice == "daily":
         row.status = Status.DIGEST
     else:
@@ -210,7 +211,9 @@ def _deliver_one(notification_id: int, connection, now: datetime) -> str:
     if notification.rule == DIGEST_RULE:
         Notification.objects.filter(
             pk__in=notification.context.get("items", []), status=Status.DIGEST
-        ).update(status=Status.SENT, sent_at=timezone.now(), reason="In the daily email.")
+        ).update(
+            status=Status.SENT, sent_at=timezone.now(), reason=gettext_noop("In the daily email.")
+        )
     return "sent"
 
 
@@ -250,7 +253,7 @@ def sweep(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - LEASE).update(
-        status=Status.PENDING, reason="The sending worker stopped; sending again."
+        status=Status.PENDING, reason=gettext_noop("The sending worker stopped; sending again.")
     )
     forgotten = Notification.objects.due(now).filter(
         Q(created_at__lt=now - SWEEP_GRACE) | Q(send_after__gt=F("created_at"))

@@ -168,7 +168,11 @@ class GuardianLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guardian} ({self.get_relationship_display()}) of {self.student}"
+        return _("%(guardian)s (%(relationship)s) of %(student)s") % {
+            "guardian": self.guardian,
+            "relationship": self.relationship_label,
+            "student": self.student,
+        }
 
     @property
     def relationship_label(self) -> str:
