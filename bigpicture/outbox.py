@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
 from bigpicture.models import Notification, NotificationPreference, ReminderSetting, School, User
@@ -175,11 +176,14 @@ def enqueue_due(now: datetime | None = None, *, rows=None) -> int:
 
 def deliver(ids: Iterable[int], *, now: datetime | None = None) -> dict[str, int]:
     """Send the given outbox rows that are still due, over one SMTP connection."""
-    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    now = now or timezone.now()
+    ids = list(ids)
+    claimed = _claim(ids, now)
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": len(ids) - len(claimed)}
     connection = mail.get_connection(fail_silently=False)
     try:
-        for notification_id in ids:
-            counts[_deliver_one(notification_id, connection, now or timezone.now())] += 1
+        for notification in claimed:
+            counts[_deliver_one(notification, connection, now)] += 1
     finally:
         try:
             connection.close()
@@ -188,13 +192,31 @@ def deliver(ids: Iterable[int], *, now: datetime | None = None) -> dict[str, int
     return counts
 
 
-def _deliver_one(notification_id: int, connection, now: datetime) -> str:
-    claimed = Notification.objects.due(now).filter(pk=notification_id)
-    if not claimed.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
-        return "skipped"  # sent already, not due yet, or another worker has it
-    notification = Notification.objects.select_related("recipient__school").get(pk=notification_id)
+def _claim(ids: list[int], now: datetime) -> list[Notification]:
+    """Take the due rows among ``ids`` for this worker, in one committed transaction.
+
+    Rows another worker holds (locked, or no longer pending) are left to it.
+    """
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.due(now)
+            .filter(pk__in=ids)
+            .select_related("recipient__school")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.status, row.attempts = Status.SENDING, row.attempts + 1
+    return rows
+
+
+def _deliver_one(notification: Notification, connection, now: datetime) -> str:
     try:
         message = render_email(notification)
+        connection.open()  # one connection for the batch: send() closes only what it opened
         message.connection = connection
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
@@ -206,7 +228,9 @@ def _deliver_one(notification_id: int, connection, now: datetime) -> str:
     except (smtplib.SMTPException, OSError) as error:
         connection.close()  # a broken connection is reopened for the next message
         return _retry_later(notification, error, now)
-    finished = Notification.objects.filter(pk=notification_id, status=Status.SENDING)
+    # Marked right after the server accepted it: the only window for a duplicate is a
+    # crash between these two lines.
+    finished = Notification.objects.filter(pk=notification.pk, status=Status.SENDING)
     finished.update(status=Status.SENT, sent_at=timezone.now(), reason="")
     if notification.rule == DIGEST_RULE:
         Notification.objects.filter(
@@ -293,11 +317,14 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
             ),
             "site_url": settings.SITE_URL.rstrip("/"),
         }
-        subject = render_to_string(f"{rule.template}.html#subject", context).strip()
-        html = render_to_string(f"{rule.template}.html", context)
-        text = _text_version(render_to_string(f"{rule.template}.html#body", context), context)
+        subject = " ".join(render_to_string(f"{rule.template}.html#subject", context).split())
+        body = render_to_string(f"{rule.template}.html#body", context)
+        # The body is our own template, rendered with autoescaping: safe to place as is.
+        layout = {**context, "subject": subject, "body": mark_safe(body)}  # noqa: S308
+        html = render_to_string("notifications/email/base.html", layout)
+        text = _text_version(body, context)
     message = mail.EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=text,
         to=[person.email],
         headers={
