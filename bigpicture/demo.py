@@ -236,7 +236,6 @@ def school_year_start(today: date) -> int:
 def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | None = None):
     """Replace the demo school with a fresh one; return the logins to print."""
     rng = random.Random(seed)
-    today = today or date.today()
     _delete_demo_school()
     school = School.objects.create(
         name="Harbor Big Picture High School",
@@ -245,6 +244,7 @@ def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | No
         term_system=School.TermSystem.QUARTERS,
         advisory_capacity=15,
     )
+    today = today or school.today()  # the school's own date, as the hourly scan uses
     password = make_password(DEMO_PASSWORD)
     builder = _Builder(school=school, rng=rng, password=password, today=today)
     years = builder.years()

@@ -209,11 +209,27 @@ def _claim(ids: list[int], now: datetime) -> list[Notification]:
             status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     for row in rows:
-        row.status, row.attempts = Status.SENDING, row.attempts + 1
+        row.status, row.attempts, row.claimed_at = Status.SENDING, row.attempts + 1, now
     return rows
 
 
+def _renew_claim(notification: Notification) -> bool:
+    """Right before sending, confirm the claim still stands and restart its lease.
+
+    A batch that ran past the lease may have had its later rows released by the sweep and
+    taken by another worker: those are left to that worker.
+    """
+    renewed_at = timezone.now()
+    still_ours = Notification.objects.filter(
+        pk=notification.pk, status=Status.SENDING, claimed_at=notification.claimed_at
+    ).update(claimed_at=renewed_at)
+    notification.claimed_at = renewed_at
+    return bool(still_ours)
+
+
 def _deliver_one(notification: Notification, connection, now: datetime) -> str:
+    if not _renew_claim(notification):
+        return "skipped"
     try:
         message = render_email(notification)
         connection.open()  # one connection for the batch: send() closes only what it opened

@@ -182,6 +182,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_DB_REUSE_MAX = 200  # keep a worker's database connection across tasks
 CELERY_TIMEZONE = "UTC"
 # Every periodic job, in one place. The scan and the digests are idempotent (outbox keys),
 # so running them often only makes them prompt.

@@ -173,7 +173,6 @@ class TestDelivering:
         assert fresh.status == Status.SENDING  # its worker may still be at it
         assert [m.extra_headers["X-Bigpicture-Key"] for m in mail.outbox] == [stuck.key]
 
-
     def test_the_sweep_leaves_fresh_rows_to_their_own_task_but_takes_deferred_ones(self, world):
         world.admin.quiet_hours_start = world.admin.quiet_hours_end = None
         world.admin.save()
@@ -415,3 +414,17 @@ class TestQueryCounts:
         with django_assert_num_queries(len(few)):
             page_html = client.get(url).content.decode()
         assert page_html.count("Ana Diaz is not in an advisory") == 43
+
+
+def test_a_row_released_by_the_sweep_during_a_long_batch_is_left_to_the_new_claimant(world):
+    """A batch that outlived its lease does not send what another worker took over."""
+    world.admin.quiet_hours_start = world.admin.quiet_hours_end = None
+    world.admin.save()
+    row = _record(world.admin, now=timezone.now() - timedelta(minutes=1))
+    [claimed] = outbox._claim([row.pk], timezone.now())
+    # The lease runs out, the sweep releases the row and another worker claims it.
+    Notification.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now() + timedelta(seconds=1)
+    )
+    assert outbox._deliver_one(claimed, mail.get_connection(), timezone.now()) == "skipped"
+    assert mail.outbox == []
