@@ -1,5 +1,5 @@
 # Shortcuts; the README's two commands work without make.
-.PHONY: demo test lint format bench
+.PHONY: demo test lint format bench bench-reminders
 
 demo:
 	python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python manage.py demo
@@ -15,3 +15,6 @@ format:
 
 bench:
 	.venv/bin/python bench/run.py
+
+bench-reminders:
+	.venv/bin/python bench/reminders.py
