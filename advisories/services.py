@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, User
+from bigpicture.selectors import school_changed
 from students.models import Student
 
 ADVISORY_FIELDS = ("name", "advisor", "graduating_class", "capacity")
@@ -25,6 +26,7 @@ def advisory_create(*, school: School, by: User, **fields) -> Advisory:
     advisory = Advisory(school=school, **{k: fields[k] for k in ADVISORY_FIELDS if k in fields})
     advisory.full_clean()
     advisory.save()
+    school_changed(school.pk)
     return advisory
 
 
@@ -36,6 +38,7 @@ def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
             setattr(advisory, key, fields[key])
     advisory.full_clean()
     advisory.save()
+    school_changed(advisory.school_id)
     return advisory
 
 
@@ -80,6 +83,7 @@ def student_place(
         raise ValidationError(
             {"advisory": _("The student is already in another advisory during these dates.")}
         ) from exc
+    school_changed(advisory.school_id)
     return membership
 
 
@@ -131,4 +135,5 @@ def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Mem
     current.end_date = end_date
     current.full_clean()
     current.save(update_fields=["end_date"])
+    school_changed(current.advisory.school_id)
     return current

@@ -1,6 +1,9 @@
 """Reads behind the core pages: home sections, the school overview, the people list."""
 
+import time
+
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -44,12 +47,39 @@ def with_year_levels(students, year: SchoolYear | None):
     return students
 
 
-def school_overview(school: School) -> dict:
-    """The admin's view of a school, in a fixed number of aggregate queries at any size.
+OVERVIEW_CACHE_SECONDS = 120
 
-    Per graduating class: advisories, seats and students placed; every advisory over
-    capacity; the students without an advisory; head counts per role.
+
+def school_version_key(school_id: int) -> str:
+    return f"bigpicture:school:{school_id}:version"
+
+
+def school_changed(school_id: int) -> None:
+    """Drop a school's cached summaries once the current transaction commits."""
+    transaction.on_commit(
+        lambda: cache.set(school_version_key(school_id), time.time_ns(), timeout=None)
+    )
+
+
+def school_overview(school: School) -> dict:
+    """The admin's view of a school, cached until the school's people or placements change.
+
+    Every service that changes them calls ``school_changed``; edits made around the
+    services (the back office) show within two minutes.
     """
+    version = cache.get(school_version_key(school.pk), 0)
+    key = f"bigpicture:school:{school.pk}:overview:{version}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = _school_overview(school)
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return {**overview, "school": school}
+
+
+def _school_overview(school: School) -> dict:
+    """Per graduating class: advisories, seats and students placed; every advisory over
+    capacity; the students without an advisory; head counts per role. A fixed number of
+    aggregate queries at any size."""
     year = current_year(school)
     unplaced = Student.objects.filter(school=school).without_advisory().select_related("user")
     counts = User.objects.filter(school=school, is_active=True).aggregate(
@@ -67,7 +97,6 @@ def school_overview(school: School) -> dict:
     )
     classes = _classes(school, year)
     return {
-        "school": school,
         "year": year,
         "classes": classes,
         "advisory_count": sum(c["advisories"] for c in classes),

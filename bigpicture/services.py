@@ -16,7 +16,7 @@ from bigpicture.models import (
     User,
 )
 from bigpicture.rules import KINDS, RULES
-from bigpicture.selectors import year_cache_key
+from bigpicture.selectors import school_changed, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
 SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
@@ -61,6 +61,7 @@ def person_create(
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    school_changed(school.pk)
     # The invitation is written with the account: both, or neither.
     outbox.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
     return user
@@ -87,6 +88,8 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     person.full_clean()
     person.save()
+    if person.school_id:
+        school_changed(person.school_id)
     return person
 
 
@@ -108,6 +111,7 @@ def school_update(*, school: School, by: User, **fields) -> School:
             setattr(school, key, fields[key])
     school.full_clean()
     school.save()
+    school_changed(school.pk)
     return school
 
 
@@ -118,6 +122,7 @@ def school_year_create(*, school: School, by: User, name: str, start_date, end_d
     year.full_clean()
     year.save()
     transaction.on_commit(lambda: cache.delete(year_cache_key(school.pk)))
+    school_changed(school.pk)
     return year
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from advisories.models import Advisory
 from advisories.services import student_place
 from bigpicture.models import School, User
+from bigpicture.selectors import school_changed
 from bigpicture.services import person_create
 from students.models import GuardianLink, Student
 
@@ -108,6 +109,7 @@ def guardian_link(
     if GuardianLink.objects.filter(student=student, guardian=guardian).exists():
         raise ValidationError({"email": _("This guardian is already linked to this student.")})
     link = GuardianLink(student=student, guardian=guardian)
+    school_changed(student.school_id)
     return _save_link(link, link_fields)
 
 

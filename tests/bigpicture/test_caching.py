@@ -50,3 +50,45 @@ def test_adding_a_year_clears_the_cached_one(real_cache, django_capture_on_commi
             end_date=date(2099, 6, 30),
         )
     assert current_year(school) == year
+
+
+def test_the_school_overview_is_cached_until_a_placement_changes(
+    real_cache, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from advisories.services import student_place
+    from bigpicture.selectors import school_overview
+
+    first = school_overview(world.school)
+    assert first["unplaced_count"] == 1
+    with django_assert_num_queries(0):
+        assert school_overview(world.school)["unplaced_count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        student_place(
+            student=world.unplaced,
+            advisory=world.other_advisory,
+            start_date=date(2026, 9, 1),
+            by=world.admin,
+        )
+    again = school_overview(world.school)
+    assert again["unplaced_count"] == 0
+    assert again["placed_count"] == first["placed_count"] + 1
+
+
+def test_a_new_person_changes_the_overview_counts(
+    real_cache, world, django_capture_on_commit_callbacks
+):
+    from bigpicture.selectors import school_overview
+    from bigpicture.services import person_create
+
+    before = school_overview(world.school)["counts"]["advisors"]
+    with django_capture_on_commit_callbacks(execute=True):
+        person_create(
+            school=world.school,
+            by=world.admin,
+            email="new.advisor@met.test",
+            first_name="Ada",
+            last_name="Bell",
+            roles={"advisor"},
+        )
+    assert school_overview(world.school)["counts"]["advisors"] == before + 1
