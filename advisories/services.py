@@ -63,6 +63,9 @@ def student_place(
     advisory = Advisory.objects.select_for_update().select_related("school").get(pk=advisory.pk)
     if student.school_id != advisory.school_id:
         raise ValidationError({"advisory": _("Choose an advisory of the student's school.")})
+    if start_date > advisory.school.today():
+        # Memberships are current from the day they are recorded; plan moves on the day.
+        raise ValidationError({"start_date": _("A move cannot start in the future.")})
     current = Membership.objects.current().filter(student=student).first()
     if current is not None:
         _close_for_move(current, advisory, start_date)

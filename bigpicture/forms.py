@@ -132,7 +132,8 @@ class PasswordSetupForm(PasswordResetForm):
             school_id=user.school_id,
             subject_key=f"user:{user.pk}",
             subject=user.get_full_name(),
-            occasion=f"asked-{timezone.now().isoformat()}",
+            # One link per quarter hour, however often the form is sent (no mail-bombing).
+            occasion=f"asked-{int(timezone.now().timestamp()) // 900}",
         )
         outbox.record(reminders.PASSWORD_RESET, [draft])
 
@@ -199,7 +200,8 @@ class NotificationPreferencesForm(SubmitHelperMixin, forms.Form):
         data = super().clean()
         start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
         if (start is None) != (end is None):
-            self.add_error("quiet_hours_end", _("Give both ends of the quiet hours, or neither."))
+            empty = "quiet_hours_start" if start is None else "quiet_hours_end"
+            self.add_error(empty, _("Give both ends of the quiet hours, or neither."))
         return data
 
     def choices(self) -> dict[str, str]:

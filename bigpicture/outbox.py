@@ -17,6 +17,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from html import unescape as html_unescape
 
 from django.conf import settings
 from django.core import mail, signing
@@ -139,8 +140,11 @@ def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) 
     keys = [row.key for row in rows]
     existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    transaction.on_commit(enqueue_due)
-    return len(set(keys) - existing)
+    new_keys = [key for key in keys if key not in existing]
+    transaction.on_commit(
+        lambda: enqueue_due(rows=Notification.objects.due().filter(key__in=new_keys))
+    )
+    return len(set(new_keys))
 
 
 def _route(row: Notification, person: User, choice: str, rule: Rule, now: datetime) -> None:
@@ -151,6 +155,8 @@ def _route(row: Notification, person: User, choice: str, rule: Rule, now: dateti
         row.status, row.reason = Status.SKIPPED, gettext_noop("No email address.")
     elif rule.safety_critical:
         row.status = Status.PENDING
+        if rule.kind != "account":  # the daily email waits for quiet hours to end
+            row.send_after = after_quiet_hours(person, now)
     elif choice == "off":
         row.status, row.reason = Status.SKIPPED, gettext_noop("Email switched off by the person.")
     elif choice == "daily":
@@ -230,12 +236,25 @@ def _renew_claim(notification: Notification) -> bool:
 def _deliver_one(notification: Notification, connection, now: datetime) -> str:
     if not _renew_claim(notification):
         return "skipped"
+    if not notification.recipient.is_active:
+        _finish(notification, Status.SKIPPED, gettext_noop("The account is deactivated."))
+        return "skipped"
     try:
         message = render_email(notification)
+    except NothingToSend as nothing:
+        _finish(notification, Status.SKIPPED, str(nothing))
+        return "skipped"
+    except Exception as error:  # a message that cannot be written must not block the rest
+        log.exception("could not render notification %s", notification.pk)
+        return _fail(notification, f"Could not be written: {error}"[:300])
+    try:
         connection.open()  # one connection for the batch: send() closes only what it opened
         message.connection = connection
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
+        code, _text = next(iter(error.recipients.values()))
+        if 400 <= code < 500:  # greylisting, a full mailbox: try again later
+            return _retry_later(notification, error, now)
         return _fail(notification, _smtp_reason(error))
     except smtplib.SMTPResponseException as error:
         if 500 <= error.smtp_code < 600:
@@ -268,10 +287,18 @@ def _smtp_reason(error: Exception) -> str:
     return str(error)[:300] or error.__class__.__name__
 
 
-def _fail(notification: Notification, reason: str) -> str:
+class NothingToSend(Exception):
+    """Raised while rendering when the message has nothing left to say (and is skipped)."""
+
+
+def _finish(notification: Notification, status: str, reason: str) -> None:
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.FAILED, reason=reason
+        status=status, reason=reason
     )
+
+
+def _fail(notification: Notification, reason: str) -> str:
+    _finish(notification, Status.FAILED, reason)
     return "failed"
 
 
@@ -315,7 +342,7 @@ def subject_of(notification: Notification) -> str:
         return notification.subject
     with translation.override(notification.recipient.language):
         text = render_to_string(f"{rule.template}.html#subject", notification.context)
-    return " ".join(text.split())
+    return html_unescape(" ".join(text.split()))
 
 
 def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
@@ -334,6 +361,7 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
             "site_url": settings.SITE_URL.rstrip("/"),
         }
         subject = " ".join(render_to_string(f"{rule.template}.html#subject", context).split())
+        subject = html_unescape(subject)  # a subject line is plain text
         body = render_to_string(f"{rule.template}.html#body", context)
         # The body is our own template, rendered with autoescaping: safe to place as is.
         layout = {**context, "subject": subject, "body": mark_safe(body)}  # noqa: S308
@@ -355,7 +383,7 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
 
 
 def _text_version(body_html: str, context: dict) -> str:
-    lines = [line.strip() for line in strip_tags(body_html).splitlines()]
+    lines = [html_unescape(line.strip()) for line in strip_tags(body_html).splitlines()]
     text = "\n".join(lines).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -411,7 +439,7 @@ def write_digests(now: datetime | None = None) -> int:
                 subject_key=f"user:{person_id}",
                 subject=str(len(items)),
                 occasion=local.date().isoformat(),
-                context={"items": [pk for pk, _s in items]},
+                context={"items": [pk for pk, _s in items], "count": len(items)},
             )
         )
     with transaction.atomic():

@@ -83,9 +83,17 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
             raise ValidationError({"roles": _("You cannot remove your own admin role.")})
         if hasattr(person, "student_profile") and access.STUDENT not in roles:
             raise ValidationError({"roles": _("This person has a student profile.")})
+        if access.ADVISOR not in roles and person.advisories.exists():
+            raise ValidationError(
+                {"roles": _("This person leads an advisory: give it to another advisor first.")}
+            )
         _apply_roles(person, roles)
     if person.pk == by.pk and not person.is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    if not person.is_active and person.advisories.exists():
+        raise ValidationError(
+            {"is_active": _("This person leads an advisory: give it to another advisor first.")}
+        )
     person.full_clean()
     person.save()
     if person.school_id:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
@@ -71,7 +72,7 @@ def weekly_progress(school: School, today: date, weekday: int) -> list[Draft]:
         GuardianLink.objects.filter(
             guardian_id__in=opted_in.values("user_id"), receives_reminders=True
         )
-        .select_related("student__user")
+        .select_related("student__user", "student__school")
         .prefetch_related(current)
         .order_by("guardian_id", "student__user__first_name", "pk")
     )
@@ -96,12 +97,13 @@ def _child_summary(student: Student, year) -> dict:
     membership = student.current_memberships[0] if student.current_memberships else None
     advisory = membership.advisory if membership else None
     return {
+        "student_id": student.pk,
         "name": student.display_name,
         "year_level": year.year_level(student.graduating_class) if year else None,
         "advisory": advisory.name if advisory else "",
         "advisor": advisory.advisor.get_full_name() if advisory else "",
         "advisor_email": advisory.advisor.email if advisory else "",
-        "profile_updated": student.updated_at.date().isoformat(),
+        "profile_updated": timezone.localdate(student.updated_at, student.school.zone).isoformat(),
         "path": student.get_absolute_url(),
     }
 
@@ -118,6 +120,24 @@ STUDENT_WITHOUT_ADVISORY = register(
     )
 )
 
+
+def children_still_linked(notification) -> dict:
+    """At send time, keep only the children the guardian is still linked to (and hears of)."""
+    from bigpicture.outbox import NothingToSend
+
+    linked = set(
+        GuardianLink.objects.filter(
+            guardian_id=notification.recipient_id, receives_reminders=True
+        ).values_list("student_id", flat=True)
+    )
+    children = [
+        c for c in notification.context.get("children", []) if c.get("student_id") in linked
+    ]
+    if not children:
+        raise NothingToSend("No child is linked to this guardian any more.")
+    return {"children": children}
+
+
 WEEKLY_PROGRESS = register(
     Rule(
         key="weekly_progress",
@@ -128,5 +148,6 @@ WEEKLY_PROGRESS = register(
         default_days=4,
         max_days=6,
         scan=weekly_progress,
+        live_context=children_still_linked,
     )
 )

@@ -106,7 +106,8 @@ class UserQuerySet(models.QuerySet):
             return self.all()
         if not access.has_role(user, Role.ADMIN):
             return self.none()
-        return self.filter(school_id=user.school_id)
+        # The people who run the deployment are managed in the back office only.
+        return self.filter(school_id=user.school_id, is_superuser=False, is_staff=False)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -10,7 +10,7 @@ from advisories.models import Advisory, Membership
 from tests import factories
 
 AUG_2026 = date(2026, 8, 24)
-JAN_2027 = date(2027, 1, 4)
+NOV_2026 = date(2026, 11, 2)
 WRONG_PEOPLE = ["advisor", "student", "guardian", "mentor", "admin2"]
 
 
@@ -83,11 +83,11 @@ class TestAdvisoryCreateAndUpdate:
 class TestPlacingAStudent:
     def test_an_unplaced_student_joins_an_advisory(self, world):
         membership = services.student_place(
-            student=world.unplaced, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+            student=world.unplaced, advisory=world.advisory, start_date=NOV_2026, by=world.admin
         )
         membership.refresh_from_db()
         assert membership.advisory == world.advisory
-        assert membership.start_date == JAN_2027
+        assert membership.start_date == NOV_2026
         assert membership.is_current
         assert membership.created_by == world.admin
         assert membership.over_capacity_override is False
@@ -98,7 +98,7 @@ class TestPlacingAStudent:
         _fill(world.advisory, 2)
         with pytest.raises(ValidationError) as error:
             services.student_place(
-                student=world.unplaced, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+                student=world.unplaced, advisory=world.advisory, start_date=NOV_2026, by=world.admin
             )
         assert "Harbor is full (3 of 3 students)" in error.value.message_dict["advisory"][0]
         assert not Membership.objects.filter(student=world.unplaced).exists()
@@ -109,12 +109,12 @@ class TestPlacingAStudent:
         _fill(world.advisory, 2)
         with pytest.raises(ValidationError, match="full"):
             services.student_place(
-                student=world.unplaced, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+                student=world.unplaced, advisory=world.advisory, start_date=NOV_2026, by=world.admin
             )
         world.school.advisory_capacity = 4
         world.school.save()
         services.student_place(
-            student=world.unplaced, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+            student=world.unplaced, advisory=world.advisory, start_date=NOV_2026, by=world.admin
         )
         assert Membership.objects.current().filter(advisory=world.advisory).count() == 4
 
@@ -125,7 +125,7 @@ class TestPlacingAStudent:
             services.student_place(
                 student=world.unplaced,
                 advisory=world.advisory,
-                start_date=JAN_2027,
+                start_date=NOV_2026,
                 by=world.admin,
                 override_capacity=True,
                 reason="   ",
@@ -139,7 +139,7 @@ class TestPlacingAStudent:
         membership = services.student_place(
             student=world.unplaced,
             advisory=world.advisory,
-            start_date=JAN_2027,
+            start_date=NOV_2026,
             by=world.admin,
             override_capacity=True,
             reason=" Twin of a student in Harbor ",
@@ -154,7 +154,7 @@ class TestPlacingAStudent:
         membership = services.student_place(
             student=world.unplaced,
             advisory=world.advisory,
-            start_date=JAN_2027,
+            start_date=NOV_2026,
             by=world.admin,
             override_capacity=True,
             reason="Just in case",
@@ -164,7 +164,7 @@ class TestPlacingAStudent:
     def test_a_student_of_another_school_is_refused(self, world):
         with pytest.raises(ValidationError) as error:
             services.student_place(
-                student=world.student2, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+                student=world.student2, advisory=world.advisory, start_date=NOV_2026, by=world.admin
             )
         assert "advisory" in error.value.message_dict
         assert Membership.objects.get(student=world.student2).advisory == world.advisory2
@@ -175,7 +175,7 @@ class TestPlacingAStudent:
             services.student_place(
                 student=world.unplaced,
                 advisory=world.advisory,
-                start_date=JAN_2027,
+                start_date=NOV_2026,
                 by=world.person(role),
             )
         assert not Membership.objects.filter(student=world.unplaced).exists()
@@ -203,11 +203,11 @@ class TestMovingAStudent:
         new = services.student_place(
             student=world.student,
             advisory=world.other_advisory,
-            start_date=JAN_2027,
+            start_date=NOV_2026,
             by=world.admin,
         )
         old.refresh_from_db()
-        assert old.end_date == JAN_2027
+        assert old.end_date == NOV_2026
         assert new.is_current and new.advisory == world.other_advisory
         assert list(Membership.objects.filter(student=world.student).order_by("start_date")) == [
             old,
@@ -221,7 +221,7 @@ class TestMovingAStudent:
             services.student_place(
                 student=world.student,
                 advisory=world.other_advisory,
-                start_date=JAN_2027,
+                start_date=NOV_2026,
                 by=world.admin,
             )
         memberships = Membership.objects.filter(student=world.student)
@@ -235,7 +235,7 @@ class TestMovingAStudent:
         services.student_place(
             student=world.student,
             advisory=world.other_advisory,
-            start_date=JAN_2027,
+            start_date=NOV_2026,
             by=world.admin,
             override_capacity=True,
             reason="Advisor change requested by the family",
@@ -247,7 +247,7 @@ class TestMovingAStudent:
     def test_a_move_into_the_same_advisory_is_refused(self, world):
         with pytest.raises(ValidationError, match="already in this advisory"):
             services.student_place(
-                student=world.student, advisory=world.advisory, start_date=JAN_2027, by=world.admin
+                student=world.student, advisory=world.advisory, start_date=NOV_2026, by=world.admin
             )
         assert Membership.objects.filter(student=world.student).count() == 1
 

@@ -11,7 +11,7 @@ from students import services
 from students.models import GuardianLink, Student
 from tests import factories
 
-JAN_2027 = date(2027, 1, 4)
+NOV_2026 = date(2026, 11, 2)
 
 
 def _enrol(world, **changes):
@@ -40,9 +40,9 @@ class TestStudentCreate:
         assert not student.memberships.exists()
 
     def test_enrols_a_student_into_an_advisory(self, world):
-        student = _enrol(world, advisory=world.advisory, start_date=JAN_2027)
+        student = _enrol(world, advisory=world.advisory, start_date=NOV_2026)
         membership = student.memberships.get()
-        assert (membership.advisory, membership.start_date) == (world.advisory, JAN_2027)
+        assert (membership.advisory, membership.start_date) == (world.advisory, NOV_2026)
         assert membership.created_by == world.admin
 
     def test_without_a_start_date_the_student_joins_today(self, world):
@@ -53,7 +53,7 @@ class TestStudentCreate:
         world.advisory.capacity = 1
         world.advisory.save()
         with pytest.raises(ValidationError) as error:
-            _enrol(world, advisory=world.advisory, start_date=JAN_2027)
+            _enrol(world, advisory=world.advisory, start_date=NOV_2026)
         assert "full" in error.value.message_dict["advisory"][0]
         assert not User.objects.filter(email="marisol.vega@example.org").exists()
 

@@ -1,0 +1,166 @@
+"""Edge cases found in review: reach of admins, outbox corner cases, moves and roles."""
+
+import smtplib
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from advisories.services import student_place
+from bigpicture import outbox
+from bigpicture.models import Notification, NotificationPreference
+from bigpicture.services import person_update
+from students.reminders import STUDENT_WITHOUT_ADVISORY, WEEKLY_PROGRESS
+from tests import factories
+from tests.bigpicture.test_outbox import MORNING, _draft, _record
+
+Status = Notification.Status
+
+
+def test_a_school_admin_cannot_edit_a_deployment_operator_of_their_school(client_as, world):
+    operator = factories.UserFactory(school=world.school, is_superuser=True, is_staff=True)
+    url = reverse("bigpicture:person-update", args=[operator.pk])
+    assert client_as("admin").get(url).status_code == 404
+
+
+def test_a_deactivated_recipient_gets_nothing_from_the_outbox(world):
+    row = _record(world.admin)
+    world.admin.is_active = False
+    world.admin.save()
+    assert outbox.deliver([row.pk], now=MORNING)["skipped"] == 1
+    row.refresh_from_db()
+    assert (row.status, row.reason) == (Status.SKIPPED, "The account is deactivated.")
+    assert mail.outbox == []
+
+
+def test_a_guardian_unlinked_before_the_weekly_email_leaves_gets_nothing(world):
+    NotificationPreference.objects.create(user=world.guardian, kind="progress")
+    outbox.scan(schools=[world.school], today=date(2026, 11, 27))
+    row = Notification.objects.get(rule=WEEKLY_PROGRESS.key)
+    world.link.delete()
+    outbox.deliver([row.pk], now=row.send_after)
+    row.refresh_from_db()
+    assert row.status == Status.SKIPPED
+    assert row.reason == "No child is linked to this guardian any more."
+    assert mail.outbox == []
+
+
+def test_a_row_that_cannot_be_written_fails_and_the_batch_goes_on(world):
+    broken = _record(world.admin, "broken")
+    Notification.objects.filter(pk=broken.pk).update(rule="renamed_rule")
+    fine = _record(world.admin, "fine")
+    counts = outbox.deliver([broken.pk, fine.pk], now=MORNING)
+    assert (counts["failed"], counts["sent"]) == (1, 1)
+    broken.refresh_from_db()
+    assert broken.status == Status.FAILED
+    assert broken.reason.startswith("Could not be written")
+
+
+class Greylisted(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (450, b"4.2.0 Greylisted")})
+
+
+@override_settings(EMAIL_BACKEND="tests.bigpicture.test_edges.Greylisted")
+def test_a_temporary_refusal_is_retried_not_failed(world):
+    row = _record(world.admin)
+    assert outbox.deliver([row.pk], now=MORNING)["retry"] == 1
+    row.refresh_from_db()
+    assert row.status == Status.PENDING
+    assert "450" in row.reason
+
+
+def test_the_daily_email_waits_for_quiet_hours(world):
+    NotificationPreference.objects.create(user=world.admin, kind="school", delivery="daily")
+    world.admin.quiet_hours_start = datetime(2000, 1, 1, 15, 0).time()
+    world.admin.quiet_hours_end = datetime(2000, 1, 1, 23, 0).time()
+    world.admin.save()
+    _record(world.admin)
+    half_past_four = datetime(2026, 10, 2, 20, 30, tzinfo=UTC)  # 16:30 in New York
+    outbox.write_digests(half_past_four)
+    digest = Notification.objects.get(rule="daily_digest")
+    assert timezone.localtime(digest.send_after, world.school.zone).hour == 23
+
+
+def test_subjects_are_plain_text_not_html_entities(world):
+    draft = _draft(world.admin, student="Lisa O'Brien & Sons")
+    outbox.record(STUDENT_WITHOUT_ADVISORY, [draft], now=MORNING)
+    row = Notification.objects.get(key=STUDENT_WITHOUT_ADVISORY.key_for(draft))
+    assert outbox.subject_of(row) == "Lisa O'Brien & Sons is not in an advisory"
+    outbox.deliver([row.pk], now=MORNING)
+    assert mail.outbox[0].subject == "Lisa O'Brien & Sons is not in an advisory"
+    assert "Lisa O'Brien & Sons has not been" in mail.outbox[0].body
+
+
+def test_the_daily_email_title_counts_its_messages(world):
+    NotificationPreference.objects.create(user=world.admin, kind="school", delivery="daily")
+    _record(world.admin, "a")
+    _record(world.admin, "b")
+    outbox.write_digests(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    digest = Notification.objects.get(rule="daily_digest")
+    assert outbox.subject_of(digest) == "Your daily email: 2 messages"
+
+
+def test_recording_queues_only_its_own_rows(world, django_capture_on_commit_callbacks):
+    for person in (world.admin, world.admin2):
+        person.quiet_hours_start = person.quiet_hours_end = None
+        person.save()
+    waiting = _record(world.admin2, "someone-else", now=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin, "mine")])
+    assert [m.to for m in mail.outbox] == [[world.admin.email]]
+    waiting.refresh_from_db()
+    assert waiting.status == Status.PENDING  # left to its own task or the sweep
+
+
+def test_asking_for_a_password_link_again_and_again_sends_one(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(5):
+            client.post(reverse("password_reset"), {"email": world.guardian.email})
+    assert len(mail.outbox) == 1
+
+
+def test_a_move_cannot_start_in_the_future(world):
+    with pytest.raises(ValidationError) as error:
+        student_place(
+            student=world.unplaced,
+            advisory=world.other_advisory,
+            start_date=world.school.today() + timedelta(days=30),
+            by=world.admin,
+        )
+    assert "start_date" in error.value.message_dict
+
+
+def test_an_advisor_who_leads_an_advisory_keeps_the_role_until_it_is_handed_over(world):
+    with pytest.raises(ValidationError) as error:
+        person_update(person=world.advisor, by=world.admin, roles={"mentor"})
+    assert "roles" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        person_update(person=world.advisor, by=world.admin, is_active=False)
+    assert "is_active" in error.value.message_dict
+
+
+def test_families_do_not_see_the_staff_reason_for_an_override(client_as, world):
+    membership = world.student.memberships.get()
+    membership.over_capacity_override = True
+    membership.override_reason = "Confidential family situation"
+    membership.save()
+    url = reverse("students:student-detail", args=[world.student.pk])
+    assert "Confidential family situation" not in client_as("guardian").get(url).content.decode()
+    assert "Confidential family situation" not in client_as("student").get(url).content.decode()
+    assert "Confidential family situation" in client_as("admin").get(url).content.decode()
+
+
+def test_half_quiet_hours_are_flagged_on_the_empty_field(client_as, world):
+    response = client_as("guardian").post(
+        reverse("bigpicture:notification-preferences"),
+        {"kind_school": "now", "kind_progress": "off", "quiet_hours_end": "07:00"},
+    )
+    assert "quiet_hours_start" in response.context["form"].errors
