@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from advisories.models import Advisory, Membership
+from bigpicture.access import require_admin_of
 from bigpicture.models import School, User
 from bigpicture.selectors import school_changed
 from students.models import Student
@@ -15,14 +16,9 @@ from students.models import Student
 ADVISORY_FIELDS = ("name", "advisor", "graduating_class", "capacity")
 
 
-def _require_admin(by: User, school: School) -> None:
-    if not School.objects.administered_by(by).filter(pk=school.pk).exists():
-        raise PermissionDenied
-
-
 def advisory_create(*, school: School, by: User, **fields) -> Advisory:
     """Create an advisory in a school; only that school's admins may."""
-    _require_admin(by, school)
+    require_admin_of(by, school.pk)
     advisory = Advisory(school=school, **{k: fields[k] for k in ADVISORY_FIELDS if k in fields})
     advisory.full_clean()
     advisory.save()
@@ -32,7 +28,7 @@ def advisory_create(*, school: School, by: User, **fields) -> Advisory:
 
 def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
     """Rename an advisory, hand it to another advisor or change its class or capacity."""
-    _require_admin(by, advisory.school)
+    require_admin_of(by, advisory.school_id)
     for key in ADVISORY_FIELDS:
         if key in fields:
             setattr(advisory, key, fields[key])
@@ -57,7 +53,7 @@ def student_place(
     A full advisory takes the student only when an admin overrides, with a reason that is
     recorded on the membership.
     """
-    _require_admin(by, advisory.school)
+    require_admin_of(by, advisory.school_id)
     # Lock the student and the advisory so two admins cannot overfill it or double-place.
     student = Student.objects.select_for_update().get(pk=student.pk)
     advisory = Advisory.objects.select_for_update().select_related("school").get(pk=advisory.pk)
@@ -131,7 +127,7 @@ def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
 @transaction.atomic
 def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Membership:
     """End a student's current advisory membership (they left the school or graduated)."""
-    _require_admin(by, student.school)
+    require_admin_of(by, student.school_id)
     current = Membership.objects.select_for_update().current().filter(student=student).first()
     if current is None:
         raise ValidationError(_("The student is not in an advisory."))

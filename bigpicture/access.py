@@ -48,6 +48,14 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def require_admin_of(user, school_id: int) -> None:
+    """Services' re-check: only the school's admins (or a network admin) may go on."""
+    if is_network_admin(user):
+        return
+    if not (has_role(user, ADMIN) and user.is_active and user.school_id == school_id):
+        raise PermissionDenied
+
+
 def in_school(user) -> Q:
     """Rows of the person's own school, by a ``school`` field."""
     return Q(school_id=user.school_id)

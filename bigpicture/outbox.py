@@ -49,16 +49,11 @@ PREFERENCES_MAX_AGE = 60 * 60 * 24 * 90
 
 
 def delivery_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
-    """How each person wants messages of a kind: their choice, or the kind's default."""
-    kind_info = KINDS[kind]
-    chosen = dict(
-        NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind).values_list(
-            "user_id", "delivery"
-        )
-    )
-    if kind_info.safety_critical:
-        return {}  # always at once
-    return chosen
+    """How each person chose to get messages of a kind (absent: the kind's default)."""
+    if KINDS[kind].safety_critical:
+        return {}  # always at once, whatever anyone chose
+    chosen = NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind)
+    return dict(chosen.values_list("user_id", "delivery"))
 
 
 def after_quiet_hours(user: User, moment: datetime) -> datetime:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bigpicture import access, outbox, reminders
+from bigpicture.access import require_admin_of
 from bigpicture.models import (
     Delivery,
     NotificationPreference,
@@ -20,11 +21,6 @@ from bigpicture.selectors import school_changed, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
 SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
-
-
-def _require_admin(by: User, school: School) -> None:
-    if not School.objects.administered_by(by).filter(pk=school.pk).exists():
-        raise PermissionDenied
 
 
 def _apply_roles(user: User, roles: set[str]) -> None:
@@ -49,7 +45,7 @@ def person_create(
     language: str = "en",
 ) -> User:
     """Add a person to a school and invite them by email to choose a password."""
-    _require_admin(by, school)
+    require_admin_of(by, school.pk)
     user = User(
         school=school,
         email=User.objects.normalize_email(email.strip()).lower(),
@@ -113,7 +109,7 @@ def preferences_update(*, user: User, **fields) -> User:
 
 def school_update(*, school: School, by: User, **fields) -> School:
     """Change a school's name, time zone, kind of terms or usual advisory size."""
-    _require_admin(by, school)
+    require_admin_of(by, school.pk)
     for key in SCHOOL_FIELDS:
         if key in fields:
             setattr(school, key, fields[key])
@@ -125,7 +121,7 @@ def school_update(*, school: School, by: User, **fields) -> School:
 
 def school_year_create(*, school: School, by: User, name: str, start_date, end_date) -> SchoolYear:
     """Add a school year to a school."""
-    _require_admin(by, school)
+    require_admin_of(by, school.pk)
     year = SchoolYear(school=school, name=name.strip(), start_date=start_date, end_date=end_date)
     year.full_clean()
     year.save()
@@ -136,7 +132,7 @@ def school_year_create(*, school: School, by: User, name: str, start_date, end_d
 
 def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end_date) -> Term:
     """Add a term (a quarter or a trimester) to a school year."""
-    _require_admin(by, school_year.school)
+    require_admin_of(by, school_year.school_id)
     term = Term(
         school_year=school_year, name=name.strip(), start_date=start_date, end_date=end_date
     )
@@ -169,7 +165,7 @@ def reminder_settings_update(
     *, school: School, by: User, settings: dict[str, tuple[bool, int | None]]
 ) -> School:
     """An admin switches a school's reminders on or off and tunes their days."""
-    _require_admin(by, school)
+    require_admin_of(by, school.pk)
     for key, (enabled, days) in settings.items():
         rule = RULES.get(key)
         if rule is None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Advisory
 from advisories.services import student_place
+from bigpicture.access import require_admin_of
 from bigpicture.models import School, User
 from bigpicture.selectors import school_changed
 from bigpicture.services import person_create
@@ -81,8 +82,7 @@ def guardian_link(
     **link_fields,
 ) -> GuardianLink:
     """Link a parent or guardian to a student, creating their account if it is new."""
-    if not School.objects.administered_by(by).filter(pk=student.school_id).exists():
-        raise PermissionDenied
+    require_admin_of(by, student.school_id)
     email = email.strip().lower()
     guardian = User.objects.filter(email=email).first()
     if guardian is None:
