@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from advisories.models import Advisory, Membership
+from bigpicture.admin import SchoolChangesAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Advisory)
-class AdvisoryAdmin(admin.ModelAdmin):
+class AdvisoryAdmin(SchoolChangesAdmin):
     list_display = ["name", "school", "advisor", "graduating_class", "capacity"]
     list_filter = ["school", "graduating_class"]
     search_fields = ["name", "advisor__email", "advisor__last_name"]
@@ -20,7 +21,7 @@ class AdvisoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SchoolChangesAdmin):
     list_display = ["student", "advisory", "start_date", "end_date", "over_capacity_override"]
     list_filter = ["advisory__school", "over_capacity_override"]
     list_select_related = ["student__user", "advisory"]

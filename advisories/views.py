@@ -1,6 +1,7 @@
 """Advisory pages: the list, one advisory's roster and history, and the admin's forms."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -8,11 +9,11 @@ from advisories import selectors, services
 from advisories.forms import AdvisoryForm
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
-from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
+from bigpicture.mixins import DeferredListMixin, ServiceFormMixin
 from bigpicture.selectors import current_year
 
 
-class AdvisoryListView(RoleRequiredMixin, QueryStringMixin, ListView):
+class AdvisoryListView(RoleRequiredMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_list.html"
     context_object_name = "advisories"
@@ -25,13 +26,19 @@ class AdvisoryListView(RoleRequiredMixin, QueryStringMixin, ListView):
     def get_queryset(self):
         return selectors.advisory_list(self.request.user, graduating_class=self.graduating_class())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = context["year"] = current_year(self.request.user.school)
+    def decorate(self, context):
+        year = current_year(self.request.user.school)
+        context["advisories"] = list(context["advisories"])
         for advisory in context["advisories"]:
             advisory.year_level = year.year_level(advisory.graduating_class) if year else None
-        context["graduating_class"] = self.graduating_class()
         return context
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            graduating_class=self.graduating_class(),
+            year=current_year(self.request.user.school),
+            **kwargs,
+        )
 
 
 class AdvisoryDetailView(RoleRequiredMixin, DetailView):
@@ -47,9 +54,10 @@ class AdvisoryDetailView(RoleRequiredMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        advisory = self.object
         return super().get_context_data(
-            roster=selectors.roster(self.object),
-            past_members=selectors.past_members(self.object),
+            roster=SimpleLazyObject(lambda: selectors.roster(advisory)),
+            past_members=SimpleLazyObject(lambda: selectors.past_members(advisory)),
             can_edit=Advisory.objects.editable_by(self.request.user)
             .filter(pk=self.object.pk)
             .exists(),

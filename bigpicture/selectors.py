@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, User
@@ -54,8 +55,44 @@ def school_version_key(school_id: int) -> str:
     return f"bigpicture:school:{school_id}:version"
 
 
+FRAGMENT_CACHE_SECONDS = 300
+
+
+def school_version(school_id: int | None) -> int:
+    """A number that changes whenever a service changes the school's data (see below)."""
+    return cache.get(school_version_key(school_id), 0) if school_id else 0
+
+
+def fragment_key(request) -> str:
+    """What a cached fragment of a page varies on: the school's version, the viewer, their
+    language, the school's date (year levels roll over with it) and the page's address.
+
+    Pages wrap the parts that are costly to read and render in
+    ``{% cache fragment_seconds "name" fragment_key %}``; their views defer those reads
+    (``SimpleLazyObject``), so a cached fragment costs neither queries nor rendering. A
+    fragment is never shared between two people, so what it shows is always what its viewer
+    may see.
+    """
+    user = request.user
+    school = getattr(user, "school", None)
+    today = school.today() if school else None
+    return ":".join(
+        str(part)
+        for part in (
+            school_version(user.school_id),
+            user.pk,
+            translation.get_language(),
+            today,
+            request.get_full_path(),
+        )
+    )
+
+
 def school_changed(school_id: int) -> None:
-    """Drop a school's cached summaries once the current transaction commits."""
+    """Drop a school's cached summaries and page fragments once the transaction commits.
+
+    Every service that changes what a school's pages show calls this.
+    """
     transaction.on_commit(
         lambda: cache.set(school_version_key(school_id), time.time_ns(), timeout=None)
     )

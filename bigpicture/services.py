@@ -104,6 +104,8 @@ def preferences_update(*, user: User, **fields) -> User:
             setattr(user, key, fields[key].strip())
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "language"])
+    if user.school_id:
+        school_changed(user.school_id)
     return user
 
 
@@ -138,6 +140,7 @@ def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end
     )
     term.full_clean()
     term.save()
+    school_changed(school_year.school_id)
     return term
 
 

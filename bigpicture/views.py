@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
@@ -22,7 +23,7 @@ from bigpicture.forms import (
     SchoolYearForm,
     TermForm,
 )
-from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
+from bigpicture.mixins import DeferredListMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
 from students.selectors import children_of, own_profile
 
@@ -42,12 +43,13 @@ class HomeView(RoleRequiredMixin, TemplateView):
             context["admin_schools"] = list(School.objects.administered_by(user)[:50])
             if user.school_id:
                 context["overview"] = selectors.school_overview(user.school)
+        # Read only when the page's cached fragment for a section is missing.
         if access.ADVISOR in roles:
-            context["advisories"] = advisories_led_by(user)
+            context["advisories"] = SimpleLazyObject(lambda: advisories_led_by(user))
         if access.STUDENT in roles:
-            context["profile"] = own_profile(user)
+            context["profile"] = SimpleLazyObject(lambda: own_profile(user))
         if access.GUARDIAN in roles:
-            context["children"] = children_of(user)
+            context["children"] = SimpleLazyObject(lambda: children_of(user))
         return context
 
 
@@ -165,7 +167,7 @@ class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("bigpicture:year-list", kwargs={"pk": self.get_year().school_id})
 
 
-class PersonListView(RoleRequiredMixin, QueryStringMixin, ListView):
+class PersonListView(RoleRequiredMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN}
     requires_own_school = True
     template_name = "bigpicture/user_list.html"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bigpicture.admin import SchoolChangesAdmin
 from students.models import GuardianLink, Student
 
 
@@ -10,7 +11,7 @@ class GuardianLinkInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(SchoolChangesAdmin):
     list_display = ["__str__", "school", "graduating_class"]
     list_filter = ["school", "graduating_class"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "preferred_name"]
@@ -20,7 +21,7 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuardianLink)
-class GuardianLinkAdmin(admin.ModelAdmin):
+class GuardianLinkAdmin(SchoolChangesAdmin):
     list_display = ["guardian", "student", "relationship", "is_primary_contact"]
     list_filter = ["relationship", "is_primary_contact", "student__school"]
     list_select_related = ["guardian", "student__user"]

@@ -50,6 +50,9 @@ def student_list(user, *, search: str = "", unplaced: bool = False):
     return students.order_by("user__last_name", "user__first_name", "user_id")
 
 
+STUDENT_DETAIL = ("year", "year_level", "current_membership", "history", "guardian_links")
+
+
 def student_detail(student: Student) -> dict:
     """A student's profile page: advisory history, guardians, year level."""
     year = current_year(student.school)
@@ -60,7 +63,6 @@ def student_detail(student: Student) -> dict:
     )
     current = next((m for m in history if m.is_current), None)
     return {
-        "student": student,
         "year": year,
         "year_level": year.year_level(student.graduating_class) if year else None,
         "current_membership": current,

@@ -67,6 +67,7 @@ def student_profile_update(*, student: Student, by: User, **fields) -> Student:
             setattr(student, key, fields[key].strip())
     student.full_clean()
     student.save()
+    school_changed(student.school_id)
     return student
 
 
@@ -118,6 +119,7 @@ def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> Guar
     """Change how a guardian relates to a student and how the school reaches them."""
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
+    school_changed(link.student.school_id)
     return _save_link(link, link_fields)
 
 
@@ -125,6 +127,7 @@ def guardian_unlink(*, link: GuardianLink, by: User) -> None:
     """Remove a guardian from a student; the guardian's account stays."""
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
+    school_changed(link.student.school_id)
     link.delete()
 
 

@@ -8,7 +8,7 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView, Upd
 from advisories.forms import MoveStudentForm
 from advisories.services import student_place
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
+from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
 from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
@@ -20,7 +20,7 @@ from students.forms import (
 from students.models import GuardianLink, Student
 
 
-class StudentListView(RoleRequiredMixin, QueryStringMixin, ListView):
+class StudentListView(RoleRequiredMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "students/student_list.html"
     context_object_name = "students"
@@ -33,13 +33,17 @@ class StudentListView(RoleRequiredMixin, QueryStringMixin, ListView):
             unplaced=self.request.GET.get("unplaced") == "1",
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def decorate(self, context):
         year = current_year(self.request.user.school)
         context["students"] = selectors.with_levels_and_advisory(context["students"], year)
-        context["q"] = self.request.GET.get("q", "")
-        context["unplaced"] = self.request.GET.get("unplaced") == "1"
         return context
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            q=self.request.GET.get("q", ""),
+            unplaced=self.request.GET.get("unplaced") == "1",
+            **kwargs,
+        )
 
 
 class StudentDetailView(RoleRequiredMixin, DetailView):
@@ -51,10 +55,16 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
         return Student.objects.visible_to(self.request.user).select_related("user", "school")
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, student = self.request.user, self.object
+
+        def read():
+            return {
+                **selectors.student_detail(student),
+                "can_edit": Student.objects.editable_by(user).filter(pk=student.pk).exists(),
+            }
+
         return super().get_context_data(
-            **selectors.student_detail(self.object),
-            can_edit=Student.objects.editable_by(user).filter(pk=self.object.pk).exists(),
+            **deferred(read, (*selectors.STUDENT_DETAIL, "can_edit")),
             can_manage=user.is_superuser or (ADMIN in user.roles),
             **kwargs,
         )
