@@ -90,6 +90,29 @@ def student_ids_visible_to(user):
     return Student.objects.filter(student_filter(user)).values("pk")
 
 
+def staff_student_filter(user) -> Q:
+    """The students whose learning a person runs, as a filter on Student: an advisor their
+    advisory's students, an admin their whole school."""
+    if is_network_admin(user):
+        return Q()
+    if not user.is_authenticated or user.school_id is None:
+        return Q(pk__in=[])
+    roles = roles_of(user)
+    reach = Q(pk__in=[])
+    if ADMIN in roles:
+        reach |= Q(school_id=user.school_id)
+    if ADVISOR in roles:
+        reach |= Q(pk__in=advised_student_ids(user))
+    return reach & Q(school_id=user.school_id)
+
+
+def student_ids_led_by(user):
+    """Ids of the students whose plans, meetings and assessments a person runs."""
+    from students.models import Student
+
+    return Student.objects.filter(staff_student_filter(user)).values("pk")
+
+
 def advised_student_ids(user):
     """Ids of the students currently in the advisories a person leads."""
     from advisories.models import Membership

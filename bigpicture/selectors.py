@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from advisories.models import Advisory, Membership
-from bigpicture.models import School, SchoolYear, User
+from bigpicture.models import School, SchoolYear, Term, User
 from students.models import Student
 
 UNPLACED_SHOWN = 25
@@ -38,6 +38,23 @@ def current_year(school: School | None) -> SchoolYear | None:
     year = SchoolYear.objects.current_for(school, today=today)
     cache.set(key, (today, year or NO_YEAR), YEAR_CACHE_SECONDS)
     return year
+
+
+def term_cache_key(school_id: int) -> str:
+    return f"bigpicture:school:{school_id}:current-term"
+
+
+def current_term(school: School | None) -> Term | None:
+    """The term running now in a school (or the nearest one), cached like the year."""
+    if school is None:
+        return None
+    key, today = term_cache_key(school.pk), school.today()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == today:
+        return None if cached[1] == NO_YEAR else cached[1]
+    term = Term.objects.current_for(school, today=today)
+    cache.set(key, (today, term or NO_YEAR), YEAR_CACHE_SECONDS)
+    return term
 
 
 def with_year_levels(students, year: SchoolYear | None):

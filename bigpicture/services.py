@@ -17,7 +17,7 @@ from bigpicture.models import (
     User,
 )
 from bigpicture.rules import KINDS, RULES
-from bigpicture.selectors import school_changed, year_cache_key
+from bigpicture.selectors import school_changed, term_cache_key, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
 SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
@@ -140,6 +140,7 @@ def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end
     )
     term.full_clean()
     term.save()
+    transaction.on_commit(lambda: cache.delete(term_cache_key(school_year.school_id)))
     school_changed(school_year.school_id)
     return term
 

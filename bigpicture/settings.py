@@ -5,6 +5,7 @@ printed to the console). ``BIGPICTURE_ENV=production`` turns debug off and requi
 secret key and allowed hosts, failing loudly when they are missing.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -151,8 +152,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded evidence: on disk under MEDIA_ROOT, with no public URL. Files are served only
+    # by a view that checks the access policy.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.path.join(str(MEDIA_ROOT), "private"), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -161,7 +169,8 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Evidence uploads: the largest file accepted, in bytes (10 MB unless set).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from students import views
+from students.views import assessment, meetings, plans
 
 app_name = "students"
 
@@ -25,4 +26,7 @@ urlpatterns = [
         views.GuardianLinkDeleteView.as_view(),
         name="guardian-delete",
     ),
+    *plans.urlpatterns,
+    *meetings.urlpatterns,
+    *assessment.urlpatterns,
 ]

@@ -2,7 +2,7 @@
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -38,6 +38,7 @@ def _english_between_tests():
 class World:
     school: object
     year: object
+    term: object  # the term running today
     admin: object
     advisor: object
     advisory: object
@@ -75,6 +76,13 @@ def world(db) -> World:
     year = factories.SchoolYearFactory(
         school=school, start_date=date(2020, 8, 1), end_date=date(2040, 6, 30), name="Long year"
     )
+    today = school.today()
+    term = factories.TermFactory(
+        school_year=year,
+        name="This term",
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=60),
+    )
     admin = factories.AdminFactory(school=school, email="admin@met.test")
     advisory = factories.AdvisoryFactory(school=school, name="Harbor", graduating_class=2040)
     membership = factories.MembershipFactory(advisory=advisory)
@@ -89,6 +97,7 @@ def world(db) -> World:
     return World(
         school=school,
         year=year,
+        term=term,
         admin=admin,
         advisor=advisory.advisor,
         advisory=advisory,

@@ -1,13 +1,22 @@
 """factory_boy factories for the school's people and records."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import factory
 from factory.django import DjangoModelFactory
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, Term, User
-from students.models import GuardianLink, Student
+from students.models import (
+    Exhibition,
+    GuardianLink,
+    LearningGoal,
+    LearningPlan,
+    Narrative,
+    PlanItem,
+    PlanMeeting,
+    Student,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -116,3 +125,85 @@ def student_with_family(advisory, *, guardians=2, start_date=date(2026, 8, 24)):
     for number in range(guardians):
         GuardianLinkFactory(student=student, is_primary_contact=number == 0)
     return student
+
+
+class PlanFactory(DjangoModelFactory):
+    """A student's learning plan for a term (give both: the term must be the school's)."""
+
+    class Meta:
+        model = LearningPlan
+
+    student = factory.SubFactory(StudentFactory)
+    term = factory.SubFactory(
+        TermFactory, school_year__school=factory.SelfAttribute("...student.school")
+    )
+    interests = "Building things that float"
+    life_goals = "Marine engineer"
+
+
+class PlanItemFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanItem
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    what = "Design and test a hull"
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def goals(self, create, codes, **kwargs):
+        """PlanItemFactory(goals=["empirical"]): tie the item to learning goals by code."""
+        if create and codes:
+            self.learning_goals.set(LearningGoal.objects.filter(code__in=codes))
+
+
+def soon(days: int = 7, hour: int = 15) -> datetime:
+    """An aware datetime some days from now, at a given hour (for meetings, exhibitions)."""
+    from django.utils import timezone
+
+    moment = timezone.now() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanMeeting
+
+    student = factory.SubFactory(StudentFactory)
+    term = factory.SubFactory(
+        TermFactory, school_year__school=factory.SelfAttribute("...student.school")
+    )
+    advisor = factory.SubFactory(AdvisorFactory, school=factory.SelfAttribute("..student.school"))
+    starts_at = factory.LazyFunction(soon)
+    place = "Room 12"
+    agenda = "Review the term's goals"
+
+
+class NarrativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Narrative
+
+    student = factory.SubFactory(StudentFactory)
+    term = factory.SubFactory(
+        TermFactory, school_year__school=factory.SelfAttribute("...student.school")
+    )
+    kind = Narrative.Kind.ADVISOR
+    author = factory.SubFactory(AdvisorFactory, school=factory.SelfAttribute("..student.school"))
+    sections = factory.LazyFunction(lambda: {"communication": "Speaks with growing confidence."})
+
+
+class ExhibitionFactory(DjangoModelFactory):
+    class Meta:
+        model = Exhibition
+
+    student = factory.SubFactory(StudentFactory)
+    term = factory.SubFactory(
+        TermFactory, school_year__school=factory.SelfAttribute("...student.school")
+    )
+    title = "What floats and why"
+    starts_at = factory.LazyFunction(lambda: soon(days=14, hour=10))
+    room = "Commons"
+    created_by = factory.SubFactory(
+        AdvisorFactory, school=factory.SelfAttribute("..student.school")
+    )

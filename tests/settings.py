@@ -16,6 +16,10 @@ MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/bigpicture-test-media")  
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.path.join(str(MEDIA_ROOT), "private"), "base_url": None},
+    },
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -293,6 +293,21 @@ class SchoolYear(models.Model):
                 raise ValidationError(_("This school year overlaps another one of the school."))
 
 
+class TermQuerySet(models.QuerySet):
+    def of_school(self, school_id: int):
+        return self.filter(school_year__school_id=school_id)
+
+    def current_for(self, school: School, today: date | None = None):
+        """The term running today, else the next one, else the latest one."""
+        today = today or school.today()
+        terms = self.of_school(school.pk).select_related("school_year")
+        return (
+            terms.filter(start_date__lte=today, end_date__gte=today).first()
+            or terms.filter(start_date__gt=today).order_by("start_date").first()
+            or terms.order_by("-end_date").first()
+        )
+
+
 class Term(models.Model):
     school_year = models.ForeignKey(
         SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="terms"
@@ -300,6 +315,8 @@ class Term(models.Model):
     name = models.CharField(_("name"), max_length=40, help_text=_("For example Quarter 1."))
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         ordering = ["school_year", "start_date"]

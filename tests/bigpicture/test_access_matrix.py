@@ -104,6 +104,13 @@ CASES = [
     ("students:guardian-update", lambda w: {"pk": w.link2.pk}, expect(admin=404, admin2=200)),
 ]
 
+# Each area of the learning pages keeps its own cases beside its tests.
+from tests.students.matrix_assessment import CASES as ASSESSMENT_CASES  # noqa: E402
+from tests.students.matrix_meetings import CASES as MEETING_CASES  # noqa: E402
+from tests.students.matrix_plans import CASES as PLAN_CASES  # noqa: E402
+
+CASES += PLAN_CASES + MEETING_CASES + ASSESSMENT_CASES
+
 # The Django admin (back office) is for deployment operators only: it has its own gate,
 # staff accounts, checked separately below.
 BACK_OFFICE_NAMESPACE = "admin"

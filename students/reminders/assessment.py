@@ -1,0 +1,1 @@
+"""Reminder rules about assessment (registered on import)."""

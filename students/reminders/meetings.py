@@ -1,0 +1,1 @@
+"""Reminder rules about meetings (registered on import)."""

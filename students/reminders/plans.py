@@ -1,0 +1,1 @@
+"""Reminder rules about plans (registered on import)."""

@@ -1,0 +1,3 @@
+"""Pages about assessment."""
+
+urlpatterns: list = []

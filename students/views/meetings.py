@@ -1,0 +1,3 @@
+"""Pages about meetings."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages about plans."""
+
+urlpatterns: list = []
