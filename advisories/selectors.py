@@ -51,6 +51,7 @@ def advisories_led_by(user) -> list[Advisory]:
     memberships = _current_memberships(
         Membership.objects.filter(advisory__advisor=user), current_year(user.school)
     )
+    with_learning(memberships, user.school)
     for advisory in advisories:
         advisory.roster = [m for m in memberships if m.advisory_id == advisory.pk]
     return advisories
@@ -66,3 +67,65 @@ def advisory_list(user, *, graduating_class: int | None = None):
         .select_related("advisor", "school")
         .order_by("graduating_class", "name", "pk")
     )
+
+
+WAITING_TOO_LONG_DAYS = 7
+
+
+def with_learning(memberships, school) -> None:
+    """Attach to each roster student this term's plan (status, goals met of total), their
+    next meeting and exhibition, and what needs the advisor's attention. Five queries
+    whatever the size of the roster."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bigpicture.selectors import current_term
+    from students.models import Exhibition, LearningPlan, PlanMeeting
+    from students.selectors.plans import with_progress_counts
+
+    students = {membership.student_id: membership.student for membership in memberships}
+    term, now = current_term(school), timezone.now()
+    plans, meetings_this_term = {}, set()
+    if term is not None:
+        this_term = LearningPlan.objects.filter(student_id__in=students, term=term)
+        plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
+        meetings_this_term = set(
+            PlanMeeting.objects.filter(student_id__in=students, term=term)
+            .exclude(status=PlanMeeting.Status.CANCELLED)
+            .values_list("student_id", flat=True)
+        )
+    upcoming = {"status": "scheduled", "starts_at__gte": now, "student_id__in": students}
+    next_meeting = _first_per_student(PlanMeeting.objects.filter(**upcoming))
+    next_exhibition = _first_per_student(Exhibition.objects.filter(**upcoming))
+    waited = now - timedelta(days=WAITING_TOO_LONG_DAYS)
+    for student_id, student in students.items():
+        plan = plans.get(student_id)
+        student.plan = plan
+        student.next_meeting = next_meeting.get(student_id)
+        student.next_exhibition = next_exhibition.get(student_id)
+        student.flags = _flags(term, plan, student_id in meetings_this_term, waited)
+
+
+def _first_per_student(rows) -> dict:
+    first = {}
+    for row in rows.order_by("starts_at", "pk"):
+        first.setdefault(row.student_id, row)
+    return first
+
+
+def _flags(term, plan, has_meeting: bool, waited) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    from students.models import LearningPlan
+
+    if term is None:
+        return []
+    flags = []
+    if plan is None:
+        flags.append(_("No plan this term"))
+    elif plan.status == LearningPlan.Status.SUBMITTED and plan.submitted_at <= waited:
+        flags.append(_("Waiting for review over 7 days"))
+    if not has_meeting:
+        flags.append(_("No meeting scheduled this term"))
+    return flags

@@ -61,6 +61,9 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     password = factory.django.Password(PASSWORD)
+    # No quiet hours unless a test sets them: messages go out whatever the time of the run.
+    quiet_hours_start = None
+    quiet_hours_end = None
 
 
 class AdminFactory(UserFactory):

@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from advisories.models import Advisory
 from bigpicture.models import SchoolYear, User
-from students.models import GuardianLink, Student
+from students.models import (
+    Evidence,
+    Exhibition,
+    GuardianLink,
+    LearningPlan,
+    Narrative,
+    PlanItem,
+    PlanMeeting,
+    PlanRevision,
+    Student,
+)
 from tests import factories
 
 PAYLOAD = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
@@ -30,9 +40,25 @@ def _patterns_with_ids(patterns=None, prefix=""):
             yield f"{prefix}{entry.name}"
 
 
+def _learning_rows(student, term) -> list:
+    """A plan with a goal, a revision and evidence; a meeting, a narrative, an exhibition."""
+    plan = factories.PlanFactory(student=student, term=term)
+    item = factories.PlanItemFactory(plan=plan, goals=["empirical"])
+    revision = PlanRevision.objects.create(plan=plan, version=1, action="created", by=student.user)
+    evidence = Evidence.objects.create(
+        item=item, title="Site", url="https://example.org", added_by=student.user
+    )
+    meeting = factories.MeetingFactory(student=student, term=term)
+    narrative = factories.NarrativeFactory(student=student, term=term)
+    exhibition = factories.ExhibitionFactory(student=student, term=term)
+    return [plan, item, revision, evidence, meeting, narrative, exhibition]
+
+
 def _foreign_ids(world) -> set[int]:
     """Ids of every kind of row in the other school."""
-    return {
+    term = factories.TermFactory(school_year__school=world.school2, name="Other term")
+    learning = {row.pk for row in _learning_rows(world.student2, term)}
+    return learning | {
         world.school2.pk,
         world.admin2.pk,
         world.advisor2.pk,
@@ -44,6 +70,17 @@ def _foreign_ids(world) -> set[int]:
     }
 
 
+LEARNING_MODELS = [
+    (LearningPlan, "student__school"),
+    (PlanItem, "plan__student__school"),
+    (PlanRevision, "plan__student__school"),
+    (Evidence, "item__plan__student__school"),
+    (PlanMeeting, "student__school"),
+    (Narrative, "student__school"),
+    (Exhibition, "student__school"),
+]
+
+
 def _ids_in(school) -> set[int]:
     """Every id of every kind of row in a school: such ids may mean something there."""
     ids = {school.pk}
@@ -53,6 +90,7 @@ def _ids_in(school) -> set[int]:
         Advisory.objects.filter(school=school),
         GuardianLink.objects.filter(student__school=school),
         SchoolYear.objects.filter(school=school),
+        *(model.objects.filter(**{lookup: school}) for model, lookup in LEARNING_MODELS),
     ):
         ids |= set(queryset.values_list("pk", flat=True))
     return ids
@@ -63,12 +101,17 @@ def test_another_schools_ids_are_out_of_reach_on_every_url(client, world, role):
     client.force_login(world.person(role))
     names = sorted(set(_patterns_with_ids()))
     assert names, "the sweep found no URL taking an id"
+    _learning_rows(world.student, world.term)  # rows of every kind in the own school too
+    foreign = _foreign_ids(world)
     own_ids = _ids_in(world.school)
-    foreign = _foreign_ids(world) - own_ids
+    foreign -= own_ids
     assert foreign, "every foreign id collides with an own id; the sweep would test nothing"
     for name in names:
         for pk in foreign:  # ids that mean nothing in this school
-            response = client.get(reverse(name, kwargs={"pk": pk}))
+            url = reverse(name, kwargs={"pk": pk})
+            response = client.get(url)
+            if response.status_code == 405:  # an action taken by POST only
+                response = client.post(url)
             assert response.status_code in {403, 404}, f"{role} reached {name} pk={pk}"
 
 

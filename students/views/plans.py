@@ -1,3 +1,404 @@
-"""Pages about plans."""
+"""Learning plan pages: a student's plans, the plan, its goals and projects, progress,
+evidence, submission and review, comments and the history of every change."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+
+from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.mixins import ServiceFormMixin
+from students.forms.plans import (
+    CommentForm,
+    EvidenceForm,
+    PlanAboutForm,
+    PlanItemForm,
+    PlanStartForm,
+    ProgressForm,
+    ReviewForm,
+)
+from students.models import Evidence, LearningPlan, PlanItem, PlanRevision, Student
+from students.selectors import plans as selectors
+from students.services import plans as services
+
+READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
+TEAM = {ADMIN, ADVISOR, STUDENT}
+
+
+class PlanMixin(RoleRequiredMixin):
+    """Views about one plan, fetched through the queryset that says who may do this."""
+
+    reach = "visible_to"
+
+    def get_plan(self) -> LearningPlan:
+        if not hasattr(self, "plan"):
+            plans = getattr(LearningPlan.objects, self.reach)(self.request.user)
+            self.plan = get_object_or_404(
+                plans.select_related("student__user", "student__school", "term__school_year"),
+                pk=self.kwargs["pk"],
+            )
+        return self.plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.get_plan(), **kwargs)
+
+    def get_success_url(self):
+        return self.get_plan().get_absolute_url()
+
+
+class ItemMixin(PlanMixin):
+    """Views about one goal or project; the plan is the item's."""
+
+    def get_item(self) -> PlanItem:
+        if not hasattr(self, "item"):
+            plans = getattr(LearningPlan.objects, self.reach)(self.request.user)
+            self.item = get_object_or_404(
+                PlanItem.objects.filter(plan__in=plans).select_related(
+                    "plan__student__user", "plan__student__school", "plan__term__school_year"
+                ),
+                pk=self.kwargs["pk"],
+            )
+            self.plan = self.item.plan
+        return self.item
+
+    def get_plan(self) -> LearningPlan:
+        return self.get_item().plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.get_item(), **kwargs)
+
+
+class ServiceActionView(View):
+    """A POST-only action calling one service; its refusal is shown as a message."""
+
+    success_message = ""
+
+    def act(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.act()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if self.success_message:
+                messages.success(request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+# --- a student's plans -------------------------------------------------------------------------
+
+
+class PlanListView(RoleRequiredMixin, ListView):
+    allowed_roles = READERS
+    template_name = "students/plans/plan_list.html"
+    context_object_name = "plans"
+
+    def get_student(self) -> Student:
+        if not hasattr(self, "student"):
+            students = Student.objects.visible_to(self.request.user).select_related(
+                "user", "school"
+            )
+            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
+        return self.student
+
+    def get_queryset(self):
+        return selectors.student_plans(self.get_student())
+
+    def get_context_data(self, **kwargs):
+        student = self.get_student()
+        own = student.user_id == self.request.user.pk
+        return super().get_context_data(
+            student=student,
+            can_start=own and selectors.terms_open_for(student).exists(),
+            **kwargs,
+        )
+
+
+class PlanStartView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = {STUDENT}
+    form_class = PlanStartForm
+    template_name = "students/plans/plan_start.html"
+    success_message = _("Your plan for the term is started.")
+
+    def get_student(self) -> Student:
+        own = Student.objects.filter(user=self.request.user).select_related("user", "school")
+        return get_object_or_404(own, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "terms": selectors.terms_open_for(self.get_student())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(student=self.get_student(), **kwargs)
+
+    def perform(self, form):
+        return services.plan_start(
+            student=self.get_student(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+
+class PlanDetailView(PlanMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "students/plans/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan, user = self.get_plan(), self.request.user
+        can_edit = plan.student.user_id == user.pk and user.is_student
+        can_review = LearningPlan.objects.reviewable_by(user).filter(pk=plan.pk).exists()
+        return super().get_context_data(
+            **selectors.plan_page(plan),
+            can_edit=can_edit and plan.is_editable,
+            is_author=can_edit,
+            can_review=can_review and plan.status == LearningPlan.Status.SUBMITTED,
+            can_track=can_edit or can_review,
+            comment_form=CommentForm(),
+            **kwargs,
+        )
+
+
+class PlanUpdateView(PlanMixin, ServiceFormMixin, FormView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+    form_class = PlanAboutForm
+    template_name = "students/plans/plan_form.html"
+    success_message = _("Your plan is saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_plan()}
+
+    def perform(self, form):
+        return services.plan_update(plan=self.get_plan(), by=self.request.user, **form.cleaned_data)
+
+
+class PlanSubmitView(PlanMixin, ServiceActionView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+    success_message = _("Your plan is submitted. Your advisor will review it.")
+
+    def act(self):
+        services.plan_submit(plan=self.get_plan(), by=self.request.user)
+
+
+class PlanReviewView(PlanMixin, ServiceFormMixin, FormView):
+    allowed_roles = {ADMIN, ADVISOR}
+    reach = "reviewable_by"
+    form_class = ReviewForm
+    template_name = "students/plans/plan_review.html"
+    success_message = _("Your review is sent to the student.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.plan_review(
+            plan=self.get_plan(),
+            by=self.request.user,
+            approve=data["decision"] == "approve",
+            comment=data["comment"],
+        )
+
+
+class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
+    allowed_roles = READERS
+    form_class = CommentForm
+    template_name = "students/plans/comment_form.html"
+    success_message = _("Your comment is added.")
+
+    def perform(self, form):
+        return services.plan_comment(
+            plan=self.get_plan(), by=self.request.user, **form.cleaned_data
+        )
+
+
+class PlanHistoryView(PlanMixin, ListView):
+    allowed_roles = READERS
+    template_name = "students/plans/plan_history.html"
+    context_object_name = "revisions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.plan_history(self.get_plan())
+
+
+class RevisionDetailView(RoleRequiredMixin, DetailView):
+    """The plan exactly as it stood after one change."""
+
+    allowed_roles = READERS
+    template_name = "students/plans/revision_detail.html"
+    context_object_name = "revision"
+
+    def get_queryset(self):
+        plans = LearningPlan.objects.visible_to(self.request.user)
+        return PlanRevision.objects.filter(plan__in=plans).select_related(
+            "by", "plan__student__user", "plan__term__school_year"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plan=self.object.plan, goals=selectors.goals_by_code(), **kwargs
+        )
+
+
+# --- goals and projects ------------------------------------------------------------------------
+
+
+class ItemCreateView(PlanMixin, ServiceFormMixin, FormView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+    form_class = PlanItemForm
+    template_name = "students/plans/item_form.html"
+    success_message = _("Added to your plan.")
+
+    def get_initial(self):
+        kind = self.request.GET.get("kind")
+        return {"kind": kind} if kind in PlanItem.Kind.values else {}
+
+    def perform(self, form):
+        return services.item_add(plan=self.get_plan(), by=self.request.user, **form.cleaned_data)
+
+
+class ItemUpdateView(ItemMixin, ServiceFormMixin, FormView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+    form_class = PlanItemForm
+    template_name = "students/plans/item_form.html"
+    success_message = _("Your plan is saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_item()}
+
+    def perform(self, form):
+        return services.item_update(item=self.get_item(), by=self.request.user, **form.cleaned_data)
+
+
+class ItemDeleteView(ItemMixin, TemplateView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+    template_name = "students/plans/item_confirm_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_item()
+        try:
+            services.item_remove(item=item, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Removed from your plan."))
+        return redirect(item.plan)
+
+
+class ItemMoveView(ItemMixin, ServiceActionView):
+    allowed_roles = {STUDENT}
+    reach = "editable_by"
+
+    def act(self):
+        direction = self.request.POST.get("direction", "")
+        services.item_move(item=self.get_item(), by=self.request.user, direction=direction)
+
+
+class ProgressCreateView(ItemMixin, ServiceFormMixin, FormView):
+    allowed_roles = TEAM
+    reach = "visible_to"
+    form_class = ProgressForm
+    template_name = "students/plans/progress_form.html"
+    success_message = _("Progress recorded.")
+
+    def get_initial(self):
+        item = self.get_item()
+        return {"progress": item.progress, "on": item.plan.student.school.today()}
+
+    def perform(self, form):
+        return services.progress_record(
+            item=self.get_item(), by=self.request.user, **form.cleaned_data
+        )
+
+
+class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
+    allowed_roles = TEAM
+    reach = "visible_to"
+    form_class = EvidenceForm
+    template_name = "students/plans/evidence_form.html"
+    success_message = _("The evidence is added.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.evidence_add(
+            item=self.get_item(),
+            by=self.request.user,
+            title=data["title"],
+            file=data.get("file"),
+            url=data.get("url", ""),
+        )
+
+
+class EvidenceFileView(RoleRequiredMixin, View):
+    """Serve an evidence file to whoever may see the plan, and never inline."""
+
+    allowed_roles = READERS
+
+    def get(self, request, *args, **kwargs):
+        evidence = get_object_or_404(
+            Evidence.objects.visible_to(request.user).exclude(file=""), pk=kwargs["pk"]
+        )
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.filename or "evidence",
+            content_type=evidence.content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class EvidenceDeleteView(RoleRequiredMixin, ServiceActionView):
+    allowed_roles = TEAM
+    success_message = _("The evidence is removed.")
+
+    def get_evidence(self) -> Evidence:
+        if not hasattr(self, "evidence"):
+            self.evidence = get_object_or_404(
+                Evidence.objects.visible_to(self.request.user).select_related("item__plan"),
+                pk=self.kwargs["pk"],
+            )
+        return self.evidence
+
+    def act(self):
+        services.evidence_remove(evidence=self.get_evidence(), by=self.request.user)
+
+    def get_success_url(self):
+        return self.get_evidence().item.plan.get_absolute_url()
+
+
+urlpatterns = [
+    path("<int:pk>/plans/", PlanListView.as_view(), name="plan-list"),
+    path("<int:pk>/plans/new/", PlanStartView.as_view(), name="plan-start"),
+    path("plans/<int:pk>/", PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", PlanUpdateView.as_view(), name="plan-update"),
+    path("plans/<int:pk>/submit/", PlanSubmitView.as_view(), name="plan-submit"),
+    path("plans/<int:pk>/review/", PlanReviewView.as_view(), name="plan-review"),
+    path("plans/<int:pk>/comment/", PlanCommentView.as_view(), name="plan-comment"),
+    path("plans/<int:pk>/history/", PlanHistoryView.as_view(), name="plan-history"),
+    path("plans/revisions/<int:pk>/", RevisionDetailView.as_view(), name="revision-detail"),
+    path("plans/<int:pk>/items/new/", ItemCreateView.as_view(), name="item-create"),
+    path("plans/items/<int:pk>/edit/", ItemUpdateView.as_view(), name="item-update"),
+    path("plans/items/<int:pk>/remove/", ItemDeleteView.as_view(), name="item-delete"),
+    path("plans/items/<int:pk>/move/", ItemMoveView.as_view(), name="item-move"),
+    path("plans/items/<int:pk>/progress/", ProgressCreateView.as_view(), name="progress-create"),
+    path("plans/items/<int:pk>/evidence/", EvidenceCreateView.as_view(), name="evidence-create"),
+    path("plans/evidence/<int:pk>/", EvidenceFileView.as_view(), name="evidence-file"),
+    path("plans/evidence/<int:pk>/remove/", EvidenceDeleteView.as_view(), name="evidence-delete"),
+]

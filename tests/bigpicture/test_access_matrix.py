@@ -9,22 +9,16 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["anonymous", "admin", "advisor", "student", "guardian", "mentor", "admin2"]
-ANON = 302
-
-
-def expect(default=403, anonymous=ANON, **by_role):
-    statuses = dict.fromkeys(ROLES, default)
-    statuses["anonymous"] = anonymous
-    statuses.update(by_role)
-    return statuses
-
-
-EVERYONE = expect(default=200)
-PUBLIC = expect(default=200, anonymous=200)
-ADMINS_OF_ROW = expect(admin=200, admin2=404)  # another school's admin: out of reach
-ADMINS = expect(admin=200, admin2=200)  # their own school, whatever it is
-NOWHERE = expect(default=404, anonymous=404)
+from tests.bigpicture.matrix import (
+    ADMINS,
+    ADMINS_OF_ROW,
+    ANON,
+    EVERYONE,
+    NOWHERE,
+    PUBLIC,
+    ROLES,
+    expect,
+)
 
 
 def _token(person) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bigpicture import outbox
 from bigpicture.models import Notification, NotificationPreference, ReminderSetting
 from bigpicture.reminders import ACCOUNT_INVITATION, invitation
-from bigpicture.rules import RULES, Draft
+from bigpicture.rules import KINDS, RULES, Draft
 from students.reminders import STUDENT_WITHOUT_ADVISORY, WEEKLY_PROGRESS
 from tests import factories
 
@@ -64,6 +64,8 @@ class TestWriting:
         assert _record(world.admin).status == Status.DIGEST
 
     def test_quiet_hours_defer_the_message_to_their_end(self, world):
+        world.admin.quiet_hours_start, world.admin.quiet_hours_end = time(21, 0), time(7, 0)
+        world.admin.save()
         evening = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)  # 22:30 in New York
         row = _record(world.admin, now=evening)
         assert row.status == Status.PENDING
@@ -297,7 +299,12 @@ class TestSettingsAndPreferences:
         from django.urls import reverse
 
         url = reverse("bigpicture:reminder-settings", args=[world.school.pk])
-        data = {
+        data = {  # every other rule as it comes, on with its usual number of days
+            **{f"{rule.key}__enabled": "on" for rule in RULES.values()},
+            **{f"{r.key}__days": str(r.default_days) for r in RULES.values() if r.days_label},
+        }
+        del data["student_without_advisory__enabled"]
+        data |= {
             "student_without_advisory__days": "3",
             "advisory_over_capacity__enabled": "on",
             "advisory_over_capacity__days": "14",
@@ -318,9 +325,11 @@ class TestSettingsAndPreferences:
         url = reverse("bigpicture:preferences-token", args=[token])
         page = client.get(url).content.decode()
         assert world.guardian.email in page
+        kinds = {f"kind_{k.key}": k.default for k in KINDS.values() if not k.safety_critical}
         response = client.post(
             url,
             {
+                **kinds,
                 "kind_school": "off",
                 "kind_progress": "daily",
                 "quiet_hours_start": "",
@@ -329,7 +338,8 @@ class TestSettingsAndPreferences:
         )
         assert response.status_code == 302
         chosen = dict(world.guardian.notification_preferences.values_list("kind", "delivery"))
-        assert chosen == {"school": "off", "progress": "daily"}
+        assert chosen["school"] == "off"
+        assert chosen["progress"] == "daily"
         world.guardian.refresh_from_db()
         assert world.guardian.quiet_hours_start is None
         assert client.get(url[:-3] + "xx/").status_code == 404  # a tampered token

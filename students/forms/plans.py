@@ -1,0 +1,131 @@
+"""Input shapes for learning plans: about me, goals and projects, progress, evidence, review."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.models import Term
+from students.models import Evidence, LearningGoal, LearningPlan, PlanItem, ProgressUpdate
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    """The Five Learning Goals as checkboxes, each with its guiding question."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, goal):
+        return f"{goal.label}: {goal.guiding_question}"
+
+
+class PlanStartForm(SubmitHelperMixin, forms.Form):
+    submit_label = _("Start the plan")
+
+    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none())
+    carry_over = forms.BooleanField(
+        label=_("Carry over my goals and projects that are not met yet"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+        self.fields["term"].empty_label = None
+
+
+class PlanAboutForm(SubmitHelperMixin, forms.ModelForm):
+    class Meta:
+        model = LearningPlan
+        fields = ["interests", "life_goals", "learning_style", "needs"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        help_texts = {
+            "interests": _("What do you want to learn about this term?"),
+            "life_goals": _("Where do you want your learning to take you?"),
+            "learning_style": _("Hands-on, by talking it through, by reading, by watching..."),
+            "needs": _("What helps you do your best work? What support do you need?"),
+        }
+
+
+class PlanItemForm(SubmitHelperMixin, forms.ModelForm):
+    learning_goals = GoalChoiceField(
+        label=_("Learning goals"), queryset=LearningGoal.objects.all(), required=False
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "kind",
+            "title",
+            "learning_goals",
+            "is_personal",
+            "what",
+            "how",
+            "resources",
+            "due_on",
+            "evidence_planned",
+        ]
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "how": forms.Textarea(attrs={"rows": 2}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+            "evidence_planned": forms.Textarea(attrs={"rows": 2}),
+            "due_on": DateInput(),
+        }
+        help_texts = {
+            "is_personal": _("A goal of your own that is not tied to a learning goal."),
+            "resources": _("People, places, books, tools."),
+            "evidence_planned": _("What you will show at your exhibition."),
+        }
+
+
+class ProgressForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Record progress")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["progress", "on", "note"]
+        widgets = {"on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class EvidenceForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Add evidence")
+
+    url = forms.URLField(
+        label=_("link"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "file", "url"]
+        help_texts = {
+            "file": _("A PDF, an image or a document (Word, PowerPoint, Excel, OpenDocument)."),
+            "url": _("Or a link to the work online."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = (
+            ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.pptx,.xlsx,.odt,.odp,.ods"
+        )
+
+
+class ReviewForm(SubmitHelperMixin, forms.Form):
+    submit_label = _("Send the review")
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the plan")), ("changes", _("Ask for changes"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the student"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Needed when you ask for changes."),
+    )
+
+
+class CommentForm(SubmitHelperMixin, forms.Form):
+    submit_label = _("Add the comment")
+
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))

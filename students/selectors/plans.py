@@ -1,0 +1,90 @@
+"""Reads behind the learning plan pages, each a fixed number of queries at any history size."""
+
+from django.db.models import Count, Prefetch, Q
+
+from bigpicture.models import Term
+from students.models import (
+    Evidence,
+    LearningGoal,
+    LearningPlan,
+    PlanComment,
+    PlanItem,
+    PlanRevision,
+    ProgressUpdate,
+    Student,
+)
+
+RECENT_REVISIONS = 5
+
+
+def with_progress_counts(plans):
+    """Annotate plans with how many goals and projects they hold and how many are met."""
+    return plans.annotate(
+        items_total=Count("items", distinct=True),
+        items_met=Count("items", filter=Q(items__progress=PlanItem.Progress.MET), distinct=True),
+    )
+
+
+def student_plans(student: Student) -> list[LearningPlan]:
+    """A student's plans over the years, newest term first, with goals met of total."""
+    plans = LearningPlan.objects.filter(student=student).select_related("term__school_year")
+    return list(with_progress_counts(plans).order_by("-term__start_date"))
+
+
+def terms_open_for(student: Student):
+    """Terms a student may start a plan for: this one and later ones, without a plan yet."""
+    today = student.school.today()
+    return (
+        Term.objects.of_school(student.school_id)
+        .filter(end_date__gte=today)
+        .exclude(plans__student=student)
+        .select_related("school_year")
+        .order_by("start_date")
+    )
+
+
+def plan_page(plan: LearningPlan) -> dict:
+    """Everything the plan page shows: the term's work with its learning goals, progress
+    updates and evidence, the conversation, the latest changes, the student's other plans."""
+    items = list(
+        plan.items.prefetch_related(
+            "learning_goals",
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("by")),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk")),
+        ).order_by("position", "pk")
+    )
+    comments = list(PlanComment.objects.filter(plan=plan).select_related("author"))
+    revisions = list(
+        PlanRevision.objects.filter(plan=plan)
+        .select_related("by")
+        .defer("snapshot")
+        .order_by("-at", "-pk")[:RECENT_REVISIONS]
+    )
+    others = list(
+        LearningPlan.objects.filter(student_id=plan.student_id)
+        .select_related("term__school_year")
+        .order_by("-term__start_date")
+    )
+    return {
+        "items": items,
+        "goals": [item for item in items if item.kind == PlanItem.Kind.GOAL],
+        "projects": [item for item in items if item.kind == PlanItem.Kind.PROJECT],
+        "met": sum(item.progress == PlanItem.Progress.MET for item in items),
+        "comments": comments,
+        "revisions": revisions,
+        "other_plans": others,
+    }
+
+
+def plan_history(plan: LearningPlan):
+    """Every change to a plan, newest first, with who made it (snapshots left out)."""
+    return (
+        PlanRevision.objects.filter(plan=plan)
+        .select_related("by")
+        .defer("snapshot")
+        .order_by("-at", "-pk")
+    )
+
+
+def goals_by_code() -> dict[str, LearningGoal]:
+    return {goal.code: goal for goal in LearningGoal.objects.all()}
