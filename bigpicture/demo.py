@@ -25,6 +25,7 @@ from bigpicture.models import (
     Term,
     User,
 )
+from students.demo import Family, build_learning, delete_learning
 from students.models import GuardianLink, Student
 
 DEMO_SLUG = "demo"
@@ -253,6 +254,7 @@ def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | No
     builder.students(students, advisories, years)
     builder.guardians()
     builder.mentors()
+    builder.learning(seed)
     _refresh_statistics()
     builder.reminders()
     return builder.logins
@@ -277,6 +279,7 @@ def _delete_demo_school() -> None:
     if school is None:
         return
     Notification.objects.filter(Q(school=school) | Q(recipient__school=school)).delete()
+    delete_learning(school)
     Membership.objects.filter(advisory__school=school).delete()
     Advisory.objects.filter(school=school).delete()
     GuardianLink.objects.filter(student__school=school).delete()
@@ -405,7 +408,7 @@ class _Builder:
         self.student_rows = Student.objects.bulk_create(profiles, batch_size=BATCH)
         self.logins.student = users[0].email
         memberships = self._memberships(self.student_rows[:-unplaced], by_class, current)
-        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        self.memberships = Membership.objects.bulk_create(memberships, batch_size=BATCH)
 
     @staticmethod
     def _entered(current: SchoolYear, graduating: int, oldest_class: int) -> date:
@@ -482,7 +485,7 @@ class _Builder:
                     )
         self._pick_guardian_login(users, links)
         User.objects.bulk_create(users, batch_size=BATCH)
-        GuardianLink.objects.bulk_create(links, batch_size=BATCH)
+        self.links = GuardianLink.objects.bulk_create(links, batch_size=BATCH)
 
     def _pick_guardian_login(self, users, links) -> None:
         """Prefer a Spanish-speaking parent of two children as the demo guardian."""
@@ -511,5 +514,31 @@ class _Builder:
             for first, last in [("Ruth", "Almeida"), ("Kwame", "Boateng"), ("Lena", "Fischer")]
         ]
         mentors[0].email = f"mentor@{DOMAIN}"
-        User.objects.bulk_create(mentors)
+        self.mentor_ids = [mentor.pk for mentor in User.objects.bulk_create(mentors)]
         self.logins.mentor = mentors[0].email
+
+    def learning(self, seed: int) -> None:
+        """Plans, meetings, narratives and exhibitions of every placed student, term by term."""
+        advisor_of = {
+            m.student.pk: m.advisory.advisor_id for m in self.memberships if m.end_date is None
+        }
+        guardians: dict[int, list[int]] = {}
+        for link in self.links:
+            guardians.setdefault(link.student.pk, []).append(link.guardian.pk)
+        families = [
+            Family(
+                student=student,
+                advisor_id=advisor_of[student.pk],
+                guardian_ids=guardians.get(pk, []),
+            )
+            for student in self.student_rows
+            if (pk := student.pk) in advisor_of
+        ]
+        counts = build_learning(
+            school=self.school,
+            families=families,
+            mentor_ids=self.mentor_ids,
+            today=self.today,
+            seed=seed,
+        )
+        self.logins.counts.update(counts)

@@ -83,7 +83,26 @@ def children_of(guardian) -> list[Student]:
         .prefetch_related(CURRENT_ADVISORY)
         .order_by("user__first_name", "pk")
     )
-    return with_levels_and_advisory(students, current_year(guardian.school))
+    return with_current_plans(
+        with_levels_and_advisory(students, current_year(guardian.school)), guardian.school
+    )
+
+
+def with_current_plans(students: list[Student], school) -> list[Student]:
+    """Attach each student's plan for the term running now (or None), in one query."""
+    from bigpicture.selectors import current_term
+    from students.models import LearningPlan
+    from students.selectors.plans import with_progress_counts
+
+    term = current_term(school)
+    plans = {}
+    if term is not None and students:
+        this_term = LearningPlan.objects.filter(student__in=students, term=term)
+        plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
+    for student in students:
+        student.current_term = term
+        student.current_plan = plans.get(student.pk)
+    return students
 
 
 def own_profile(user) -> Student | None:
@@ -96,4 +115,5 @@ def own_profile(user) -> Student | None:
     )
     if student is None:
         return None
-    return with_levels_and_advisory([student], current_year(user.school))[0]
+    students = with_levels_and_advisory([student], current_year(user.school))
+    return with_current_plans(students, user.school)[0]

@@ -88,3 +88,41 @@ def test_command_prints_one_login_per_role():
 def test_command_refuses_a_tiny_school():
     with pytest.raises(CommandError):
         call_command("seed_demo", students=3, stdout=StringIO())
+
+
+def test_demo_school_has_learning_history_and_this_term_in_every_state():
+    from bigpicture.selectors import current_term
+    from students.models import (
+        Evidence,
+        Exhibition,
+        LearningPlan,
+        Narrative,
+        PlanMeeting,
+        PlanRevision,
+    )
+
+    build_demo_school(students=60, seed=2026)
+    school = School.objects.get(slug="demo")
+    term = current_term(school)
+    senior = Student.objects.get(user__email__startswith="student@")
+    plans = LearningPlan.objects.filter(student=senior)
+    assert plans.count() >= 12  # a senior: three years and more of plans, term by term
+    assert plans.get(term=term).status == LearningPlan.Status.DRAFT
+    this_term = set(
+        LearningPlan.objects.filter(student__school=school, term=term).values_list(
+            "status", flat=True
+        )
+    )
+    assert this_term == set(LearningPlan.Status.values)
+    placed = Student.objects.filter(school=school).exclude(
+        pk__in=Student.objects.filter(school=school).without_advisory()
+    )
+    assert placed.exclude(plans__term=term).exists()  # some have no plan yet: flagged
+    assert PlanRevision.objects.filter(plan__student=senior, action="approved").exists()
+    assert Evidence.objects.filter(item__plan__student=senior).exclude(file="").count() == 1
+    assert PlanMeeting.objects.filter(student__school=school, status="held").exists()
+    assert PlanMeeting.objects.filter(student__school=school, status="scheduled").exists()
+    assert Narrative.objects.filter(student=senior, published_at__isnull=False).exists()
+    held = Exhibition.objects.filter(student__school=school, status="held")
+    assert held.filter(feedback__isnull=False).exists()
+    assert held.filter(gateway="year_two").exclude(outcome="").exists()

@@ -1,0 +1,553 @@
+"""The demo school's learning: every student's plans term by term since they arrived, with
+progress, evidence, comments and revisions; learning plan meetings, both narratives and an
+exhibition each past term, gateways at the end of year two; and this term in every state an
+advisor meets (no plan yet, drafts, plans waiting for review, approved plans, meetings and
+exhibitions coming). Deterministic, and written with bulk inserts."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+
+from bigpicture.models import School, Term
+from students.goals import FIVE_GOALS, PERSONAL
+from students.models import (
+    Evidence,
+    Exhibition,
+    Feedback,
+    LearningGoal,
+    LearningPlan,
+    MeetingInvite,
+    Narrative,
+    Panelist,
+    PlanComment,
+    PlanItem,
+    PlanMeeting,
+    PlanRevision,
+    ProgressUpdate,
+    Student,
+)
+
+BATCH = 2000
+Status, Progress = LearningPlan.Status, PlanItem.Progress
+
+# (kind, title, learning goal codes, what, how, resources, evidence to show)
+WORK = [
+    (
+        "goal",
+        "Interview three professionals in my field",
+        ["communication", "social"],
+        "Set up and run informational interviews",
+        "Email, phone, visits after school",
+        "My advisor's contacts, LinkedIn",
+        "Interview notes and a reflection",
+    ),
+    (
+        "goal",
+        "Read two books about my interest",
+        ["communication"],
+        "Read and respond in my journal",
+        "Twenty pages a day",
+        "School library",
+        "Journal entries and a book talk",
+    ),
+    (
+        "project",
+        "Design a water filter for the community garden",
+        ["empirical", "quantitative"],
+        "Build and test a prototype",
+        "Test water before and after, record results",
+        "Science lab, the garden coordinator",
+        "Test data, photos and the prototype",
+    ),
+    (
+        "project",
+        "Budget for my first apartment",
+        ["quantitative", "personal"],
+        "Research rents, wages and costs",
+        "Spreadsheet with three scenarios",
+        "Rental listings, my mentor",
+        "The spreadsheet and a presentation",
+    ),
+    (
+        "goal",
+        "Speak up in every advisory meeting",
+        ["personal", "communication"],
+        "Share one idea each time",
+        "Prepare a note before the meeting",
+        "My advisor",
+        "Advisor's observations",
+    ),
+    (
+        "project",
+        "Oral history of my neighborhood",
+        ["social", "communication"],
+        "Record five elders' stories",
+        "Audio interviews, edited into a podcast",
+        "Public library, recording kit",
+        "The podcast episode",
+    ),
+    (
+        "project",
+        "Measure the school's energy use",
+        ["empirical", "quantitative", "social"],
+        "Log meter readings for six weeks",
+        "Graph the data and propose changes",
+        "Facilities manager",
+        "Charts and a proposal to the principal",
+    ),
+    (
+        "goal",
+        "Learn to cook five family recipes",
+        [],
+        "Cook with my grandmother",
+        "Once a week on Sundays",
+        "Family",
+        "Photos and a recipe booklet",
+    ),
+]
+NOTES = [
+    "Reviewed last term's exhibition feedback and set this term's goals together.",
+    "Family shared how the student works at home; we agreed on a weekly check-in.",
+    "Talked about the internship and how the project connects to it.",
+]
+DECISIONS = [
+    "Focus on quantitative reasoning; the mentor will help with the data.",
+    "Add a reading goal; the family will visit the library together.",
+    "Present the project at the next exhibition.",
+]
+NARRATIVE_LINES = {
+    "empirical": "Designed a fair test and changed the plan when the first results surprised us.",
+    "quantitative": "Used a spreadsheet to compare options and explained the numbers clearly.",
+    "communication": "Spoke with more confidence and wrote a clear reflection each week.",
+    "social": "Listened to people with other views and brought their voices into the work.",
+    "personal": "Kept going when the work got hard and asked for help early.",
+    PERSONAL: "Kept the personal goal going all term.",
+}
+OUTSIDE = ["Dr. Elena Park", "Marcus Webb", "Jo Ann Rivera", "Sam Ortiz"]
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass
+class Family:
+    student: Student
+    advisor_id: int
+    guardian_ids: list[int]
+
+
+def build_learning(
+    *, school: School, families: list[Family], mentor_ids: list[int], today: date, seed: int
+) -> dict[str, int]:
+    """Write the learning history of every student; return how many rows of each kind."""
+    return _Learning(school, families, mentor_ids, today, random.Random(seed)).build()
+
+
+class _Learning:
+    def __init__(self, school, families, mentor_ids, today, rng):
+        self.school, self.families, self.mentor_ids = school, families, mentor_ids
+        self.today, self.rng = today, rng
+        self.terms = list(Term.objects.of_school(school.pk).order_by("start_date"))
+        self.goals = {goal.code: goal for goal in LearningGoal.objects.all()}
+        self.rows: dict[str, list] = {}
+        self.item_goals: list[tuple[PlanItem, list[str]]] = []
+        self.plan_rows: list[tuple[LearningPlan, list[PlanItem]]] = []
+
+    def add(self, kind: str, row):
+        self.rows.setdefault(kind, []).append(row)
+        return row
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=self.school.zone)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def build(self) -> dict[str, int]:
+        for family in self.families:
+            for position, term in enumerate(self._terms_of(family.student)):
+                self._term(family, term, position)
+        return self._save()
+
+    def _terms_of(self, student: Student) -> list[Term]:
+        return [
+            term
+            for term in self.terms
+            if term.end_date >= student.enrolled_on and term.start_date <= self.today
+        ]
+
+    def _term(self, family: Family, term: Term, position: int) -> None:
+        current = term.end_date >= self.today
+        state = self._state(family.student) if current else Status.APPROVED
+        if state is not None:
+            self._plan(family, term, state, current)
+        self._meeting(family, term, current)
+        if not current:
+            self._narratives(family, term)
+        if not current or self.rng.random() < 0.5:
+            gateway = Exhibition.Gateway.YEAR_TWO if position == 7 else Exhibition.Gateway.NONE
+            self._exhibition(family, term, current, gateway)
+
+    def _state(self, student: Student) -> str | None:
+        """This term's plan: none yet, a draft, waiting for review, sent back or approved."""
+        if student.user.email.startswith("student@"):
+            return Status.DRAFT  # the demo student is shaping this term's plan
+        roll = self.rng.random()
+        for state, share in (
+            (None, 0.12),
+            (Status.DRAFT, 0.2),
+            (Status.SUBMITTED, 0.2),
+            (Status.CHANGES_REQUESTED, 0.1),
+        ):
+            if roll < share:
+                return state
+            roll -= share
+        return Status.APPROVED
+
+    def _plan(self, family: Family, term: Term, state: str, current: bool) -> None:
+        student = family.student
+        plan = LearningPlan(
+            student=student,
+            term=term,
+            status=state,
+            interests=student.interests,
+            life_goals=self.rng.choice(
+                ["Nurse", "Engineer", "Run my own business", "Teacher", "Musician"]
+            ),
+            learning_style=student.learning_style,
+            needs=self.rng.choice(["Quiet space to write", "Check-ins twice a week", ""]),
+        )
+        submitted = self.at(term.start_date + timedelta(days=12), 16)
+        if state == Status.SUBMITTED:
+            days = self.rng.choice([2, 10])  # some have waited past a week
+            submitted = self.at(self.today - timedelta(days=days), 16)
+        if state in (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED):
+            plan.submitted_at = submitted
+        if state in (Status.CHANGES_REQUESTED, Status.APPROVED):
+            plan.reviewed_at = submitted + timedelta(days=2)
+            plan.reviewed_by_id = family.advisor_id
+        self.add("plans", plan)
+        picks = self.rng.sample(WORK, 3 if current else 4)
+        items = [self._item(plan, n, work, current) for n, work in enumerate(picks)]
+        self.plan_rows.append((plan, items))
+        if state == Status.CHANGES_REQUESTED:
+            self.add(
+                "comments",
+                PlanComment(
+                    plan=plan,
+                    author_id=family.advisor_id,
+                    body="Add a date to each goal, and say what you will show for the project.",
+                ),
+            )
+        elif self.rng.random() < 0.3 and family.guardian_ids:
+            self.add(
+                "comments",
+                PlanComment(
+                    plan=plan,
+                    author_id=family.guardian_ids[0],
+                    body="We can help with the interviews: your uncle works at the hospital.",
+                ),
+            )
+
+    def _item(self, plan: LearningPlan, position: int, work, current: bool) -> PlanItem:
+        kind, title, codes, what, how, resources, evidence = work
+        if current:
+            progress = self.rng.choice([Progress.NOT_STARTED, Progress.IN_PROGRESS])
+        else:
+            progress = Progress.MET if self.rng.random() < 0.8 else Progress.CARRIED_OVER
+        item = self.add(
+            "items",
+            PlanItem(
+                plan=plan,
+                kind=kind,
+                title=title,
+                is_personal=not codes,
+                what=what,
+                how=how,
+                resources=resources,
+                due_on=plan.term.end_date - timedelta(days=7),
+                evidence_planned=evidence,
+                progress=progress,
+                position=position,
+            ),
+        )
+        self.item_goals.append((item, codes))
+        if progress != Progress.NOT_STARTED:
+            on = min(self.today, plan.term.start_date + timedelta(days=30 + position * 5))
+            self.add(
+                "updates",
+                ProgressUpdate(
+                    item=item,
+                    progress=progress,
+                    on=on,
+                    by_id=plan.student.user_id,
+                    note="Halfway there" if progress == Progress.IN_PROGRESS else "",
+                ),
+            )
+        if kind == "project" and progress != Progress.NOT_STARTED:
+            self.add(
+                "evidence",
+                Evidence(
+                    item=item,
+                    title="Project journal",
+                    url="https://journal.example.org/projects",
+                    added_by_id=plan.student.user_id,
+                ),
+            )
+        return item
+
+    def _meeting(self, family: Family, term: Term, current: bool) -> None:
+        if current:
+            roll = self.rng.random()
+            if roll < 0.25:
+                return  # not scheduled yet: the advisor's home flags it
+            day = self.today + timedelta(days=self.rng.randint(2, 20))
+            if roll > 0.85 or day > term.end_date:
+                day = max(term.start_date, self.today - timedelta(days=5))
+            held = day < self.today
+        else:
+            day, held = term.start_date + timedelta(days=10), True
+        meeting = self.add(
+            "meetings",
+            PlanMeeting(
+                student=family.student,
+                term=term,
+                advisor_id=family.advisor_id,
+                starts_at=self.at(day, 15, 30),
+                place="Advisory room",
+                agenda="Review last term and set this term's goals",
+                status=PlanMeeting.Status.HELD if held else PlanMeeting.Status.SCHEDULED,
+                notes=self.rng.choice(NOTES) if held else "",
+                decisions=self.rng.choice(DECISIONS) if held else "",
+            ),
+        )
+        answered = self.at(day - timedelta(days=3), 19) if held else None
+        people = [(family.student.user_id, MeetingInvite.Role.STUDENT)]
+        people += [(gid, MeetingInvite.Role.GUARDIAN) for gid in family.guardian_ids]
+        for person, role in people:
+            response = MeetingInvite.Response.ACCEPTED if held else MeetingInvite.Response.PENDING
+            self.add(
+                "invites",
+                MeetingInvite(
+                    meeting=meeting,
+                    person_id=person,
+                    role=role,
+                    response=response,
+                    responded_at=answered,
+                ),
+            )
+        self.add(
+            "invites",
+            MeetingInvite(
+                meeting=meeting,
+                person_id=family.advisor_id,
+                role=MeetingInvite.Role.ADVISOR,
+                response=MeetingInvite.Response.ACCEPTED,
+                responded_at=meeting.starts_at - timedelta(days=5),
+            ),
+        )
+
+    def _narratives(self, family: Family, term: Term) -> None:
+        codes = self.rng.sample(list(FIVE_GOALS), 3)
+        sections = {code: NARRATIVE_LINES[code] for code in codes}
+        written = self.at(term.end_date - timedelta(days=2), 17)
+        self.add(
+            "narratives",
+            Narrative(
+                student=family.student,
+                term=term,
+                kind=Narrative.Kind.STUDENT,
+                author_id=family.student.user_id,
+                sections={**sections, PERSONAL: NARRATIVE_LINES[PERSONAL]},
+            ),
+        )
+        self.add(
+            "narratives",
+            Narrative(
+                student=family.student,
+                term=term,
+                kind=Narrative.Kind.ADVISOR,
+                author_id=family.advisor_id,
+                sections=sections,
+                published_at=written + timedelta(days=5),
+            ),
+        )
+
+    def _exhibition(self, family: Family, term: Term, current: bool, gateway: str) -> None:
+        day = term.end_date - timedelta(days=6)
+        if current and day <= self.today:
+            day = self.today + timedelta(days=3)
+        held = not current
+        outcome = ""
+        if gateway:
+            outcome = (
+                Exhibition.Outcome.PASSED
+                if self.rng.random() < 0.85
+                else Exhibition.Outcome.NOT_YET
+            )
+        exhibition = self.add(
+            "exhibitions",
+            Exhibition(
+                student=family.student,
+                term=term,
+                title=self.rng.choice(WORK)[1],
+                starts_at=self.at(day, 10),
+                room=self.rng.choice(["Commons", "Library", "Room 104"]),
+                status=Exhibition.Status.HELD if held else Exhibition.Status.SCHEDULED,
+                gateway=gateway,
+                outcome=outcome,
+                summary="Clear presentation; strong evidence; next: deeper data analysis."
+                if held
+                else "",
+                created_by_id=family.advisor_id,
+            ),
+        )
+        advisor = self.add(
+            "panelists",
+            Panelist(exhibition=exhibition, person_id=family.advisor_id, role="advisor"),
+        )
+        for guardian_id in family.guardian_ids[:1]:
+            self.add(
+                "panelists",
+                Panelist(exhibition=exhibition, person_id=guardian_id, role="guardian"),
+            )
+        if self.mentor_ids and self.rng.random() < 0.4:
+            self.add(
+                "panelists",
+                Panelist(
+                    exhibition=exhibition, person_id=self.rng.choice(self.mentor_ids), role="mentor"
+                ),
+            )
+        self.add(
+            "panelists",
+            Panelist(exhibition=exhibition, name=self.rng.choice(OUTSIDE), role="outside"),
+        )
+        if held:
+            ratings = {
+                code: self.rng.randint(2, 4) for code in self.rng.sample(list(FIVE_GOALS), 3)
+            }
+            self.add(
+                "feedback",
+                Feedback(
+                    exhibition=exhibition,
+                    panelist=advisor,
+                    ratings=ratings,
+                    strengths="Confident, well organized, real evidence.",
+                    suggestions="Show more of the data behind the conclusions.",
+                    recorded_by_id=family.advisor_id,
+                ),
+            )
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def _save(self) -> dict[str, int]:
+        """Insert every kind of row, parents before children."""
+        order = [
+            ("plans", LearningPlan),
+            ("items", PlanItem),
+            ("updates", ProgressUpdate),
+            ("evidence", Evidence),
+            ("comments", PlanComment),
+            ("meetings", PlanMeeting),
+            ("invites", MeetingInvite),
+            ("narratives", Narrative),
+            ("exhibitions", Exhibition),
+            ("panelists", Panelist),
+            ("feedback", Feedback),
+        ]
+        counts = {}
+        for kind, model in order:
+            rows = self.rows.get(kind, [])
+            # Children name their parent objects, saved just before: Django takes the new keys.
+            model.objects.bulk_create(rows, batch_size=BATCH)
+            counts[kind] = len(rows)
+        self._goals_and_revisions()
+        self._demo_file()
+        return counts
+
+    def _goals_and_revisions(self) -> None:
+        through = PlanItem.learning_goals.through
+        through.objects.bulk_create(
+            [
+                through(planitem_id=item.pk, learninggoal_id=self.goals[code].pk)
+                for item, codes in self.item_goals
+                for code in codes
+            ],
+            batch_size=BATCH,
+        )
+        goal_codes = {item.pk: codes for item, codes in self.item_goals}
+        revisions = []
+        for plan, items in self.plan_rows:
+            snapshot = {
+                "status": plan.status,
+                "version": 1,
+                "interests": plan.interests,
+                "life_goals": plan.life_goals,
+                "learning_style": plan.learning_style,
+                "needs": plan.needs,
+                "items": [
+                    {
+                        "kind": item.kind,
+                        "title": item.title,
+                        "learning_goals": goal_codes[item.pk],
+                        "is_personal": item.is_personal,
+                        "what": item.what,
+                        "how": item.how,
+                        "resources": item.resources,
+                        "due_on": item.due_on.isoformat(),
+                        "evidence_planned": item.evidence_planned,
+                        "progress": item.progress,
+                    }
+                    for item in items
+                ],
+                "changed": [],
+            }
+            student = plan.student.user_id
+            steps = [(PlanRevision.Action.CREATED, student)]
+            if plan.submitted_at:
+                steps.append((PlanRevision.Action.SUBMITTED, student))
+            if plan.status == Status.APPROVED:
+                steps.append((PlanRevision.Action.APPROVED, plan.reviewed_by_id))
+            elif plan.status == Status.CHANGES_REQUESTED:
+                steps.append((PlanRevision.Action.CHANGES_REQUESTED, plan.reviewed_by_id))
+            revisions += [
+                PlanRevision(plan=plan, version=1, action=action, by_id=by, snapshot=snapshot)
+                for action, by in steps
+            ]
+        PlanRevision.objects.bulk_create(revisions, batch_size=BATCH)
+
+    def _demo_file(self) -> None:
+        """One real file among the demo student's evidence, to open from the plan page."""
+        item = (
+            PlanItem.objects.filter(
+                plan__student__user__email__startswith="student@", kind="project"
+            )
+            .order_by("-plan__term__start_date")
+            .first()
+        )
+        if item is None:
+            return
+        evidence = Evidence(
+            item=item,
+            title="Project summary (PDF)",
+            filename="project-summary.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            added_by_id=item.plan.student.user_id,
+        )
+        evidence.file.save("project-summary.pdf", ContentFile(PDF), save=True)
+
+
+def delete_learning(school: School) -> None:
+    """Remove a school's learning records (and evidence files) before it is rebuilt."""
+    evidence = Evidence.objects.filter(item__plan__student__school=school).exclude(file="")
+    for row in evidence:
+        row.file.delete(save=False)
+    Exhibition.objects.filter(student__school=school).delete()
+    Narrative.objects.filter(student__school=school).delete()
+    PlanMeeting.objects.filter(student__school=school).delete()
+    LearningPlan.objects.filter(student__school=school).delete()
