@@ -8,7 +8,7 @@ from django.urls import reverse
 from advisories.models import Advisory
 from bigpicture.demo import DOMAIN
 from bigpicture.models import School, User
-from students.models import Student
+from students.models import LearningPlan, Student
 
 
 def session_for(user: User) -> str:
@@ -30,6 +30,7 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
     admin = User.objects.get(email=f"admin@{DOMAIN}")
     mentor = User.objects.get(email=f"mentor@{DOMAIN}")
     advisory = Advisory.objects.filter(advisor=advisor).first()
+    plan = LearningPlan.objects.filter(student=student).order_by("-term__start_date").first()
     as_advisor, as_admin = session_for(advisor), session_for(admin)
     return {
         "trivial view (ceiling)": ("/bench/trivial/", None),
@@ -41,6 +42,9 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
             session_for(student.user),
         ),
         "student home": (reverse("bigpicture:home"), session_for(student.user)),
+        "learning plan (student)": (plan.get_absolute_url(), session_for(student.user)),
+        "learning plan (advisor)": (plan.get_absolute_url(), as_advisor),
+        "plan history": (reverse("students:plan-history", args=[plan.pk]), as_advisor),
         "guardian home": (reverse("bigpicture:home"), session_for(guardian)),
         "mentor home": (reverse("bigpicture:home"), session_for(mentor)),
         "admin overview": (reverse("bigpicture:school-overview", args=[school.pk]), as_admin),

@@ -11,12 +11,12 @@ from bigpicture import access
 
 class NarrativeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Narratives a person may read: staff and the student see both, families see the
-        advisor's once it is published."""
+        """Narratives a person may read: staff see both; the student their own, and the
+        advisor's once it is published, as the family does."""
         if not user.is_authenticated:
             return self.none()
         led = Q(student__in=access.student_ids_led_by(user))
-        own = Q(student__user_id=user.pk)
+        own = Q(student__user_id=user.pk, kind=Narrative.Kind.STUDENT)
         published = Q(
             student__in=access.student_ids_visible_to(user),
             kind=Narrative.Kind.ADVISOR,
