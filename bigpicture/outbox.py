@@ -362,6 +362,7 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
         layout = {**context, "subject": subject, "body": mark_safe(body)}  # noqa: S308
         html = render_to_string("notifications/email/base.html", layout)
         text = _text_version(body, context)
+        attachments = rule.attachments(notification) if rule.attachments else []
     message = mail.EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -374,6 +375,8 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
         },
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 

@@ -4,11 +4,17 @@ Each app owns its rules in its own ``reminders.py`` and registers them here; the
 (``bigpicture.outbox``) is the only path by which any of them reaches a person.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from bigpicture.models import Notification
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ KINDS = {
         Kind("account", _("Your account: invitations and password links"), safety_critical=True),
         Kind("school", _("Running the school: placements and advisory sizes")),
         Kind("progress", _("A weekly summary of each child's progress"), default="off"),
+        Kind("learning", _("Learning plans, meetings and exhibitions")),
         Kind("digest", _("The daily email"), safety_critical=True, hidden=True),
     )
 }
@@ -59,6 +66,8 @@ class Rule:
     scan: Callable[..., Iterable[Draft]] | None = None
     # Fresh values for the message at the moment it is sent (links with tokens, say).
     live_context: Callable[..., dict] | None = None
+    # Files sent with the message, made at send time: (filename, content, mimetype) each.
+    attachments: Callable[[Notification], list[tuple[str, bytes | str, str]]] | None = None
 
     @property
     def template(self) -> str:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.files.base import ContentFile
 
 from bigpicture.models import School, Term
-from students.goals import FIVE_GOALS, PERSONAL
+from students.goals import FIVE_GOALS, PERSONAL, ensure_learning_goals
 from students.models import (
     Evidence,
     Exhibition,
@@ -153,6 +153,7 @@ class _Learning:
         self.school, self.families, self.mentor_ids = school, families, mentor_ids
         self.today, self.rng = today, rng
         self.terms = list(Term.objects.of_school(school.pk).order_by("start_date"))
+        ensure_learning_goals()
         self.goals = {goal.code: goal for goal in LearningGoal.objects.all()}
         self.rows: dict[str, list] = {}
         self.item_goals: list[tuple[PlanItem, list[str]]] = []

@@ -90,9 +90,7 @@ class ProgressForm(SubmitHelperMixin, forms.ModelForm):
 class EvidenceForm(SubmitHelperMixin, forms.ModelForm):
     submit_label = _("Add evidence")
 
-    url = forms.URLField(
-        label=_("link"), max_length=500, required=False, assume_scheme="https"
-    )
+    url = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = Evidence

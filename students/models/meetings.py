@@ -61,6 +61,9 @@ class PlanMeeting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
+    # iCalendar SEQUENCE: bumped on every change the team hears of, so calendars replace
+    # the event they hold instead of adding a second one.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

@@ -1,3 +1,285 @@
-"""Pages about meetings."""
+"""Pages about learning plan meetings, and each person's private calendar feed."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from bigpicture.access import ADMIN, ADVISOR, ALL_ROLES, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.mixins import ServiceFormMixin
+from bigpicture.outbox import site_url
+from students import calendar
+from students.forms.meetings import (
+    MeetingForm,
+    MeetingRecordForm,
+    MeetingResponseForm,
+    MeetingUpdateForm,
+)
+from students.models import CalendarFeed, MeetingInvite, PlanMeeting, Student
+from students.selectors import meetings as selectors
+from students.services import meetings as services
+
+STAFF = {ADMIN, ADVISOR}
+
+
+class FetchMeeting:
+    """Fetch the meeting of the URL before anything else, so one out of reach is a 404
+    whatever the method (even for pages that only take a POST)."""
+
+    def meetings(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = get_object_or_404(self.meetings(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MeetingMixin(RoleRequiredMixin, FetchMeeting):
+    """A page about one meeting a person may see (its team, the student's family, staff)."""
+
+    allowed_roles = ALL_ROLES
+
+    def meetings(self):
+        return selectors.meetings_visible_to(self.request.user)
+
+
+class MeetingEditMixin(RoleRequiredMixin, FetchMeeting):
+    """A page that changes one meeting: the student's advisor and the school's admins."""
+
+    allowed_roles = STAFF
+
+    def meetings(self):
+        return PlanMeeting.objects.editable_by(self.request.user).select_related(
+            "student__user", "student__school", "advisor", "term"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
+
+
+class StudentMeetingsMixin(RoleRequiredMixin):
+    """A page about one student's meetings."""
+
+    def students(self):
+        return Student.objects.visible_to(self.request.user)
+
+    def get_student(self) -> Student:
+        if not hasattr(self, "student"):
+            students = self.students().select_related("user", "school")
+            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
+        return self.student
+
+
+class MeetingListView(StudentMeetingsMixin, TemplateView):
+    allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
+    template_name = "students/meetings/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        student = self.get_student()
+        return super().get_context_data(
+            student=student,
+            meetings=selectors.meetings_of(student),
+            can_schedule=selectors.students_led_by(self.request.user)
+            .filter(pk=student.pk)
+            .exists(),
+            **kwargs,
+        )
+
+
+class MeetingCreateView(StudentMeetingsMixin, ServiceFormMixin, FormView):
+    allowed_roles = STAFF
+    form_class = MeetingForm
+    template_name = "students/meetings/meeting_form.html"
+    success_message = _("The meeting is scheduled and the invitations are on their way.")
+
+    def students(self):
+        return selectors.students_led_by(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "student": self.get_student()}
+
+    def get_initial(self):
+        return {"guardians": selectors.default_guardian_ids(self.get_student())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(student=self.get_student(), **kwargs)
+
+    def perform(self, form):
+        return services.meeting_schedule(
+            student=self.get_student(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class MeetingDetailView(MeetingMixin, DetailView):
+    template_name = "students/meetings/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self, queryset=None):
+        return self.meeting
+
+    def get_context_data(self, **kwargs):
+        user, meeting = self.request.user, self.meeting
+        mine = [invite for invite in meeting.invites.all() if invite.person_id == user.pk]
+        return super().get_context_data(
+            my_invite=mine[0] if mine else None,
+            can_edit=PlanMeeting.objects.editable_by(user).filter(pk=meeting.pk).exists(),
+            is_scheduled=meeting.status == PlanMeeting.Status.SCHEDULED,
+            has_begun=meeting.starts_at <= timezone.now(),
+            Response=MeetingInvite.Response,
+            **kwargs,
+        )
+
+
+class MeetingUpdateView(MeetingEditMixin, ServiceFormMixin, FormView):
+    form_class = MeetingUpdateForm
+    template_name = "students/meetings/meeting_form.html"
+    success_message = _("The meeting is changed; whoever it concerns hears of it.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "student": self.meeting.student}
+
+    def get_initial(self):
+        meeting, invites = self.meeting, list(self.meeting.invites.all())
+        mentors = [i.person_id for i in invites if i.role == MeetingInvite.Role.MENTOR]
+        return {
+            **{name: getattr(meeting, name) for name in services.DETAILS},
+            "guardians": [i.person_id for i in invites if i.role == MeetingInvite.Role.GUARDIAN],
+            "mentor": mentors[0] if mentors else None,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(student=self.meeting.student, **kwargs)
+
+    def perform(self, form):
+        return services.meeting_update(
+            meeting=self.meeting, by=self.request.user, **form.cleaned_data
+        )
+
+
+class MeetingRecordView(MeetingEditMixin, ServiceFormMixin, FormView):
+    form_class = MeetingRecordForm
+    template_name = "students/meetings/meeting_record.html"
+    success_message = _("The notes and decisions are saved; the meeting is marked held.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.meeting}
+
+    def perform(self, form):
+        return services.meeting_record(
+            meeting=self.meeting, by=self.request.user, **form.cleaned_data
+        )
+
+
+class MeetingCancelView(MeetingEditMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            services.meeting_cancel(meeting=self.meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The meeting is cancelled and the team is told."))
+        return redirect(self.meeting)
+
+
+class MeetingRespondView(MeetingMixin, View):
+    def post(self, request, *args, **kwargs):
+        form = MeetingResponseForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Say whether you are coming or not."))
+            services.meeting_respond(
+                meeting=self.meeting, by=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you: your answer is saved."))
+        return redirect(self.meeting)
+
+
+class MeetingIcsView(MeetingMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            calendar.meeting_file(self.meeting), content_type="text/calendar; charset=utf-8"
+        )
+        filename = f"meeting-{self.meeting.pk}.ics"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class CalendarView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ALL_ROLES
+    template_name = "students/meetings/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        feed = services.calendar_feed_for(person=user)
+        feed_url = site_url(reverse("students:calendar-feed", args=[feed.token]))
+        return super().get_context_data(
+            feed_url=feed_url,
+            webcal_url="webcal://" + feed_url.split("://", 1)[-1],
+            invites=selectors.upcoming_invites_of(user),
+            **kwargs,
+        )
+
+
+class CalendarResetView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def post(self, request, *args, **kwargs):
+        services.calendar_feed_reset(person=request.user)
+        messages.success(request, _("Your calendar has a new address; the old one is closed."))
+        return redirect("students:calendar")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class CalendarFeedView(View):
+    """A person's private calendar, opened by the secret in its address (no sign-in)."""
+
+    def get(self, request, token: str):
+        feed = (
+            CalendarFeed.objects.select_related("person")
+            .filter(token=token, person__is_active=True)
+            .first()
+        )
+        if feed is None:
+            raise Http404
+        person = feed.person
+        with translation.override(person.language):
+            content = calendar.feed(
+                name=str(_("Meetings and exhibitions")),
+                meetings=selectors.feed_meetings(person),
+                exhibitions=selectors.feed_exhibitions(person),
+            )
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+urlpatterns = [
+    path("<int:pk>/meetings/", MeetingListView.as_view(), name="meeting-list"),
+    path("<int:pk>/meetings/new/", MeetingCreateView.as_view(), name="meeting-create"),
+    path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", MeetingUpdateView.as_view(), name="meeting-update"),
+    path("meetings/<int:pk>/record/", MeetingRecordView.as_view(), name="meeting-record"),
+    path("meetings/<int:pk>/cancel/", MeetingCancelView.as_view(), name="meeting-cancel"),
+    path("meetings/<int:pk>/respond/", MeetingRespondView.as_view(), name="meeting-respond"),
+    path("meetings/<int:pk>/meeting.ics", MeetingIcsView.as_view(), name="meeting-ics"),
+    path("calendar/", CalendarView.as_view(), name="calendar"),
+    path("calendar/reset/", CalendarResetView.as_view(), name="calendar-reset"),
+    path("calendar/<slug:token>.ics", CalendarFeedView.as_view(), name="calendar-feed"),
+]
