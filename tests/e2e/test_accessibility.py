@@ -1,10 +1,68 @@
 """axe-core on every main page of every role: no serious or critical WCAG 2.1 AA violation."""
 
 import pytest
+from django.urls import reverse
 
 from advisories.models import Advisory
 from bigpicture.models import School, User
-from students.models import GuardianLink, Student
+from students.models import (
+    Exhibition,
+    GuardianLink,
+    LearningPlan,
+    Narrative,
+    PlanMeeting,
+    Student,
+)
+
+
+def _learning_pages(student: Student, *, author: bool = False, lead: bool = False) -> list[str]:
+    """The learning pages about one student: plans, meetings, narratives, exhibitions."""
+    plan = LearningPlan.objects.filter(student=student).order_by("-term__start_date").first()
+    item = plan.items.order_by("position").first()
+    revision = plan.revisions.order_by("-at").first()
+    meeting = PlanMeeting.objects.filter(student=student).order_by("-starts_at").first()
+    narrative = Narrative.objects.filter(student=student, published_at__isnull=False).first()
+    exhibition = Exhibition.objects.filter(student=student, status="held").first()
+    pages = [
+        reverse("students:plan-list", args=[student.pk]),
+        plan.get_absolute_url(),
+        reverse("students:plan-history", args=[plan.pk]),
+        reverse("students:revision-detail", args=[revision.pk]),
+        reverse("students:meeting-list", args=[student.pk]),
+        reverse("students:narrative-list", args=[student.pk]),
+        narrative.get_absolute_url(),
+        reverse("students:exhibition-list", args=[student.pk]),
+        exhibition.get_absolute_url(),
+        reverse("students:calendar"),
+    ]
+    if meeting is not None:
+        pages.append(meeting.get_absolute_url())
+    if author:
+        pages += [
+            reverse("students:plan-update", args=[plan.pk]),
+            reverse("students:item-create", args=[plan.pk]),
+            reverse("students:item-update", args=[item.pk]),
+            reverse("students:item-delete", args=[item.pk]),
+            reverse("students:progress-create", args=[item.pk]),
+            reverse("students:evidence-create", args=[item.pk]),
+            reverse("students:narrative-create", args=[student.pk]),
+        ]
+    if lead:
+        pages += [
+            reverse("students:plan-review", args=[plan.pk]),
+            reverse("students:meeting-create", args=[student.pk]),
+            reverse("students:narrative-create", args=[student.pk]) + "?kind=advisor",
+            reverse("students:exhibition-create", args=[student.pk]),
+            reverse("students:exhibition-update", args=[exhibition.pk]),
+            reverse("students:exhibition-result", args=[exhibition.pk]),
+            reverse("students:exhibition-feedback", args=[exhibition.pk]),
+        ]
+        if meeting is not None:
+            pages += [
+                reverse("students:meeting-update", args=[meeting.pk]),
+                reverse("students:meeting-record", args=[meeting.pk]),
+            ]
+    return pages
 
 
 def _main_pages(role: str, logins) -> list[str]:
@@ -52,20 +110,28 @@ def _main_pages(role: str, logins) -> list[str]:
             f"/students/{student.pk}/",
             f"/students/{student.pk}/edit/",
             "/preferences/",
+            *_learning_pages(student, lead=True),
         ]
     if role == "student":
         student = Student.objects.get(user__email=logins.student)
-        return ["/", f"/students/{student.pk}/", f"/students/{student.pk}/edit/", "/preferences/"]
+        return [
+            "/",
+            f"/students/{student.pk}/",
+            f"/students/{student.pk}/edit/",
+            "/preferences/",
+            *_learning_pages(student, author=True),
+        ]
     if role == "guardian":
         children = Student.objects.filter(guardian_links__guardian__email=logins.guardian)
         return [
             "/",
             *[f"/students/{child.pk}/" for child in children],
+            *_learning_pages(children.first()),
             "/preferences/",
             "/notifications/",
             "/notifications/preferences/",
         ]
-    return ["/", "/preferences/", "/accounts/password_change/"]
+    return ["/", "/preferences/", "/accounts/password_change/", reverse("students:calendar")]
 
 
 @pytest.mark.parametrize("role", ["admin", "advisor", "student", "guardian", "mentor"])

@@ -93,3 +93,59 @@ def test_guardian_reads_a_childs_plan_and_comments_in_spanish(visitor, demo):
     page.get_by_role("button", name="Añadir el comentario").click()
     expect(page.get_by_text("Estamos muy orgullosos de ti")).to_be_visible()
     visitor.check_accessibility()
+
+
+def test_advisor_schedules_a_meeting_for_a_student_without_one(visitor, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bigpicture.models import School
+    from bigpicture.selectors import current_term
+    from students.models import PlanMeeting
+
+    page = visitor.page
+    visitor.sign_in(demo.advisor)
+    flagged = page.get_by_role("row").filter(has_text="No meeting scheduled this term").first
+    name = flagged.get_by_role("link").first.inner_text()
+    flagged.get_by_role("link").first.click()
+    page.get_by_role("link", name=re.compile("^Meetings")).click()
+    visitor.check_accessibility()
+    page.get_by_role("link", name=re.compile("Schedule")).click()
+    visitor.check_accessibility()
+
+    school = School.objects.get(slug="demo")
+    term = current_term(school)
+    day = max(school.today() + timedelta(days=2), term.start_date)
+    moment = timezone.localtime(timezone.now(), school.zone).replace(
+        year=day.year, month=day.month, day=day.day, hour=7, minute=5, second=0, microsecond=0
+    )
+    page.get_by_label("Date and time").fill(moment.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Agenda").fill("Set the goals for the rest of the term")
+    page.get_by_role("button", name="Schedule the meeting").click()
+    error = page.get_by_role("strong").filter(has_text="Give a place, a video link or both")
+    expect(error).to_be_visible()
+    expect(page.get_by_label("Agenda")).to_have_value("Set the goals for the rest of the term")
+    page.get_by_label("Place").fill("Advisory room")
+    page.get_by_role("button", name="Schedule the meeting").click()
+    expect(page.get_by_role("heading", name=f"Learning plan meeting of {name}")).to_be_visible()
+    visitor.check_accessibility()
+    meeting = PlanMeeting.objects.filter(term=term, place="Advisory room", starts_at=moment).get()
+    assert meeting.invites.filter(role="student").exists()
+
+
+def test_guardian_reads_a_published_narrative_and_an_exhibition_result(visitor, demo):
+    page = visitor.page
+    visitor.sign_in(demo.guardian)
+    page.get_by_role("link", name=re.compile("^Narrativas")).first.click()
+    visitor.check_accessibility()
+    page.get_by_role("link", name=re.compile("asesor", re.IGNORECASE)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    visitor.check_accessibility()
+    page.go_back()
+    page.go_back()
+    page.get_by_role("link", name=re.compile("^Exhibiciones")).first.click()
+    visitor.check_accessibility()
+    page.get_by_role("row").nth(1).get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Resultados")).to_be_visible()
+    visitor.check_accessibility()
