@@ -55,7 +55,7 @@ def test_advisor_opens_a_student_from_their_advisory_and_notes_a_need(visitor, d
     visitor.check_accessibility()
 
     roster = page.get_by_role("table").first
-    first_student = roster.get_by_role("row").nth(1).get_by_role("link")
+    first_student = roster.get_by_role("row").nth(1).get_by_role("link").first
     name = first_student.inner_text()
     first_student.click()
     expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible()
