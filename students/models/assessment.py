@@ -86,14 +86,18 @@ class Narrative(models.Model):
         return self.published_at is not None
 
 
+SEATED_READERS = ["advisor", "mentor", "peer", "outside"]
+
+
 class ExhibitionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Exhibitions of students a person may see, and those a person sits on the panel of."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(student__in=access.student_ids_visible_to(user)) | Q(panelists__person_id=user.pk)
-        ).distinct()
+        # A panel seat opens the exhibition to the advisor, mentor and peers on it; a
+        # family's reach always follows the live guardian link.
+        seated = Q(panelists__person_id=user.pk, panelists__role__in=SEATED_READERS)
+        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | seated).distinct()
 
     def editable_by(self, user):
         """Exhibitions a person may schedule and change: the student's advisor, admins."""

@@ -10,15 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
 
+INVITED_READERS = ["mentor", "advisor"]
+
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Meetings of students a person may see, and meetings a person is invited to."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(student__in=access.student_ids_visible_to(user)) | Q(invites__person_id=user.pk)
-        ).distinct()
+        # An invitation opens the meeting to the mentor and the advisor on it; a family's
+        # reach always follows the live guardian link, so an unlinked guardian loses it.
+        invited = Q(invites__person_id=user.pk, invites__role__in=INVITED_READERS)
+        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | invited).distinct()
 
     def editable_by(self, user):
         """Meetings a person may change: the student's advisor and the school's admins."""

@@ -134,8 +134,10 @@ class LearningPlan(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """The student may change the content unless it waits for review."""
-        return self.status != self.Status.SUBMITTED
+        """The student may change the content unless it waits for review or its term is over."""
+        if self.status == self.Status.SUBMITTED:
+            return False
+        return self.term.end_date >= self.student.school.today()
 
 
 class PlanItemQuerySet(models.QuerySet):

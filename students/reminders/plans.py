@@ -1,7 +1,8 @@
 """Reminder rules about learning plans: a plan submitted, reviewed, or waiting too long."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import outbox
@@ -63,13 +64,19 @@ def notify_reviewed(plan: LearningPlan, comment: str) -> None:
     outbox.record(PLAN_REVIEWED, [draft])
 
 
+def _local_day(moment: datetime, school: School) -> str:
+    return timezone.localtime(moment, school.zone).date().isoformat()
+
+
 def plans_waiting(school: School, today: date, days: int) -> list[Draft]:
     """Each plan waiting for review for ``days`` days or more, once, to the advisor."""
+    # Submitted on or before the day ``days`` ago, by the school's own calendar.
+    cutoff = datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=school.zone)
     waiting = (
         LearningPlan.objects.filter(
             student__school=school,
             status=LearningPlan.Status.SUBMITTED,
-            submitted_at__date__lte=today - timedelta(days=days),
+            submitted_at__lt=cutoff,
         )
         .select_related("student__user", "term__school_year")
         .order_by("submitted_at")
@@ -83,7 +90,7 @@ def plans_waiting(school: School, today: date, days: int) -> list[Draft]:
             subject_key=f"plan:{plan.pk}",
             subject=plan.student.display_name,
             occasion=f"waiting-{plan.submitted_at.isoformat()}",
-            context={**_plan_context(plan), "since": plan.submitted_at.date().isoformat()},
+            context={**_plan_context(plan), "since": _local_day(plan.submitted_at, school)},
         )
         for plan in plans
         if plan.student_id in advisors

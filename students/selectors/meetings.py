@@ -93,7 +93,11 @@ def feed_since():
 def feed_meetings(person: User) -> list[PlanMeeting]:
     """The meetings a person is invited to, from a year back on, not cancelled."""
     return list(
-        PlanMeeting.objects.filter(invites__person=person, starts_at__gte=feed_since())
+        PlanMeeting.objects.filter(
+            pk__in=PlanMeeting.objects.visible_to(person).values("pk"),
+            invites__person=person,
+            starts_at__gte=feed_since(),
+        )
         .exclude(status=PlanMeeting.Status.CANCELLED)
         .select_related("student__user")
         .order_by("starts_at", "pk")
@@ -107,7 +111,7 @@ def feed_exhibitions(person: User) -> list[Exhibition]:
         | Q(student__user=person)
         | Q(student__guardian_links__guardian=person)
     )
-    ids = Exhibition.objects.filter(mine).values("pk")
+    ids = Exhibition.objects.visible_to(person).filter(mine).values("pk")
     return list(
         Exhibition.objects.filter(pk__in=ids, starts_at__gte=feed_since())
         .exclude(status=Exhibition.Status.CANCELLED)

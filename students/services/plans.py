@@ -6,7 +6,7 @@ from datetime import date
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,12 +59,17 @@ EVIDENCE_TYPES = {
 
 
 def _require_author(plan: LearningPlan, by: User) -> None:
-    """Only the student changes the plan's content, and not while it waits for review."""
+    """Only the student changes the plan's content: not while it waits for review, and not
+    once its term is over (the record of that term stays as it was)."""
     if not LearningPlan.objects.editable_by(by).filter(pk=plan.pk).exists():
         raise PermissionDenied
     if plan.status == Status.SUBMITTED:
         raise ValidationError(
             _("The plan is waiting for your advisor's review. You can change it again after.")
+        )
+    if plan.term.end_date < plan.student.school.today():
+        raise ValidationError(
+            _("This term is over, so its plan is kept as it was. Change this term's plan.")
         )
 
 
@@ -148,7 +153,11 @@ def plan_start(*, student: Student, term: Term, by: User, carry_over: bool = Tru
         about["needs"] = student.needs
     plan = LearningPlan(student=student, term=term, started_from=previous, **about)
     plan.full_clean()
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as clash:  # the same plan started twice at once
+        raise ValidationError({"term": _("You already have a plan for this term.")}) from clash
     if previous is not None and carry_over:
         _carry_over(previous, plan, by)
     _revise(plan, by, Action.CREATED)
@@ -156,9 +165,9 @@ def plan_start(*, student: Student, term: Term, by: User, carry_over: bool = Tru
 
 
 def _carry_over(previous: LearningPlan, plan: LearningPlan, by: User) -> None:
-    unmet = previous.items.exclude(progress__in=[PlanItem.Progress.MET]).prefetch_related(
-        "learning_goals"
-    )
+    # Work already carried into another plan is not copied a second time.
+    done = [PlanItem.Progress.MET, PlanItem.Progress.CARRIED_OVER]
+    unmet = previous.items.exclude(progress__in=done).prefetch_related("learning_goals")
     today = plan.student.school.today()
     for position, item in enumerate(unmet.order_by("position", "pk")):
         goals = list(item.learning_goals.all())
@@ -185,11 +194,14 @@ def _carry_over(previous: LearningPlan, plan: LearningPlan, by: User) -> None:
 def plan_update(*, plan: LearningPlan, by: User, **fields) -> LearningPlan:
     """The student changes who they are as a learner: interests, life goals, needs..."""
     _require_author(plan, by)
+    # Compare with what is stored: a bound form may already have set the new values.
+    stored = LearningPlan.objects.get(pk=plan.pk)
     changed = []
     for field in ABOUT_FIELDS:
-        if field in fields and fields[field].strip() != getattr(plan, field):
+        if field in fields:
             setattr(plan, field, fields[field].strip())
-            changed.append(field)
+            if getattr(plan, field) != getattr(stored, field):
+                changed.append(field)
     if not changed:
         return plan
     plan.full_clean()
@@ -238,11 +250,16 @@ def item_update(*, item: PlanItem, by: User, learning_goals=None, **fields) -> P
     """Change a goal or project of the plan."""
     plan = item.plan
     _require_author(plan, by)
-    goals = list(item.learning_goals.all()) if learning_goals is None else list(learning_goals)
+    stored = PlanItem.objects.prefetch_related("learning_goals").get(pk=item.pk)
+    before = {goal.pk for goal in stored.learning_goals.all()}
+    goals = list(stored.learning_goals.all()) if learning_goals is None else list(learning_goals)
     for key in ITEM_FIELDS:
         if key in fields:
             value = fields[key]
             setattr(item, key, value.strip() if isinstance(value, str) else value)
+    unchanged = all(getattr(item, key) == getattr(stored, key) for key in ITEM_FIELDS)
+    if unchanged and {goal.pk for goal in goals} == before:
+        return item  # saving an unchanged form is not a revision (nor a new version)
     _check_item(plan, goals, item.is_personal, item.due_on)
     item.full_clean()
     item.save()
@@ -256,8 +273,15 @@ def item_remove(*, item: PlanItem, by: User) -> None:
     """Take a goal or project out of the plan (the revisions keep it)."""
     plan = item.plan
     _require_author(plan, by)
+    if item.exhibitions.exists():
+        raise ValidationError(
+            _("This work is part of an exhibition's record, so it stays in the plan.")
+        )
     title = item.title
+    files = [(e.file.storage, e.file.name) for e in item.evidence.exclude(file="")]
     item.delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     _revise(plan, by, Action.ITEM_REMOVED, title)
 
 
@@ -389,6 +413,10 @@ def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "
 
     if not LearningPlan.objects.reviewable_by(by).filter(pk=plan.pk).exists():
         raise PermissionDenied
+    # Lock the plan: two reviews sent at once are applied one after the other.
+    plan.status = (
+        LearningPlan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
+    )
     if plan.status != Status.SUBMITTED:
         raise ValidationError(_("Only a plan waiting for review can be reviewed."))
     comment = comment.strip()

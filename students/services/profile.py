@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Advisory
@@ -123,10 +124,29 @@ def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> Guar
     return _save_link(link, link_fields)
 
 
+@transaction.atomic
 def guardian_unlink(*, link: GuardianLink, by: User) -> None:
-    """Remove a guardian from a student; the guardian's account stays."""
+    """Remove a guardian from a student; the guardian's account stays.
+
+    Their invitations to the student's meetings still to come, and their seats on panels of
+    exhibitions still to come, go with the link.
+    """
+    from students.models import MeetingInvite, Panelist
+
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
+    now = timezone.now()
+    MeetingInvite.objects.filter(
+        person_id=link.guardian_id,
+        meeting__student_id=link.student_id,
+        meeting__starts_at__gt=now,
+    ).delete()
+    Panelist.objects.filter(
+        person_id=link.guardian_id,
+        exhibition__student_id=link.student_id,
+        exhibition__starts_at__gt=now,
+        feedback__isnull=True,
+    ).delete()
     school_changed(link.student.school_id)
     link.delete()
 

@@ -408,3 +408,86 @@ class TestPages:
             response = client.get(large.get_absolute_url())
         assert response.status_code == 200
         assert response.content.decode().count("Keep going") == 1
+
+
+class TestFromTheReview:
+    def test_the_about_me_form_saves_through_the_page(self, client, world, plan):
+        client.force_login(world.student.user)
+        url = reverse("students:plan-update", args=[plan.pk])
+        data = {"interests": "Boats and tides", "life_goals": "", "learning_style": "", "needs": ""}
+        assert client.post(url, data).status_code == 302
+        plan.refresh_from_db()
+        assert plan.interests == "Boats and tides"
+        edited = plan.revisions.get(action=PlanRevision.Action.EDITED)
+        assert "interests" in edited.snapshot["changed"]
+
+    def test_saving_an_unchanged_item_keeps_the_approval(self, client, world, plan):
+        item = add(plan, world, "Steady")
+        services.plan_submit(plan=plan, by=world.student.user)
+        services.plan_review(plan=plan, by=world.advisor, approve=True)
+        client.force_login(world.student.user)
+        goal = LearningGoal.objects.get(code="empirical")
+        data = {"kind": "goal", "title": "Steady", "learning_goals": [goal.pk]}
+        data |= {"what": item.what}
+        client.post(reverse("students:item-update", args=[item.pk]), data)
+        plan.refresh_from_db()
+        assert (plan.status, plan.version) == (LearningPlan.Status.APPROVED, 1)
+
+    def test_waiting_days_count_in_the_schools_time_zone(self, world, plan):
+        from datetime import datetime, time
+
+        add(plan, world)
+        services.plan_submit(plan=plan, by=world.student.user)
+        evening = datetime.combine(
+            world.school.today() - timedelta(days=7), time(21, 0), tzinfo=world.school.zone
+        )  # 21:00 in New York is already the next day in UTC
+        LearningPlan.objects.filter(pk=plan.pk).update(submitted_at=evening)
+        (draft,) = plans_waiting(world.school, world.school.today(), 7)
+        assert draft.context["since"] == evening.date().isoformat()
+
+    def test_work_is_carried_over_once_whatever_order_plans_start_in(self, world, plan):
+        add(plan, world, "Unfinished")
+        later = [
+            factories.TermFactory(
+                school_year=world.year,
+                name=f"Later {n}",
+                start_date=world.term.end_date + timedelta(days=1 + 100 * n),
+                end_date=world.term.end_date + timedelta(days=80 + 100 * n),
+            )
+            for n in (1, 0)
+        ]
+        for term in later:  # the later term first, then the one in between
+            services.plan_start(student=world.student, term=term, by=world.student.user)
+        assert PlanItem.objects.filter(title="Unfinished").count() == 2
+
+    def test_a_past_terms_plan_is_kept_as_it_was(self, world):
+        past = factories.TermFactory(
+            school_year=world.year,
+            name="Past",
+            start_date=world.term.start_date - timedelta(days=90),
+            end_date=world.term.start_date - timedelta(days=10),
+        )
+        old = factories.PlanFactory(student=world.student, term=past)
+        item = factories.PlanItemFactory(plan=old, goals=["social"])
+        with pytest.raises(ValidationError, match="This term is over"):
+            services.item_update(item=item, by=world.student.user, title="Rewritten")
+        assert not old.is_editable
+
+    def test_work_shown_at_an_exhibition_stays_in_the_plan(self, world, plan):
+        item = add(plan, world, "Shown")
+        exhibition = factories.ExhibitionFactory(student=world.student, term=world.term)
+        exhibition.work.add(item)
+        with pytest.raises(ValidationError, match="exhibition"):
+            services.item_remove(item=item, by=world.student.user)
+        assert plan.items.filter(pk=item.pk).exists()
+
+    def test_removing_an_item_deletes_its_files(
+        self, world, plan, django_capture_on_commit_callbacks
+    ):
+        item = add(plan, world)
+        upload = SimpleUploadedFile("r.pdf", PDF)
+        evidence = services.evidence_add(item=item, by=world.student.user, title="R", file=upload)
+        storage, name = evidence.file.storage, evidence.file.name
+        with django_capture_on_commit_callbacks(execute=True):
+            services.item_remove(item=item, by=world.student.user)
+        assert not storage.exists(name)
