@@ -31,6 +31,13 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
     mentor = User.objects.get(email=f"mentor@{DOMAIN}")
     advisory = Advisory.objects.filter(advisor=advisor).first()
     plan = LearningPlan.objects.filter(student=student).order_by("-term__start_date").first()
+    advised = (
+        LearningPlan.objects.filter(
+            student__memberships__advisory=advisory, student__memberships__end_date=None
+        )
+        .order_by("-term__start_date", "pk")
+        .first()
+    )
     as_advisor, as_admin = session_for(advisor), session_for(admin)
     return {
         "trivial view (ceiling)": ("/bench/trivial/", None),
@@ -43,8 +50,8 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
         ),
         "student home": (reverse("bigpicture:home"), session_for(student.user)),
         "learning plan (student)": (plan.get_absolute_url(), session_for(student.user)),
-        "learning plan (advisor)": (plan.get_absolute_url(), as_advisor),
-        "plan history": (reverse("students:plan-history", args=[plan.pk]), as_advisor),
+        "learning plan (advisor)": (advised.get_absolute_url(), as_advisor),
+        "plan history": (reverse("students:plan-history", args=[advised.pk]), as_advisor),
         "guardian home": (reverse("bigpicture:home"), session_for(guardian)),
         "mentor home": (reverse("bigpicture:home"), session_for(mentor)),
         "admin overview": (reverse("bigpicture:school-overview", args=[school.pk]), as_admin),

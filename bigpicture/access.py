@@ -11,6 +11,7 @@ with ``RoleRequiredMixin.allowed_roles``; anyone else gets a 403.
 - An advisor sees the students currently in their advisories and those students' guardians.
 - A student sees themself.
 - A guardian sees their own children.
+- A mentor sees only the internships they mentor (``internships.models.placements``).
 - Nobody sees across schools.
 """
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("advisories/", include("advisories.urls")),
     path("students/", include("students.urls")),
+    path("internships/", include("internships.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

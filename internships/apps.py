@@ -7,3 +7,6 @@ class InternshipsConfig(AppConfig):
 
     name = "internships"
     verbose_name = _("Internships")
+
+    def ready(self) -> None:
+        from internships import reminders  # noqa: F401 - registers this app's reminder rules

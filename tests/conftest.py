@@ -46,6 +46,7 @@ class World:
     guardian: object
     link: object
     mentor: object
+    mentor_profile: object  # the mentor's place at a site, background check cleared
     unplaced: object
     other_advisor: object
     other_advisory: object
@@ -84,6 +85,7 @@ def world(db) -> World:
         end_date=today + timedelta(days=60),
     )
     admin = factories.AdminFactory(school=school, email="admin@met.test")
+    mentor_profile = factories.MentorProfileFactory(site__school=school)
     advisory = factories.AdvisoryFactory(school=school, name="Harbor", graduating_class=2040)
     membership = factories.MembershipFactory(advisory=advisory)
     student = membership.student
@@ -104,7 +106,8 @@ def world(db) -> World:
         student=student,
         guardian=link.guardian,
         link=link,
-        mentor=factories.MentorFactory(school=school),
+        mentor=mentor_profile.user,
+        mentor_profile=mentor_profile,
         unplaced=factories.StudentFactory(school=school),
         other_advisor=other_advisory.advisor,
         other_advisory=other_advisory,

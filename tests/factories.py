@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, Term, User
+from internships.models import DailyLog, Mentor, Opportunity, Placement, Site
 from students.models import (
     Exhibition,
     GuardianLink,
@@ -210,3 +211,75 @@ class ExhibitionFactory(DjangoModelFactory):
     created_by = factory.SubFactory(
         AdvisorFactory, school=factory.SelfAttribute("..student.school")
     )
+
+
+# --- internships -------------------------------------------------------------------------------
+
+
+class SiteFactory(DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ["school", "organization"]
+
+    school = factory.SubFactory(SchoolFactory)
+    organization = factory.Sequence(lambda n: f"Harbor Workshop {n}")
+    address = "12 Water Street"
+    cluster = "manufacturing"
+    safety_reviewed_on = date(2026, 8, 1)
+
+
+class MentorProfileFactory(DjangoModelFactory):
+    """A mentor at a site, with a cleared background check valid for a year from today."""
+
+    class Meta:
+        model = Mentor
+
+    site = factory.SubFactory(SiteFactory)
+    user = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..site.school"))
+    job_title = "Lead welder"
+    background_check = Mentor.Check.CLEARED
+    checked_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    check_expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=335))
+
+
+class OpportunityFactory(DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    site = factory.SubFactory(SiteFactory)
+    mentor = factory.SubFactory(MentorProfileFactory, site=factory.SelfAttribute("..site"))
+    title = factory.Sequence(lambda n: f"Apprentice {n}")
+    description = "Help build and repair boats"
+    interests = "boats, welding, engines"
+
+
+class PlacementFactory(DjangoModelFactory):
+    """An internship; active by default, running from a month ago to two months ahead."""
+
+    class Meta:
+        model = Placement
+
+    student = factory.SubFactory(StudentFactory)
+    site = factory.SubFactory(SiteFactory, school=factory.SelfAttribute("..student.school"))
+    mentor = factory.SubFactory(MentorProfileFactory, site=factory.SelfAttribute("..site"))
+    status = Placement.Status.ACTIVE
+    project = "Restore a wooden dinghy"
+    days = factory.LazyFunction(lambda: ["tue", "thu"])
+    start_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    end_on = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    proposed_by = factory.SelfAttribute("student.user")
+
+
+class DailyLogFactory(DjangoModelFactory):
+    class Meta:
+        model = DailyLog
+
+    placement = factory.SubFactory(PlacementFactory)
+    on = factory.LazyFunction(lambda: date.today() - timedelta(days=1))
+    goal = "Sand the hull"
+    did = "Sanded and primed the hull"
+    reflection = "Patience matters"
+    hours = 4
+    learning = 4
+    engagement = 5
+    support = 4

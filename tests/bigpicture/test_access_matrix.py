@@ -105,6 +105,13 @@ from tests.students.matrix_plans import CASES as PLAN_CASES  # noqa: E402
 
 CASES += PLAN_CASES + MEETING_CASES + ASSESSMENT_CASES
 
+from tests.internships.matrix_directory import CASES as DIRECTORY_CASES  # noqa: E402
+from tests.internships.matrix_logs import CASES as LOG_CASES  # noqa: E402
+from tests.internships.matrix_pipeline import CASES as PIPELINE_CASES  # noqa: E402
+from tests.internships.matrix_portal import CASES as PORTAL_CASES  # noqa: E402
+
+CASES += DIRECTORY_CASES + PIPELINE_CASES + LOG_CASES + PORTAL_CASES
+
 # The Django admin (back office) is for deployment operators only: it has its own gate,
 # staff accounts, checked separately below.
 BACK_OFFICE_NAMESPACE = "admin"

@@ -1,0 +1,1 @@
+"""The internships app's forms, one module per area (see internships/services)."""

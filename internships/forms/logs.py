@@ -1,0 +1,1 @@
+"""logs: forms (being written)."""

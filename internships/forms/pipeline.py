@@ -1,0 +1,1 @@
+"""pipeline: forms (being written)."""

@@ -1,0 +1,1 @@
+"""logs: reminders (being written)."""

@@ -1,0 +1,1 @@
+"""portal: reminders (being written)."""

@@ -1,0 +1,1 @@
+"""The internships app's selectors, one module per area (see internships/services)."""

@@ -1,0 +1,1 @@
+"""logs: selectors (being written)."""

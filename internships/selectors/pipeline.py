@@ -1,0 +1,1 @@
+"""pipeline: selectors (being written)."""

@@ -1,0 +1,1 @@
+"""portal: selectors (being written)."""

@@ -1,0 +1,1 @@
+"""logs: services (being written)."""

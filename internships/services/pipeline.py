@@ -1,0 +1,1 @@
+"""pipeline: services (being written)."""

@@ -1,0 +1,3 @@
+"""Pages: logs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: pipeline."""
+
+urlpatterns: list = []

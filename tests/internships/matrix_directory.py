@@ -1,0 +1,3 @@
+"""Access matrix cases for the internships directory pages."""
+
+CASES: list = []

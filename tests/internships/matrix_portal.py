@@ -1,0 +1,3 @@
+"""Access matrix cases for the internships portal pages."""
+
+CASES: list = []
