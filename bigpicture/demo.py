@@ -25,6 +25,7 @@ from bigpicture.models import (
     Term,
     User,
 )
+from internships.demo import Intern, build_internships, delete_internships
 from students.demo import Family, build_learning, delete_learning
 from students.models import GuardianLink, Student
 
@@ -279,6 +280,7 @@ def _delete_demo_school() -> None:
     if school is None:
         return
     Notification.objects.filter(Q(school=school) | Q(recipient__school=school)).delete()
+    delete_internships(school)
     delete_learning(school)
     Membership.objects.filter(advisory__school=school).delete()
     Advisory.objects.filter(school=school).delete()
@@ -540,5 +542,29 @@ class _Builder:
             mentor_ids=self.mentor_ids,
             today=self.today,
             seed=seed,
+        )
+        self.logins.counts.update(counts)
+        self.internships(families, seed)
+
+    def internships(self, families, seed: int) -> None:
+        """Sites, mentors, placements in every state and months of daily logs."""
+        year = SchoolYear.objects.current_for(self.school, today=self.today)
+        interns = [
+            Intern(
+                student=family.student,
+                advisor_id=family.advisor_id,
+                guardian_ids=family.guardian_ids,
+                year_level=year.year_level(family.student.graduating_class),
+            )
+            for family in families
+        ]
+        counts = build_internships(
+            school=self.school,
+            interns=interns,
+            mentor_users=list(User.objects.filter(pk__in=self.mentor_ids).order_by("pk")),
+            year=year,
+            today=self.today,
+            seed=seed,
+            consenting_guardian=User.objects.get(email=self.logins.guardian).pk,
         )
         self.logins.counts.update(counts)

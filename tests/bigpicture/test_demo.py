@@ -126,3 +126,27 @@ def test_demo_school_has_learning_history_and_this_term_in_every_state():
     held = Exhibition.objects.filter(student__school=school, status="held")
     assert held.filter(feedback__isnull=False).exists()
     assert held.filter(gateway="year_two").exclude(outcome="").exists()
+
+
+def test_demo_school_has_internships_in_every_state_with_months_of_logs():
+    from internships.models import DailyLog, Mentor, Placement, Site
+
+    logins = build_demo_school(students=120, seed=2026)
+    school = School.objects.get(slug="demo")
+    statuses = set(
+        Placement.objects.filter(student__school=school).values_list("status", flat=True)
+    )
+    assert statuses == set(Placement.Status.values)
+    mine = Placement.objects.get(student__user__email=logins.student)
+    assert (mine.status, mine.mentor.user.email) == ("active", logins.mentor)
+    assert mine.logs.filter(review=DailyLog.Review.CLAIMED).exists()  # for the mentor to confirm
+    first, last = (mine.logs.order_by(o).first().on for o in ("on", "-on"))
+    assert (last - first).days > 40  # months of logs
+    waiting = Placement.objects.filter(
+        student__guardian_links__guardian__email=logins.guardian, status="approved"
+    )
+    assert waiting.exists()  # the demo family has a consent to give
+    today = school.today()
+    refusals = [m.placement_refusal(today) for m in Mentor.objects.filter(site__school=school)]
+    assert any("expired" in r for r in refusals)
+    assert Site.objects.filter(school=school).count() >= 10

@@ -1,0 +1,500 @@
+"""The demo school's internships: sites across the career clusters, mentors (one with a check
+expired, one pending), opportunities, explorations by the younger students, placements in
+every state of the pipeline with their history, months of daily logs (most confirmed, some
+waiting, a few disputed, one internship gone quiet), site visits, evaluations and messages.
+Deterministic, written with bulk inserts."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+
+from bigpicture.models import School, SchoolYear, User
+from internships.models import (
+    DailyLog,
+    Evaluation,
+    Exploration,
+    HoursTarget,
+    Mentor,
+    Message,
+    Opportunity,
+    Placement,
+    PlacementEvent,
+    Site,
+    SiteVisit,
+)
+from students.goals import FIVE_GOALS
+
+BATCH = 2000
+Status = Placement.Status
+QUALITIES = ["punctuality", "initiative", "professionalism", "communication_at_work", "quality"]
+
+# organization, cluster, industry, opportunity title, interests tags
+SITES = [
+    (
+        "Harbor Marine Works",
+        "manufacturing",
+        "Boat building",
+        "Boat restoration apprentice",
+        "boats, welding, engines, woodworking",
+    ),
+    (
+        "Riverside Community Clinic",
+        "health",
+        "Primary care",
+        "Clinic front desk and intake",
+        "medicine, nursing, health, helping people",
+    ),
+    (
+        "City Parks Department",
+        "agriculture",
+        "Parks and forestry",
+        "Urban forestry crew",
+        "nature, trees, outdoors, environment",
+    ),
+    (
+        "Oak Street Bakery",
+        "hospitality",
+        "Food",
+        "Bakery and small business",
+        "cooking, baking, business, food",
+    ),
+    (
+        "Bright Futures Elementary",
+        "education",
+        "Schools",
+        "Classroom assistant",
+        "teaching, kids, reading, education",
+    ),
+    (
+        "Metro Transit Garage",
+        "transportation",
+        "Public transit",
+        "Bus mechanics",
+        "cars, engines, mechanics, repair",
+    ),
+    ("Code Collective", "it", "Software", "Junior web developer", "computers, coding, games, web"),
+    (
+        "Providence Public Library",
+        "education",
+        "Libraries",
+        "Library programs",
+        "books, reading, writing, community",
+    ),
+    (
+        "Green Roots Farm",
+        "agriculture",
+        "Urban farming",
+        "Farm hand and market",
+        "farming, plants, food, environment",
+    ),
+    (
+        "Hope Legal Aid",
+        "law",
+        "Legal services",
+        "Legal aid office assistant",
+        "law, justice, debate, helping people",
+    ),
+    (
+        "WaveFM Community Radio",
+        "arts",
+        "Media",
+        "Radio production",
+        "music, podcasts, radio, writing",
+    ),
+    (
+        "Studio 7 Architecture",
+        "construction",
+        "Architecture",
+        "Architecture studio intern",
+        "drawing, design, buildings, art",
+    ),
+]
+MENTOR_NAMES = [
+    ("Kwame", "Boateng"),
+    ("Lena", "Fischer"),
+    ("Marisol", "Ortega"),
+    ("Dev", "Raman"),
+    ("Grace", "Whitfield"),
+    ("Tomás", "Reyes"),
+    ("Aisha", "Karimi"),
+    ("Owen", "Blake"),
+    ("Nia", "Robinson"),
+    ("Paul", "Sandoval"),
+    ("Ingrid", "Lund"),
+]
+GOALS = [
+    "Learn to use the belt sander safely",
+    "Shadow my mentor at a client meeting",
+    "Finish the first draft of my project",
+    "Ask three questions about how the work is paid for",
+    "Interview a coworker about their career path",
+    "Take notes on every step of the process",
+]
+DID = [
+    "Sanded and primed a hull section with my mentor",
+    "Greeted patients and updated records",
+    "Planted twelve trees along the river path",
+    "Prepared dough and ran the register",
+    "Read with a small group of second graders",
+    "Helped replace brake pads on a bus",
+]
+
+
+@dataclass
+class Intern:
+    student: object  # students.models.Student
+    advisor_id: int
+    guardian_ids: list[int]
+    year_level: int | None
+
+
+def build_internships(
+    *,
+    school: School,
+    interns: list[Intern],
+    mentor_users: list[User],
+    year: SchoolYear,
+    today: date,
+    seed: int,
+    consenting_guardian: int | None = None,
+) -> dict[str, int]:
+    """Write the school's internships; return how many rows of each kind.
+
+    ``consenting_guardian``: a guardian whose child's internship waits for their consent.
+    """
+    rng = random.Random(seed)
+    return _Internships(
+        school, interns, mentor_users, year, today, rng, consenting_guardian
+    ).build()
+
+
+class _Internships:
+    def __init__(self, school, interns, mentor_users, year, today, rng, consenting_guardian):
+        self.school, self.interns, self.year = school, interns, year
+        self.today, self.rng = today, rng
+        self.mentor_users = mentor_users
+        self.consenting_guardian = consenting_guardian
+        self.rows: dict[str, list] = {}
+        self.log_windows: list[tuple[Placement, date, date, bool]] = []
+
+    def add(self, kind, row):
+        self.rows.setdefault(kind, []).append(row)
+        return row
+
+    def at(self, day: date, hour: int = 16) -> datetime:
+        return datetime.combine(day, time(hour, 0), tzinfo=self.school.zone)
+
+    def build(self) -> dict[str, int]:
+        HoursTarget.objects.bulk_create(
+            HoursTarget(school=self.school, year_level=level, hours=hours)
+            for level, hours in ((101, 60), (201, 80), (301, 100), (401, 120))
+        )
+        self._directory()
+        for intern in self.interns:
+            self._intern(intern)
+        return self._save()
+
+    # -- the directory ------------------------------------------------------------------------
+
+    def _directory(self) -> None:
+        self.sites = Site.objects.bulk_create(
+            Site(
+                school=self.school,
+                organization=organization,
+                address=f"{10 + n * 7} {self.rng.choice(['Water', 'Main', 'Elm', 'Broad'])} Street",
+                cluster=cluster,
+                industry=industry,
+                safety_reviewed_on=self.year.start_date - timedelta(days=20 + n),
+            )
+            for n, (organization, cluster, industry, _title, _tags) in enumerate(SITES)
+        )
+        extra = [
+            User(
+                email=f"{first}.{last}.mentor{n}@mentors.demo.bigpicture.school".lower(),
+                first_name=first,
+                last_name=last,
+                school=self.school,
+                is_mentor=True,
+                password=make_password(None),  # mentors sign in with one-time links
+            )
+            for n, (first, last) in enumerate(MENTOR_NAMES)
+            if not any(u.last_name == last for u in self.mentor_users)
+        ]
+        users = self.mentor_users + User.objects.bulk_create(extra)
+        mentors = []
+        for n, user in enumerate(users):
+            site = self.sites[n % len(self.sites)]
+            check = Mentor.Check.CLEARED
+            checked = self.today - timedelta(days=60 + n * 9)
+            expires = checked + timedelta(days=365)
+            if n == len(users) - 1:  # a check that ran out: this mentor cannot take interns
+                checked, expires = self.today - timedelta(days=400), self.today - timedelta(days=35)
+            elif n == len(users) - 2:
+                check, checked, expires = Mentor.Check.PENDING, None, None
+            elif n == 2:  # expires soon: the admins hear of it
+                expires = self.today + timedelta(days=12)
+            mentors.append(
+                Mentor(
+                    user=user,
+                    site=site,
+                    job_title=self.rng.choice(["Shop lead", "Program manager", "Supervisor"]),
+                    phone=f"401-555-{1000 + n:04d}",
+                    background_check=check,
+                    checked_on=checked,
+                    check_expires_on=expires,
+                )
+            )
+        self.mentors = Mentor.objects.bulk_create(mentors)
+        self.placeable = [m for m in self.mentors if not m.placement_refusal(self.today)]
+        Opportunity.objects.bulk_create(
+            Opportunity(
+                site=site,
+                mentor=next((m for m in self.placeable if m.site_id == site.pk), None),
+                title=SITES[n][3],
+                description=f"Work alongside the team at {site.organization}.",
+                interests=SITES[n][4],
+            )
+            for n, site in enumerate(self.sites)
+        )
+
+    # -- each student -------------------------------------------------------------------------
+
+    def _intern(self, intern: Intern) -> None:
+        level = intern.year_level or 101
+        student = intern.student
+        if student.user.email.startswith("student@"):  # the demo student, with mentor@
+            self._placement(intern, Status.ACTIVE, mentor=self.placeable[0])
+            return
+        if self.consenting_guardian in intern.guardian_ids:
+            self.consenting_guardian = None  # one child waits for this family's consent
+            self._placement(intern, Status.APPROVED, mentor=self.placeable[1])
+            return
+        if level <= 201:
+            for n in range(self.rng.randint(0, 2)):
+                self.add(
+                    "explorations",
+                    Exploration(
+                        student=student,
+                        kind=Exploration.Kind.INTERVIEW if n == 0 else Exploration.Kind.SHADOW,
+                        site=self.rng.choice(self.sites),
+                        on=self.today - timedelta(days=self.rng.randint(10, 60)),
+                        reflection="I learned what a normal day looks like and what they study.",
+                    ),
+                )
+            if level == 201 and self.rng.random() < 0.25:
+                self._placement(intern, self._pipeline_state())
+            return
+        if level == 401 and self.rng.random() < 0.5:
+            self._placement(intern, Status.COMPLETED, last_year=True)
+        roll = self.rng.random()
+        if roll < 0.6:
+            self._placement(intern, Status.ACTIVE, quiet=self.rng.random() < 0.06)
+        elif roll < 0.8:
+            self._placement(intern, self._pipeline_state())
+        elif roll < 0.83:
+            self._placement(intern, Status.ENDED)
+
+    def _pipeline_state(self) -> str:
+        return self.rng.choice([Status.PROPOSED, Status.APPROVED, Status.CONSENTED])
+
+    def _placement(self, intern, status, *, mentor=None, last_year=False, quiet=False) -> None:
+        mentor = mentor or self.rng.choice(self.placeable)
+        site = next(s for s in self.sites if s.pk == mentor.site_id)
+        if last_year:
+            start = self.year.start_date - timedelta(days=300)
+            end = self.year.start_date - timedelta(days=80)
+        elif status == Status.ACTIVE or status == Status.ENDED:
+            start = self.year.start_date + timedelta(days=21 + self.rng.randint(0, 14))
+            end = self.year.end_date - timedelta(days=10)
+        else:
+            start = self.today + timedelta(days=self.rng.randint(7, 30))
+            end = self.year.end_date - timedelta(days=10)
+        opportunity_title = next(t for o, _c, _i, t, _g in SITES if o == site.organization)
+        placement = self.add(
+            "placements",
+            Placement(
+                student=intern.student,
+                site=site,
+                mentor=mentor,
+                status=status,
+                project=opportunity_title,
+                project_description="A real piece of the site's work, shown at exhibition.",
+                days=["tue", "thu"],
+                starts_at_time=time(9, 0),
+                ends_at_time=time(13, 0),
+                start_on=start,
+                end_on=end,
+                review_on=start + (end - start) / 2,
+                proposed_by_id=intern.student.user_id,
+            ),
+        )
+        self._history(placement, intern, status, start)
+        if status in (Status.ACTIVE, Status.COMPLETED, Status.ENDED):
+            until = min(self.today - timedelta(days=1), end)
+            if status == Status.ENDED:
+                until = min(until, start + timedelta(days=40))
+            if quiet:
+                until = self.today - timedelta(days=20)
+            self.log_windows.append((placement, start, until, status == Status.ACTIVE))
+            self._visit_and_evaluation(placement, intern, start, last_year)
+
+    def _history(self, placement, intern, status, start) -> None:
+        order = [Status.PROPOSED, Status.APPROVED, Status.CONSENTED, Status.ACTIVE]
+        if status in (Status.COMPLETED, Status.ENDED):
+            reached = [*order, status]
+        else:
+            reached = order[: order.index(status) + 1]
+        signed = self.at(start - timedelta(days=21))
+        guardian = intern.guardian_ids[0] if intern.guardian_ids else None
+        people = {
+            Status.PROPOSED: intern.student.user_id,
+            Status.APPROVED: intern.advisor_id,
+            Status.CONSENTED: guardian or intern.advisor_id,
+            Status.ACTIVE: placement.mentor.user_id,
+            Status.COMPLETED: intern.advisor_id,
+            Status.ENDED: intern.advisor_id,
+        }
+        previous = ""
+        for step, state in enumerate(reached):
+            moment = signed + timedelta(days=3 * step)
+            if state == Status.APPROVED:
+                placement.approved_by_id, placement.approved_at = intern.advisor_id, moment
+            elif state == Status.CONSENTED:
+                placement.consented_by_id, placement.consented_at = people[state], moment
+            elif state == Status.ACTIVE:
+                placement.accepted_at = moment
+            elif state in (Status.COMPLETED, Status.ENDED):
+                placement.ended_at = moment
+            note = ""
+            if state == Status.ENDED:
+                note = placement.end_reason = (
+                    "The site closed for renovation; a new placement is being found."
+                )
+            self.add(
+                "events",
+                PlacementEvent(
+                    placement=placement,
+                    from_status=previous,
+                    to_status=state,
+                    by_id=people[state],
+                    note=note,
+                ),
+            )
+            previous = state
+
+    def _visit_and_evaluation(self, placement, intern, start, last_year) -> None:
+        self.add(
+            "visits",
+            SiteVisit(
+                placement=placement,
+                advisor_id=intern.advisor_id,
+                on=min(self.today - timedelta(days=3), start + timedelta(days=30)),
+                observations="Focused and welcomed by the team; the mentor gives clear tasks.",
+                follow_ups="Bring the project journal to the next advisory check-in.",
+            ),
+        )
+        if not last_year:
+            return
+        for semester in (1, 2):
+            self.add(
+                "evaluations",
+                Evaluation(
+                    placement=placement,
+                    school_year=self.previous_year,
+                    semester=semester,
+                    ratings={code: self.rng.randint(2, 4) for code in [*FIVE_GOALS, *QUALITIES]},
+                    strengths="Reliable, curious, asks good questions.",
+                    next_steps="Take the lead on a small piece of the work.",
+                    author_id=placement.mentor.user_id,
+                ),
+            )
+
+    @property
+    def previous_year(self) -> SchoolYear:
+        if not hasattr(self, "_previous_year"):
+            self._previous_year = (
+                SchoolYear.objects.filter(school=self.school, end_date__lt=self.year.start_date)
+                .order_by("-end_date")
+                .first()
+                or self.year
+            )
+        return self._previous_year
+
+    # -- logs and saving ----------------------------------------------------------------------
+
+    def _logs(self) -> list[DailyLog]:
+        logs = []
+        for placement, start, until, active in self.log_windows:
+            day = start
+            while day <= until:
+                if day.weekday() in (1, 3):  # Tuesdays and Thursdays
+                    logs.append(self._log(placement, day, active))
+                day += timedelta(days=1)
+        return logs
+
+    def _log(self, placement, day: date, active: bool) -> DailyLog:
+        hours = Decimal(self.rng.choice(["3.5", "4", "4", "4.5"]))
+        age = (self.today - day).days
+        review = DailyLog.Review.CONFIRMED
+        if active and age <= 9 and self.rng.random() < 0.7:
+            review = DailyLog.Review.CLAIMED  # waiting for the mentor
+        elif self.rng.random() < 0.03:
+            review = DailyLog.Review.DISPUTED
+        return DailyLog(
+            placement=placement,
+            on=day,
+            goal=self.rng.choice(GOALS),
+            did=self.rng.choice(DID),
+            reflection="I got faster, and I asked for help when I was stuck.",
+            hours=hours,
+            learning=self.rng.randint(3, 5),
+            engagement=self.rng.randint(3, 5),
+            support=self.rng.randint(3, 5),
+            checked_out_at=self.at(day, 14),
+            review=review,
+            confirmed_hours=hours if review == DailyLog.Review.CONFIRMED else None,
+            mentor_comment="I sent them home at noon."
+            if review == DailyLog.Review.DISPUTED
+            else "",
+            reviewed_at=self.at(day + timedelta(days=2), 18) if review != "claimed" else None,
+        )
+
+    def _save(self) -> dict[str, int]:
+        counts = {}
+        for kind, model in (
+            ("explorations", Exploration),
+            ("placements", Placement),
+            ("events", PlacementEvent),
+            ("visits", SiteVisit),
+            ("evaluations", Evaluation),
+        ):
+            rows = self.rows.get(kind, [])
+            model.objects.bulk_create(rows, batch_size=BATCH)
+            counts[kind] = len(rows)
+        logs = self._logs()
+        DailyLog.objects.bulk_create(logs, batch_size=BATCH)
+        counts["daily logs"] = len(logs)
+        self._messages()
+        return counts
+
+    def _messages(self) -> None:
+        active = [p for p, *_rest in self.log_windows if p.status == Status.ACTIVE][:5]
+        Message.objects.bulk_create(
+            Message(
+                placement=placement,
+                author_id=placement.mentor.user_id,
+                body="Great week: ready to take on a bigger piece of the project.",
+            )
+            for placement in active
+        )
+
+
+def delete_internships(school: School) -> None:
+    """Remove a school's internships and directory before it is rebuilt."""
+    Placement.objects.filter(student__school=school).delete()
+    Exploration.objects.filter(student__school=school).delete()
+    Mentor.objects.filter(site__school=school).delete()
+    Site.objects.filter(school=school).delete()
