@@ -35,6 +35,7 @@ KINDS = {
         Kind("school", _("Running the school: placements and advisory sizes")),
         Kind("progress", _("A weekly summary of each child's progress"), default="off"),
         Kind("learning", _("Learning plans, meetings and exhibitions")),
+        Kind("internships", _("Internships: consent, hours and mentors")),
         Kind("digest", _("The daily email"), safety_critical=True, hidden=True),
     )
 }

@@ -1,1 +1,167 @@
-"""pipeline: forms (being written)."""
+"""Input shapes along the way into an internship: an exploration, the proposal and its
+agreement, a step of the pipeline, a site visit, the mentor's evaluation."""
+
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture.forms import DateInput, SubmitHelperMixin
+from internships.models import Exploration, Placement, SiteVisit
+from internships.services.pipeline import (
+    RUBRIC_KEYS,
+    RUBRIC_LEVELS,
+    STEPS,
+    WORKPLACE_QUALITIES,
+)
+from students.goals import FIVE_GOALS
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ExplorationForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Log the exploration")
+
+    class Meta:
+        model = Exploration
+        fields = ["kind", "on", "site", "with_whom", "reflection"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "on": DateInput(),
+            "reflection": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "site": _("A workplace of the school's directory, if it is one."),
+            "with_whom": _("Who you met, and where, if the site is not in the directory."),
+            "reflection": _("What did you learn? Would you like to go further there?"),
+        }
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].required = False
+
+
+class PlanItemChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, item):
+        return f"{item.title} ({item.kind_label})"
+
+
+class MentorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, mentor):
+        return f"{mentor} ({mentor.site})"
+
+
+class PlacementForm(SubmitHelperMixin, forms.Form):
+    """The proposal: where and with whom, the project, its goals, the schedule and dates."""
+
+    submit_label = _("Propose the internship")
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    mentor = MentorChoiceField(
+        label=_("Mentor"),
+        queryset=None,
+        help_text=_("The mentor's background check must be cleared on the first day."),
+    )
+    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
+    project = forms.CharField(label=_("Internship project"), max_length=200)
+    project_description = forms.CharField(
+        label=_("What the project is"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    plan_items = PlanItemChoiceField(
+        label=_("Learning plan goals"),
+        queryset=None,
+        required=False,
+        help_text=_("Goals and projects of this term's learning plan the internship serves."),
+    )
+    days = forms.MultipleChoiceField(
+        label=_("Days of the week"),
+        choices=Placement.Day.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_at_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    ends_at_time = forms.TimeField(label=_("Until"), widget=TimeInput())
+    start_on = forms.DateField(label=_("First day"), widget=DateInput())
+    end_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    review_on = forms.DateField(
+        label=_("Review date"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("When the team looks at how it goes, between the first and the last day."),
+    )
+
+    def __init__(self, *args, sites, mentors, opportunities, plan_items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["mentor"].queryset = mentors
+        self.fields["opportunity"].queryset = opportunities
+        self.fields["plan_items"].queryset = plan_items
+
+    @classmethod
+    def initial_from(cls, placement: Placement) -> dict:
+        """The form's values from a placement's agreement."""
+        names = [name for name in cls.base_fields if name != "plan_items"]
+        initial = {name: getattr(placement, name) for name in names}
+        initial["plan_items"] = list(placement.plan_items.values_list("pk", flat=True))
+        return initial
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(choices=[(name, name) for name in STEPS])
+    note = forms.CharField(required=False, max_length=5000)
+
+
+class VisitForm(SubmitHelperMixin, forms.ModelForm):
+    submit_label = _("Record the visit")
+
+    class Meta:
+        model = SiteVisit
+        fields = ["on", "observations", "follow_ups"]
+        widgets = {
+            "on": DateInput(),
+            "observations": forms.Textarea(attrs={"rows": 6}),
+            "follow_ups": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"follow_ups": _("What you, the student or the mentor will do next.")}
+
+
+LEVEL_CHOICES = [(level, f"{level}: {label}") for level, label in RUBRIC_LEVELS.items()]
+GOAL_NAMES = {code: names[0] for code, names in FIVE_GOALS.items()}
+
+
+class EvaluationForm(SubmitHelperMixin, forms.Form):
+    """A level 1-4 for each of the Five Learning Goals and each workplace quality."""
+
+    submit_label = _("Save the evaluation")
+
+    strengths = forms.CharField(
+        label=_("Strengths"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in {**GOAL_NAMES, **WORKPLACE_QUALITIES}.items():
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+        self.helper.layout = Layout(
+            Fieldset(_("The Five Learning Goals"), *GOAL_NAMES),
+            Fieldset(_("Qualities at work"), *WORKPLACE_QUALITIES),
+            "strengths",
+            "next_steps",
+        )
+
+    def ratings(self) -> dict[str, int]:
+        return {key: self.cleaned_data[key] for key in RUBRIC_KEYS}
+
+    def text(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("strengths", "next_steps")}

@@ -1,1 +1,297 @@
-"""logs: selectors (being written)."""
+"""Reads behind the daily log pages: the logs, hour totals per week, term and school year
+against the school's targets, the mentor's waiting list and the advisor's internship view.
+Each is a fixed number of queries (database aggregation) whatever the number of logs."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from advisories.models import Advisory, Membership
+from bigpicture.models import School, SchoolYear, Term
+from bigpicture.selectors import current_term, current_year
+from internships.models import DailyLog, HoursTarget, Placement
+from students.models import Student
+
+Review = DailyLog.Review
+ZERO = Decimal("0")
+WEEKS_SHOWN = 53
+UNCONFIRMED_AFTER = timedelta(days=7)
+QUIET_AFTER_DAYS = 14
+
+
+def _hours(expression: str, condition: Q) -> Coalesce:
+    return Coalesce(
+        Sum(expression, filter=condition),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+def _claimed(condition: Q | None = None) -> Coalesce:
+    """Hours the student claimed at check-out."""
+    return _hours("hours", (condition or Q()) & Q(checked_out_at__isnull=False))
+
+
+def _confirmed(condition: Q | None = None) -> Coalesce:
+    """Hours the mentor confirmed (a disputed day counts the hours the mentor stood by)."""
+    return _hours("confirmed_hours", (condition or Q()) & ~Q(review=Review.CLAIMED))
+
+
+def _between(start: date, end: date) -> Q:
+    return Q(on__gte=start, on__lte=end)
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+
+def targets_of(school: School) -> dict[int, int]:
+    """Year level -> hours the school expects in a school year (levels without a target left
+    out)."""
+    rows = HoursTarget.objects.filter(school=school).values_list("year_level", "hours")
+    return {level: hours for level, hours in rows if hours}
+
+
+def year_share_elapsed(year: SchoolYear | None, today: date) -> float:
+    """How much of the school year has gone by, from 0 to 1."""
+    if year is None:
+        return 0.0
+    length = (year.end_date - year.start_date).days + 1
+    gone = (today - year.start_date).days + 1
+    return min(max(gone / length, 0.0), 1.0)
+
+
+@dataclass
+class Progress:
+    """Hours of a school year against the target of the student's year level."""
+
+    claimed: Decimal
+    confirmed: Decimal
+    target: int | None
+    share: float  # of the school year elapsed
+
+    @property
+    def expected(self) -> Decimal | None:
+        """The confirmed hours the student should have by now, were they on track."""
+        if not self.target:
+            return None
+        return (Decimal(self.target) * Decimal(str(self.share))).quantize(Decimal("0.1"))
+
+    @property
+    def behind(self) -> bool:
+        return self.expected is not None and self.confirmed < self.expected
+
+    @property
+    def percent(self) -> int | None:
+        """Confirmed hours as a share of the target, for a progress bar."""
+        if not self.target:
+            return None
+        return min(int(self.confirmed * 100 / self.target), 100)
+
+
+# --- totals ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    """Claimed and confirmed hours of some logs: this week, each term and the school year."""
+
+    week_start: date
+    week: dict
+    year: SchoolYear | None
+    year_totals: dict
+    terms: list = field(default_factory=list)  # (term, totals) for each term of the year
+    term: Term | None = None
+    weeks: list = field(default_factory=list)  # rows: week, claimed, confirmed, days
+
+
+def hours_totals(logs, school: School) -> Totals:
+    """Totals of a set of logs per ISO week, per term and for the school year running now.
+
+    Three queries at any number of logs: the year's terms, one conditional aggregate and one
+    grouping by week.
+    """
+    today = school.today()
+    monday = today - timedelta(days=today.weekday())
+    year = current_year(school)
+    terms = list(year.terms.order_by("start_date")) if year else []
+    spans = {"week": (monday, monday + timedelta(days=6))}
+    if year:
+        spans["year"] = (year.start_date, year.end_date)
+    for term in terms:
+        spans[f"term{term.pk}"] = (term.start_date, term.end_date)
+    sums = {}
+    for name, (start, end) in spans.items():
+        sums[f"{name}_claimed"] = _claimed(_between(start, end))
+        sums[f"{name}_confirmed"] = _confirmed(_between(start, end))
+    values = logs.aggregate(**sums)
+
+    def pick(name):
+        return {
+            "claimed": values.get(f"{name}_claimed", ZERO),
+            "confirmed": values.get(f"{name}_confirmed", ZERO),
+        }
+
+    running = current_term(school)
+    return Totals(
+        week_start=monday,
+        week=pick("week"),
+        year=year,
+        year_totals=pick("year"),
+        terms=[(term, pick(f"term{term.pk}")) for term in terms],
+        term=running if running and any(t.pk == running.pk for t in terms) else None,
+        weeks=weekly_hours(logs),
+    )
+
+
+def weekly_hours(logs) -> list[dict]:
+    """Claimed and confirmed hours per ISO week (Monday first), newest week first."""
+    rows = (
+        logs.annotate(week=TruncWeek("on"))
+        .values("week")
+        .annotate(claimed=_claimed(), confirmed=_confirmed(), days=Count("pk"))
+        .order_by("-week")[:WEEKS_SHOWN]
+    )
+    weeks = []
+    for row in rows:
+        week = row["week"]
+        week = week.date() if hasattr(week, "date") else week
+        iso = week.isocalendar()
+        weeks.append({**row, "week": week, "label": f"{iso[0]}-W{iso[1]:02d}"})
+    return weeks
+
+
+def student_progress(student: Student, *, year: SchoolYear | None = None) -> Progress:
+    """A student's hours this school year, all internships together, against their target."""
+    school = student.school
+    year = year or current_year(school)
+    target = None
+    claimed = confirmed = ZERO
+    if year is not None:
+        level = year.year_level(student.graduating_class)
+        target = targets_of(school).get(level) if level else None
+        span = _between(year.start_date, year.end_date)
+        values = DailyLog.objects.filter(placement__student=student).aggregate(
+            claimed=_claimed(span), confirmed=_confirmed(span)
+        )
+        claimed, confirmed = values["claimed"], values["confirmed"]
+    return Progress(claimed, confirmed, target, year_share_elapsed(year, school.today()))
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+def placement_logs(placement: Placement):
+    """A placement's days, newest first."""
+    return DailyLog.objects.filter(placement=placement).order_by("-on", "-pk")
+
+
+def waiting_for(user):
+    """Days checked out and waiting for a mentor's review, across their interns, oldest first."""
+    return (
+        DailyLog.objects.filter(
+            placement__in=Placement.objects.mentored_by(user),
+            checked_out_at__isnull=False,
+            review=Review.CLAIMED,
+        )
+        .select_related("placement__student__user", "placement__site")
+        .order_by("on", "pk")
+    )
+
+
+@dataclass
+class InternshipRow:
+    """One student of an advisory on the advisor's internship view."""
+
+    student: Student
+    year_level: int | None
+    placements: list
+    progress: Progress
+    unconfirmed: int  # days waiting for the mentor for over a week
+
+    @property
+    def has_internship(self) -> bool:
+        return bool(self.placements)
+
+    @property
+    def quiet(self) -> bool:
+        return any(placement.quiet for placement in self.placements)
+
+
+def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
+    """The advisory's current students, each with their active internships (site, mentor,
+    last day logged), their hours this school year against their target, and the days
+    unconfirmed for over a week. Four queries whatever the number of students."""
+    school = advisory.school
+    today = school.today()
+    year = current_year(school)
+    memberships = list(
+        Membership.objects.current()
+        .filter(advisory=advisory)
+        .select_related("student__user")
+        .order_by("student__user__last_name", "student__user__first_name", "pk")
+    )
+    ids = [membership.student_id for membership in memberships]
+    active = _active_placements(ids, today)
+    hours = _hours_by_student(ids, year, timezone.now() - UNCONFIRMED_AFTER)
+    targets = targets_of(school)
+    share = year_share_elapsed(year, today)
+    rows = []
+    for membership in memberships:
+        student = membership.student
+        level = year.year_level(student.graduating_class) if year else None
+        sums = hours.get(student.pk, {})
+        progress = Progress(
+            sums.get("claimed", ZERO),
+            sums.get("confirmed", ZERO),
+            targets.get(level) if level else None,
+            share,
+        )
+        rows.append(
+            InternshipRow(
+                student=student,
+                year_level=level,
+                placements=active.get(student.pk, []),
+                progress=progress,
+                unconfirmed=sums.get("unconfirmed", 0),
+            )
+        )
+    return rows
+
+
+def _active_placements(student_ids: list[int], today: date) -> dict[int, list[Placement]]:
+    """Student id -> their active placements with site, mentor and last day logged."""
+    placements = (
+        Placement.objects.filter(student_id__in=student_ids, status=Placement.Status.ACTIVE)
+        .select_related("site", "mentor__user")
+        .annotate(last_log=Max("logs__on"))
+        .order_by("start_on", "pk")
+    )
+    by_student: dict[int, list[Placement]] = {}
+    quiet_before = today - timedelta(days=QUIET_AFTER_DAYS)
+    for placement in placements:
+        since = placement.last_log or placement.start_on
+        placement.quiet = since <= quiet_before
+        by_student.setdefault(placement.student_id, []).append(placement)
+    return by_student
+
+
+def _hours_by_student(student_ids: list[int], year: SchoolYear | None, stale_before) -> dict:
+    """Student id -> hours claimed and confirmed this school year and days left unconfirmed
+    since before ``stale_before``."""
+    span = _between(year.start_date, year.end_date) if year else Q(on__isnull=True)
+    stale = Q(review=Review.CLAIMED, checked_out_at__lt=stale_before)
+    rows = (
+        DailyLog.objects.filter(placement__student_id__in=student_ids)
+        .values("placement__student_id")
+        .annotate(
+            claimed=_claimed(span),
+            confirmed=_confirmed(span),
+            unconfirmed=Count("pk", filter=stale),
+        )
+        .order_by()
+    )
+    return {row["placement__student_id"]: row for row in rows}

@@ -1,1 +1,280 @@
-"""pipeline: selectors (being written)."""
+"""Reads behind the student's internship page and the placement page (each a fixed number of
+queries at any history size), and the choices offered by their forms."""
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture import access
+from bigpicture.models import User
+from bigpicture.selectors import current_year
+from internships.models import (
+    Evaluation,
+    Exploration,
+    Mentor,
+    Opportunity,
+    Placement,
+    PlacementEvent,
+    Site,
+    SiteVisit,
+)
+from students.goals import FIVE_GOALS
+from students.models import GuardianLink, LearningGoal, Student
+
+Status = Placement.Status
+
+STEP_LABELS = {
+    "proposed": _("Proposed"),
+    "sent_back": _("Sent back for changes"),
+    "changed": _("Agreement changed"),
+    "approved": _("Approved by the advisor"),
+    "consented": _("Consent given by the family"),
+    "active": _("Accepted by the mentor: the internship is active"),
+    "completed": _("Completed"),
+    "ended": _("Ended early"),
+}
+
+
+def step_code(event: PlacementEvent) -> str:
+    """What a recorded step was (a state to itself: the agreement changed, or sent back)."""
+    if not event.from_status:
+        return "proposed"
+    if event.from_status == event.to_status:
+        sent_back = event.to_status == Status.PROPOSED and event.note
+        return "sent_back" if sent_back else "changed"
+    if event.from_status == Status.APPROVED and event.to_status == Status.PROPOSED:
+        return "changed"  # changed by the student after approval: to be approved again
+    return event.to_status
+
+
+# --- who reaches what --------------------------------------------------------------------------
+
+
+def students_proposable_by(user: User):
+    """Students a person may propose for: themself, an advisor's students, an admin's school."""
+    reach = Q(pk__in=access.student_ids_led_by(user))
+    if user.is_authenticated and user.is_student:
+        reach |= Q(user_id=user.pk)
+    return Student.objects.filter(reach)
+
+
+def placements_editable_by(user: User):
+    """Placements whose agreement a person may change: the proposing student, advisor, admin."""
+    reach = Q(student__in=access.student_ids_led_by(user))
+    if user.is_authenticated and user.is_student:
+        reach |= Q(proposed_by_id=user.pk, student__user_id=user.pk)
+    return Placement.objects.filter(reach)
+
+
+def exploration_sites(student: Student, user: User):
+    """Sites of the directory an exploration may name."""
+    return Site.objects.visible_to(user).filter(school_id=student.school_id)
+
+
+def placement_sites(student: Student, user: User):
+    """Sites open for internships that the person may see."""
+    return exploration_sites(student, user).filter(status=Site.Status.ACTIVE)
+
+
+def placement_mentors(student: Student, user: User):
+    """Mentors at those sites, whatever their check (the proposal says why one cannot go)."""
+    sites = placement_sites(student, user)
+    return Mentor.objects.filter(site__in=sites).select_related("user", "site")
+
+
+def placement_opportunities(student: Student, user: User):
+    """Open opportunities at those sites."""
+    sites = placement_sites(student, user)
+    return Opportunity.objects.filter(site__in=sites, is_open=True).select_related("site")
+
+
+# --- the student's internship page -------------------------------------------------------------
+
+
+def _advisor(student: Student) -> User | None:
+    from advisories.models import Membership
+
+    membership = (
+        Membership.objects.current()
+        .filter(student_id=student.pk)
+        .select_related("advisory__advisor")
+        .first()
+    )
+    return membership.advisory.advisor if membership else None
+
+
+def _name(person: User | None) -> str:
+    return (person.get_full_name() or person.email) if person else ""
+
+
+def next_step(placement: Placement, advisor: User | None, guardians: list[User]) -> tuple:
+    """(what comes next, who takes it) for an open placement; ("", "") once it is over."""
+    advisor_name = _name(advisor) or _("the advisor")
+    match placement.status:
+        case Status.PROPOSED:
+            return _("Approval by the advisor"), advisor_name
+        case Status.APPROVED:
+            names = ", ".join(_name(person) for person in guardians)
+            return _("Consent from a guardian"), names or _("a guardian")
+        case Status.CONSENTED:
+            return _("Acceptance by the mentor"), _name(placement.mentor.user)
+        case Status.ACTIVE:
+            return _("Completion after the last day"), advisor_name
+    return "", ""
+
+
+def student_page(student: Student) -> dict:
+    """The student's explorations and placements, each placement with its next step."""
+    explorations = list(
+        Exploration.objects.filter(student_id=student.pk)
+        .select_related("site")
+        .order_by("-on", "-pk")
+    )
+    placements = list(
+        Placement.objects.filter(student_id=student.pk)
+        .select_related("site", "mentor__user", "opportunity")
+        .order_by("-start_on", "-pk")
+    )
+    advisor = _advisor(student)
+    guardians = [
+        link.guardian
+        for link in GuardianLink.objects.filter(student_id=student.pk).select_related("guardian")
+    ]
+    for placement in placements:
+        placement.next_step, placement.next_by = next_step(placement, advisor, guardians)
+    return {
+        "explorations": explorations,
+        "placements": placements,
+        "open_placements": [p for p in placements if p.is_open],
+        "past_placements": [p for p in placements if not p.is_open],
+        "advisor": advisor,
+    }
+
+
+# --- the placement page ------------------------------------------------------------------------
+
+
+def placements_for_page(user: User):
+    """Placements a person may open, with what the page shows of each at hand."""
+    return Placement.objects.visible_to(user).select_related(
+        "student__user",
+        "student__school",
+        "site",
+        "mentor__user",
+        "opportunity",
+        "proposed_by",
+        "approved_by",
+        "consented_by",
+    )
+
+
+def rubric_rows(evaluation: Evaluation) -> dict:
+    """An evaluation's rubric as (label, level, level name) rows: learning goals, workplace."""
+    from internships.services.pipeline import RUBRIC_LEVELS, WORKPLACE_QUALITIES
+
+    def rows(labels):
+        result = []
+        for key, label in labels.items():
+            level = evaluation.ratings.get(key)
+            result.append((label, level, RUBRIC_LEVELS.get(level, "")))
+        return result
+
+    return {
+        "goals": rows({code: names[0] for code, names in FIVE_GOALS.items()}),
+        "workplace": rows(WORKPLACE_QUALITIES),
+    }
+
+
+def placement_page(placement: Placement, user: User) -> dict:
+    """The agreement's goals, the steps, visits, evaluations, and what the viewer may do."""
+    from internships.services.pipeline import EDITABLE, OPEN, STARTED, has_started, leads
+
+    student = placement.student
+    is_leader = leads(user, student)
+    is_student = user.is_student and user.pk == student.user_id
+    is_guardian = (
+        user.is_guardian
+        and GuardianLink.objects.filter(student_id=student.pk, guardian_id=user.pk).exists()
+    )
+    is_mentor = placement.mentor.user_id == user.pk
+    events = list(placement.events.select_related("by").order_by("at", "pk"))
+    for event in events:
+        event.code = step_code(event)
+        event.label = STEP_LABELS[event.code]
+    goals = LearningGoal.objects.order_by("position")
+    items = list(
+        placement.plan_items.select_related("plan__term__school_year")
+        .prefetch_related(Prefetch("learning_goals", queryset=goals))
+        .order_by("plan__term__start_date", "position", "pk")
+    )
+    # The advisor's visits are about the student and the site: not the mentor's business.
+    sees_student = is_leader or is_student or is_guardian
+    visits = []
+    if sees_student:
+        visits = list(
+            SiteVisit.objects.filter(placement=placement)
+            .select_related("advisor")
+            .order_by("-on", "-pk")
+        )
+    evaluations = list(
+        Evaluation.objects.filter(placement=placement)
+        .select_related("school_year", "author")
+        .order_by("-school_year__start_date", "-semester")
+    )
+    for evaluation in evaluations:
+        evaluation.rubric = rubric_rows(evaluation)
+        evaluation.semester_label = Evaluation.Semester(evaluation.semester).label
+    status = placement.status
+    may_edit = is_leader or (placement.proposed_by_id == user.pk and is_student)
+    year = current_year(student.school) if is_mentor and status in STARTED else None
+    written = {(e.school_year_id, e.semester) for e in evaluations}
+    semesters = [
+        (value, label, (year.pk, value) in written)
+        for value, label in Evaluation.Semester.choices
+        if year is not None
+    ]
+    return {
+        "events": events,
+        "plan_items": items,
+        "visits": visits,
+        "sees_visits": sees_student,
+        "evaluations": evaluations,
+        "can_edit": may_edit and status in EDITABLE,
+        "can_review": is_leader and status == Status.PROPOSED,
+        "can_consent": is_guardian and status == Status.APPROVED,
+        "can_accept": is_mentor and status == Status.CONSENTED,
+        "can_complete": is_leader and status == Status.ACTIVE,
+        "can_end": is_leader and status in OPEN,
+        "can_visit": is_leader and has_started(placement),
+        "evaluation_semesters": semesters,
+        "school_year": year,
+        "mentor_refusal": placement.mentor.placement_refusal(placement.start_on)
+        if placement.status in (Status.PROPOSED, Status.APPROVED, Status.CONSENTED)
+        else "",
+    }
+
+
+def evaluation_for(placement: Placement, semester: int) -> Evaluation | None:
+    """This school year's evaluation of a semester, if written."""
+    year = current_year(placement.student.school)
+    if year is None:
+        return None
+    return Evaluation.objects.filter(
+        placement=placement, school_year=year, semester=semester
+    ).first()
+
+
+def current_semester(placement: Placement) -> int:
+    """The semester a day falls in: the first half of the school year, or the second."""
+    year = current_year(placement.student.school)
+    if year is None:
+        return Evaluation.Semester.FIRST
+    middle = year.start_date + (year.end_date - year.start_date) / 2
+    today = placement.student.school.today()
+    return Evaluation.Semester.FIRST if today <= middle else Evaluation.Semester.SECOND
+
+
+def plan_item_choices(student: Student):
+    """The goals and projects of the student's plan for the current term, for the agreement."""
+    from internships.services.pipeline import current_plan_items
+
+    return current_plan_items(student).select_related("plan").order_by("position", "pk")

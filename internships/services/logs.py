@@ -1,1 +1,167 @@
-"""logs: services (being written)."""
+"""Writes to the daily log: the student checks in and out of each internship day, the mentor
+confirms or disputes it, and the school's admins set the hours expected per year level."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture import access
+from bigpicture.models import School, User
+from bigpicture.selectors import school_changed
+from internships.models import DailyLog, HoursTarget, Placement
+from internships.reminders import logs as reminders
+
+Review = DailyLog.Review
+MAX_HOURS = Decimal("24")
+MAX_TARGET = 2000
+TARGET_LEVELS = [level for level, _label in HoursTarget.Level.choices]
+ALREADY_LOGGED = _("There is already a log for this day. Open it from the list to change it.")
+
+
+def _require_intern(placement: Placement, by: User) -> None:
+    """Only the student of the placement writes its daily log."""
+    if not (by.is_student and by.is_active and placement.student.user_id == by.pk):
+        raise PermissionDenied
+
+
+def _check_hours(hours, field: str) -> None:
+    if hours is None:
+        raise ValidationError({field: _("Enter the hours.")})
+    if hours < 0:
+        raise ValidationError({field: _("Hours cannot be negative.")})
+    if hours > MAX_HOURS:
+        raise ValidationError({field: _("A day has at most 24 hours.")})
+
+
+@transaction.atomic
+def log_check_in(*, placement: Placement, by: User, goal: str, on: date | None = None) -> DailyLog:
+    """The student starts an internship day's log with their goal for the day."""
+    _require_intern(placement, by)
+    if placement.status != Placement.Status.ACTIVE:
+        raise ValidationError(_("Days are logged while the internship is active."))
+    today = placement.student.school.today()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": _("You can log today or an earlier day, not a future one.")})
+    if not placement.start_on <= on <= placement.end_on:
+        raise ValidationError(
+            {
+                "on": _("Choose a day of the internship, from %(first)s to %(last)s.")
+                % {"first": placement.start_on, "last": placement.end_on}
+            }
+        )
+    if DailyLog.objects.filter(placement=placement, on=on).exists():
+        raise ValidationError({"on": ALREADY_LOGGED})
+    log = DailyLog(placement=placement, on=on, goal=goal.strip())
+    log.full_clean()
+    try:
+        with transaction.atomic():
+            log.save()
+    except IntegrityError as clash:  # the same day logged twice at once
+        raise ValidationError({"on": ALREADY_LOGGED}) from clash
+    school_changed(placement.student.school_id)
+    return log
+
+
+@transaction.atomic
+def log_check_out(
+    *,
+    log: DailyLog,
+    by: User,
+    did: str,
+    hours: Decimal | None,
+    learning: int,
+    engagement: int,
+    support: int,
+    reflection: str = "",
+) -> DailyLog:
+    """The student records what they did, their reflection, hours and ratings of the day;
+    they may correct it until the mentor has reviewed it."""
+    log = DailyLog.objects.select_for_update().select_related("placement__student").get(pk=log.pk)
+    _require_intern(log.placement, by)
+    if log.review != Review.CLAIMED:
+        raise ValidationError(
+            _("Your mentor has already reviewed this day, so it can no longer be changed.")
+        )
+    _check_hours(hours, "hours")
+    if hours == 0:
+        raise ValidationError({"hours": _("Hours must be more than 0.")})
+    log.did, log.reflection, log.hours = did.strip(), reflection.strip(), hours
+    log.learning, log.engagement, log.support = learning, engagement, support
+    if not log.did:
+        raise ValidationError({"did": _("Say what you did today.")})
+    log.checked_out_at = log.checked_out_at or timezone.now()
+    log.full_clean()
+    log.save()
+    school_changed(log.placement.student.school_id)
+    return log
+
+
+@transaction.atomic
+def log_review(
+    *,
+    log: DailyLog,
+    by: User,
+    decision: str,
+    confirmed_hours: Decimal | None = None,
+    comment: str = "",
+) -> DailyLog:
+    """The placement's mentor confirms or disputes a checked-out day, with the hours they
+    confirm; a dispute is explained and sent to the student and their advisor."""
+    mentored = DailyLog.objects.filter(placement__in=Placement.objects.mentored_by(by))
+    if not (by.is_active and access.has_role(by, access.MENTOR)):
+        raise PermissionDenied
+    log = mentored.select_for_update().filter(pk=log.pk).first()
+    if log is None:
+        raise PermissionDenied
+    if not log.checked_out:
+        raise ValidationError(_("The student has not checked out of this day yet."))
+    if decision not in (Review.CONFIRMED, Review.DISPUTED):
+        raise ValidationError({"decision": _("Confirm or dispute the day.")})
+    hours = log.hours if confirmed_hours is None else confirmed_hours
+    _check_hours(hours, "confirmed_hours")
+    comment = comment.strip()
+    if decision == Review.CONFIRMED and hours == 0:
+        raise ValidationError(
+            {"confirmed_hours": _("Confirm the hours the student worked, or dispute the day.")}
+        )
+    if decision == Review.DISPUTED and not comment:
+        raise ValidationError({"comment": _("Say what is wrong, for the student and advisor.")})
+    log.review, log.confirmed_hours, log.mentor_comment = decision, hours, comment
+    log.reviewed_at = timezone.now()
+    log.full_clean()
+    log.save()
+    if decision == Review.DISPUTED:
+        reminders.notify_disputed(log)
+    school_changed(log.placement.student.school_id)
+    return log
+
+
+@transaction.atomic
+def hours_targets_set(*, school: School, by: User, targets: dict[int, int | None]) -> None:
+    """Set the internship hours a school expects per year level; empty means no target."""
+    access.require_admin_of(by, school.pk)
+    errors = {}
+    for level in TARGET_LEVELS:
+        hours = targets.get(level)
+        if hours is not None and hours < 0:
+            errors[f"y{level}"] = _("Hours cannot be negative.")
+        elif hours is not None and hours > MAX_TARGET:
+            errors[f"y{level}"] = _("Enter at most %(max)s hours a year.") % {"max": MAX_TARGET}
+    if errors:
+        raise ValidationError(errors)
+    for level in TARGET_LEVELS:
+        hours = targets.get(level)
+        if hours is None:
+            HoursTarget.objects.filter(school=school, year_level=level).delete()
+            continue
+        target = HoursTarget.objects.filter(school=school, year_level=level).first()
+        target = target or HoursTarget(school=school, year_level=level)
+        target.hours = hours
+        target.full_clean()
+        target.save()
+    school_changed(school.pk)

@@ -1,3 +1,249 @@
-"""Pages: logs."""
+"""Daily log pages: a placement's days with its hour totals, the student's check-in and
+check-out, the mentor's review and waiting list, the advisor's view of their advisory's
+internships, and the school's hour targets."""
 
-urlpatterns: list = []
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from advisories.models import Advisory
+from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
+from bigpicture.mixins import ServiceFormMixin
+from bigpicture.models import School
+from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
+from internships.models import DailyLog, Placement
+from internships.selectors import logs as selectors
+from internships.services import logs as services
+from students.models import Student
+
+READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
+PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
+
+
+class PlacementLogsView(RoleRequiredMixin, ListView):
+    """A placement's days, newest first, with its hours per week, term and school year."""
+
+    allowed_roles = READERS
+    template_name = "internships/logs/placement_logs.html"
+    context_object_name = "logs"
+    paginate_by = 50
+
+    def get_placement(self) -> Placement:
+        if not hasattr(self, "placement"):
+            placements = Placement.objects.visible_to(self.request.user)
+            self.placement = get_object_or_404(
+                placements.select_related(*PLACEMENT_PARTS), pk=self.kwargs["pk"]
+            )
+        return self.placement
+
+    def get_queryset(self):
+        return selectors.placement_logs(self.get_placement())
+
+    def get_context_data(self, **kwargs):
+        placement, user = self.get_placement(), self.request.user
+        student = placement.student
+        is_intern = user.is_student and student.user_id == user.pk
+        sees_student = Student.objects.visible_to(user).filter(pk=student.pk).exists()
+        return super().get_context_data(
+            placement=placement,
+            totals=selectors.hours_totals(placement.logs.all(), student.school),
+            progress=selectors.student_progress(student) if sees_student else None,
+            is_intern=is_intern,
+            is_mentor=user.is_mentor and placement.mentor.user_id == user.pk,
+            can_check_in=is_intern and placement.status == Placement.Status.ACTIVE,
+            can_set_targets=School.objects.administered_by(user)
+            .filter(pk=student.school_id)
+            .exists(),
+            **kwargs,
+        )
+
+
+class LogCheckInView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    allowed_roles = {STUDENT}
+    form_class = CheckInForm
+    template_name = "internships/logs/check_in.html"
+    success_message = _("You are checked in. Check out at the end of the day.")
+
+    def get_placement(self) -> Placement:
+        if not hasattr(self, "placement"):
+            own = Placement.objects.filter(student__user=self.request.user)
+            self.placement = get_object_or_404(
+                own.select_related(*PLACEMENT_PARTS), pk=self.kwargs["pk"]
+            )
+        return self.placement
+
+    def get_initial(self):
+        return {"on": self.get_placement().student.school.today()}
+
+    def get_context_data(self, **kwargs):
+        placement = self.get_placement()
+        return super().get_context_data(
+            placement=placement,
+            is_active=placement.status == Placement.Status.ACTIVE,
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.log_check_in(
+            placement=self.get_placement(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("internships:placement-logs", args=[self.get_placement().pk])
+
+
+class LogMixin(RoleRequiredMixin):
+    """Views about one day of a placement, reached through ``get_logs()``."""
+
+    def get_logs(self):
+        raise NotImplementedError
+
+    def get_log(self) -> DailyLog:
+        if not hasattr(self, "log"):
+            logs = self.get_logs().select_related(
+                *(f"placement__{part}" for part in PLACEMENT_PARTS)
+            )
+            self.log = get_object_or_404(logs, pk=self.kwargs["pk"])
+        return self.log
+
+    def get_context_data(self, **kwargs):
+        log = self.get_log()
+        return super().get_context_data(log=log, placement=log.placement, **kwargs)
+
+    def get_success_url(self):
+        return reverse("internships:placement-logs", args=[self.get_log().placement_id])
+
+
+class LogCheckOutView(LogMixin, ServiceFormMixin, FormView):
+    """The student's check-out of a day, which they may correct until the mentor reviews it."""
+
+    allowed_roles = {STUDENT}
+    form_class = CheckOutForm
+    template_name = "internships/logs/check_out.html"
+    success_message = _("Your day is logged. Your mentor will confirm it.")
+
+    def get_logs(self):
+        return DailyLog.objects.filter(placement__student__user=self.request.user)
+
+    def get_initial(self):
+        log = self.get_log()
+        fields = ("did", "reflection", "hours", "learning", "engagement", "support")
+        return {name: getattr(log, name) for name in fields if getattr(log, name) is not None}
+
+    def get_context_data(self, **kwargs):
+        can_change = self.get_log().review == DailyLog.Review.CLAIMED
+        return super().get_context_data(can_change=can_change, **kwargs)
+
+    def perform(self, form):
+        return services.log_check_out(log=self.get_log(), by=self.request.user, **form.cleaned_data)
+
+
+class LogReviewView(LogMixin, ServiceFormMixin, FormView):
+    """The mentor confirms or disputes one of their intern's days."""
+
+    allowed_roles = {MENTOR}
+    form_class = ReviewForm
+    template_name = "internships/logs/review.html"
+    success_message = _("Your review is saved.")
+
+    def get_logs(self):
+        return DailyLog.objects.filter(
+            placement__in=Placement.objects.mentored_by(self.request.user)
+        )
+
+    def get_initial(self):
+        log = self.get_log()
+        reviewed = log.review != DailyLog.Review.CLAIMED
+        return {
+            "decision": log.review if reviewed else DailyLog.Review.CONFIRMED,
+            "confirmed_hours": log.confirmed_hours if reviewed else log.hours,
+            "comment": log.mentor_comment,
+        }
+
+    def perform(self, form):
+        return services.log_review(log=self.get_log(), by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("internships:mentor-logs")
+
+
+class MentorLogsView(RoleRequiredMixin, ListView):
+    """Every day waiting for the mentor's review, across their interns, oldest first."""
+
+    allowed_roles = {MENTOR}
+    template_name = "internships/logs/mentor_logs.html"
+    context_object_name = "logs"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.waiting_for(self.request.user)
+
+
+class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
+    """The advisor's view of their advisory's internships: who has none, who is behind on
+    hours, whose days wait for the mentor, whose internship has gone quiet."""
+
+    allowed_roles = {ADMIN, ADVISOR}
+    template_name = "internships/logs/advisory_internships.html"
+
+    def get_context_data(self, **kwargs):
+        advisories = Advisory.objects.visible_to(self.request.user).select_related(
+            "school", "advisor"
+        )
+        advisory = get_object_or_404(advisories, pk=self.kwargs["pk"])
+        rows = selectors.advisory_internships(advisory)
+        return super().get_context_data(
+            advisory=advisory,
+            rows=rows,
+            without=sum(not row.has_internship for row in rows),
+            behind=sum(row.progress.behind for row in rows),
+            unconfirmed=sum(bool(row.unconfirmed) for row in rows),
+            quiet=sum(row.quiet for row in rows),
+            **kwargs,
+        )
+
+
+class HoursTargetsView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """The internship hours a school expects of a student in each year level."""
+
+    allowed_roles = {ADMIN}
+    form_class = HoursTargetsForm
+    template_name = "internships/logs/hours_targets.html"
+    success_message = _("The hour targets are saved.")
+
+    def get_school(self) -> School:
+        if not hasattr(self, "school"):
+            schools = School.objects.administered_by(self.request.user)
+            self.school = get_object_or_404(schools, pk=self.kwargs["pk"])
+        return self.school
+
+    def get_initial(self):
+        targets = selectors.targets_of(self.get_school())
+        return {f"y{level}": hours for level, hours in targets.items()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(school=self.get_school(), **kwargs)
+
+    def perform(self, form):
+        return services.hours_targets_set(
+            school=self.get_school(), by=self.request.user, targets=form.targets()
+        )
+
+    def get_success_url(self):
+        return reverse("internships:hours-targets", args=[self.get_school().pk])
+
+
+urlpatterns = [
+    path("placements/<int:pk>/logs/", PlacementLogsView.as_view(), name="placement-logs"),
+    path("placements/<int:pk>/logs/check-in/", LogCheckInView.as_view(), name="log-check-in"),
+    path("logs/<int:pk>/check-out/", LogCheckOutView.as_view(), name="log-check-out"),
+    path("logs/<int:pk>/review/", LogReviewView.as_view(), name="log-review"),
+    path("mentor/logs/", MentorLogsView.as_view(), name="mentor-logs"),
+    path(
+        "advisories/<int:pk>/internships/",
+        AdvisoryInternshipsView.as_view(),
+        name="advisory-internships",
+    ),
+    path("schools/<int:pk>/hours-targets/", HoursTargetsView.as_view(), name="hours-targets"),
+]
