@@ -566,5 +566,6 @@ class _Builder:
             today=self.today,
             seed=seed,
             consenting_guardian=User.objects.get(email=self.logins.guardian).pk,
+            approving_advisor=User.objects.get(email=self.logins.advisor).pk,
         )
         self.logins.counts.update(counts)

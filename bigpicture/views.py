@@ -25,6 +25,7 @@ from bigpicture.forms import (
 )
 from bigpicture.mixins import DeferredListMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
+from internships.selectors import home as internships_home
 from students.selectors import children_of, own_profile
 
 
@@ -50,6 +51,9 @@ class HomeView(RoleRequiredMixin, TemplateView):
             context["profile"] = SimpleLazyObject(lambda: own_profile(user))
         if access.GUARDIAN in roles:
             context["children"] = SimpleLazyObject(lambda: children_of(user))
+            context["consents"] = SimpleLazyObject(lambda: internships_home.consents_waiting(user))
+        if access.MENTOR in roles:
+            context["interns"] = SimpleLazyObject(lambda: internships_home.mentor_home(user))
         return context
 
 

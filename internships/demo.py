@@ -160,15 +160,17 @@ def build_internships(
     today: date,
     seed: int,
     consenting_guardian: int | None = None,
+    approving_advisor: int | None = None,
 ) -> dict[str, int]:
     """Write the school's internships; return how many rows of each kind.
 
-    ``consenting_guardian``: a guardian whose child's internship waits for their consent.
+    ``consenting_guardian``: a guardian whose child's internship waits for their consent;
+    ``approving_advisor``: an advisor with a proposal waiting for their approval.
     """
     rng = random.Random(seed)
-    return _Internships(
-        school, interns, mentor_users, year, today, rng, consenting_guardian
-    ).build()
+    builder = _Internships(school, interns, mentor_users, year, today, rng, consenting_guardian)
+    builder.approving_advisor = approving_advisor
+    return builder.build()
 
 
 class _Internships:
@@ -177,6 +179,7 @@ class _Internships:
         self.today, self.rng = today, rng
         self.mentor_users = mentor_users
         self.consenting_guardian = consenting_guardian
+        self.approving_advisor: int | None = None
         self.rows: dict[str, list] = {}
         self.log_windows: list[tuple[Placement, date, date, bool]] = []
 
@@ -271,6 +274,10 @@ class _Internships:
         if self.consenting_guardian in intern.guardian_ids:
             self.consenting_guardian = None  # one child waits for this family's consent
             self._placement(intern, Status.APPROVED, mentor=self.placeable[1])
+            return
+        if self.approving_advisor == intern.advisor_id:
+            self.approving_advisor = None  # one proposal waits for this advisor
+            self._placement(intern, Status.PROPOSED, mentor=self.placeable[2])
             return
         if level <= 201:
             for n in range(self.rng.randint(0, 2)):

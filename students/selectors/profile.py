@@ -115,5 +115,9 @@ def own_profile(user) -> Student | None:
     )
     if student is None:
         return None
+    from internships.selectors.home import student_home
+
     students = with_levels_and_advisory([student], current_year(user.school))
-    return with_current_plans(students, user.school)[0]
+    student = with_current_plans(students, user.school)[0]
+    student.internship = student_home(student)
+    return student
