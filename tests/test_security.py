@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from advisories.models import Advisory
 from bigpicture.models import SchoolYear, User
+from internships.models import DailyLog, Mentor, Opportunity, Placement, Site
 from students.models import (
     Evidence,
     Exhibition,
@@ -51,7 +52,11 @@ def _learning_rows(student, term) -> list:
     meeting = factories.MeetingFactory(student=student, term=term)
     narrative = factories.NarrativeFactory(student=student, term=term)
     exhibition = factories.ExhibitionFactory(student=student, term=term)
-    return [plan, item, revision, evidence, meeting, narrative, exhibition]
+    placement = factories.PlacementFactory(student=student)
+    log = factories.DailyLogFactory(placement=placement, checked_out_at=timezone.now())
+    opportunity = factories.OpportunityFactory(site=placement.site, mentor=placement.mentor)
+    internship = [placement, log, opportunity, placement.site, placement.mentor]
+    return [plan, item, revision, evidence, meeting, narrative, exhibition, *internship]
 
 
 def _foreign_ids(world) -> set[int]:
@@ -78,6 +83,11 @@ LEARNING_MODELS = [
     (PlanMeeting, "student__school"),
     (Narrative, "student__school"),
     (Exhibition, "student__school"),
+    (Placement, "student__school"),
+    (DailyLog, "placement__student__school"),
+    (Opportunity, "site__school"),
+    (Site, "school"),
+    (Mentor, "site__school"),
 ]
 
 

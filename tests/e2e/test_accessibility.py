@@ -65,6 +65,76 @@ def _learning_pages(student: Student, *, author: bool = False, lead: bool = Fals
     return pages
 
 
+def _internship_pages(role: str, logins) -> list[str]:
+    """The internship pages each role works with, on the demo school's rows."""
+    from internships.models import DailyLog, Mentor, Opportunity, Placement, Site
+
+    student = Student.objects.get(user__email=logins.student)
+    placement = Placement.objects.get(student=student, status="active")
+    url = lambda name, *args: reverse(f"internships:{name}", args=args)  # noqa: E731
+    shared = [
+        url("student-internships", student.pk),
+        placement.get_absolute_url(),
+        url("placement-logs", placement.pk),
+    ]
+    if role in ("admin", "advisor"):
+        advisory = Advisory.objects.get(advisor__email=logins.advisor)
+        site, mentor = Site.objects.first(), Mentor.objects.first()
+        opportunity = Opportunity.objects.first()
+        pages = [
+            *shared,
+            url("advisory-internships", advisory.pk),
+            url("site-list"),
+            url("site-detail", site.pk),
+            url("mentor-list"),
+            url("mentor-detail", mentor.pk),
+            url("opportunity-list"),
+            url("opportunity-create"),
+            url("opportunity-detail", opportunity.pk),
+            url("opportunity-update", opportunity.pk),
+            url("placement-messages", placement.pk),
+            url("visit-create", placement.pk),
+            url("placement-propose", student.pk),
+            url("exploration-create", student.pk),
+        ]
+        if role == "admin":
+            school = student.school
+            pages += [
+                url("site-create"),
+                url("site-update", site.pk),
+                url("mentor-create"),
+                url("mentor-update", mentor.pk),
+                url("hours-targets", school.pk),
+            ]
+        return pages
+    if role == "student":
+        claimed = placement.logs.filter(review=DailyLog.Review.CLAIMED).first()
+        return [
+            *shared,
+            url("log-check-in", placement.pk),
+            url("log-check-out", claimed.pk),
+            url("opportunity-list"),
+            url("site-propose"),
+            url("exploration-create", student.pk),
+            url("placement-propose", student.pk),
+        ]
+    if role == "guardian":
+        waiting = Placement.objects.get(
+            student__guardian_links__guardian__email=logins.guardian, status="approved"
+        )
+        return [*shared, waiting.get_absolute_url(), url("student-internships", waiting.student_id)]
+    claimed = placement.logs.filter(review=DailyLog.Review.CLAIMED, checked_out_at__isnull=False)
+    return [
+        url("mentor-internships"),
+        url("mentor-logs"),
+        placement.get_absolute_url(),
+        url("placement-logs", placement.pk),
+        url("log-review", claimed.first().pk),
+        url("evaluation-write", placement.pk),
+        url("placement-messages", placement.pk),
+    ]
+
+
 def _main_pages(role: str, logins) -> list[str]:
     school = School.objects.get(slug="demo")
     if role == "admin":
@@ -137,12 +207,13 @@ def _main_pages(role: str, logins) -> list[str]:
 @pytest.mark.parametrize("role", ["admin", "advisor", "student", "guardian", "mentor"])
 def test_every_main_page_passes_axe(visitor, demo, role):
     visitor.sign_in(getattr(demo, role))
-    for path in _main_pages(role, demo):
+    for path in _main_pages(role, demo) + _internship_pages(role, demo):
         visitor.goto(path)
         visitor.check_accessibility()
 
 
 def test_public_pages_pass_axe(visitor, demo):
-    for path in ["/accounts/login/", "/accounts/password_reset/", "/accounts/password_reset/done/"]:
+    public = ["/accounts/login/", "/accounts/password_reset/", "/accounts/password_reset/done/"]
+    for path in [*public, reverse("internships:portal-sign-in")]:
         visitor.goto(path)
         visitor.check_accessibility()
