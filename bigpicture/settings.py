@@ -171,6 +171,8 @@ STORAGES = {
 }
 # Evidence uploads: the largest file accepted, in bytes (10 MB unless set).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Mentors' one-time sign-in links: how long one works, in minutes.
+MENTOR_LINK_MINUTES = env.int("MENTOR_LINK_MINUTES", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
