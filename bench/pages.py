@@ -8,6 +8,7 @@ from django.urls import reverse
 from advisories.models import Advisory
 from bigpicture.demo import DOMAIN
 from bigpicture.models import School, User
+from internships.models import Placement
 from students.models import LearningPlan, Student
 
 
@@ -39,6 +40,7 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
         .first()
     )
     as_advisor, as_admin = session_for(advisor), session_for(admin)
+    placement = Placement.objects.filter(student=student, status="active").first()
     return {
         "trivial view (ceiling)": ("/bench/trivial/", None),
         "sign-in page": (reverse("login"), None),
@@ -53,6 +55,16 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
         "learning plan (advisor)": (advised.get_absolute_url(), as_advisor),
         "plan history": (reverse("students:plan-history", args=[advised.pk]), as_advisor),
         "guardian home": (reverse("bigpicture:home"), session_for(guardian)),
+        "internship page (student)": (placement.get_absolute_url(), session_for(student.user)),
+        "daily logs (mentor)": (
+            reverse("internships:placement-logs", args=[placement.pk]),
+            session_for(mentor),
+        ),
+        "advisory internships": (
+            reverse("internships:advisory-internships", args=[advisory.pk]),
+            as_advisor,
+        ),
+        "mentor's interns": (reverse("internships:mentor-internships"), session_for(mentor)),
         "mentor home": (reverse("bigpicture:home"), session_for(mentor)),
         "admin overview": (reverse("bigpicture:school-overview", args=[school.pk]), as_admin),
         "admin home": (reverse("bigpicture:home"), as_admin),
