@@ -95,9 +95,10 @@ def test_guardian_consents_to_an_internship_in_spanish(visitor, demo):
     expect(page.locator(".alert-success")).to_be_visible()
     visitor.check_accessibility()
     placement = Placement.objects.get(
-        student__guardian_links__guardian__email=demo.guardian, consented_by__isnull=False
+        student__guardian_links__guardian__email=demo.guardian,
+        status=Placement.Status.CONSENTED,
     )
-    assert placement.status == Placement.Status.CONSENTED
+    assert placement.consented_by.email == demo.guardian
 
 
 def test_advisor_approves_a_proposal_and_reviews_the_advisorys_hours(visitor, demo):
