@@ -21,7 +21,7 @@ class AdvisoryListView(RoleRequiredMixin, DeferredListMixin, ListView):
 
     def graduating_class(self) -> int | None:
         value = self.request.GET.get("class", "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def get_queryset(self):
         return selectors.advisory_list(self.request.user, graduating_class=self.graduating_class())

@@ -25,11 +25,10 @@ from internships.models import (
     Site,
     SiteVisit,
 )
-from students.goals import FIVE_GOALS
+from internships.services.pipeline import RUBRIC_KEYS
 
 BATCH = 2000
 Status = Placement.Status
-QUALITIES = ["punctuality", "initiative", "professionalism", "communication_at_work", "quality"]
 
 # organization, cluster, industry, opportunity title, interests tags
 SITES = [
@@ -412,7 +411,7 @@ class _Internships:
                     placement=placement,
                     school_year=self.previous_year,
                     semester=semester,
-                    ratings={code: self.rng.randint(2, 4) for code in [*FIVE_GOALS, *QUALITIES]},
+                    ratings={code: self.rng.randint(2, 4) for code in RUBRIC_KEYS},
                     strengths="Reliable, curious, asks good questions.",
                     next_steps="Take the lead on a small piece of the work.",
                     author_id=placement.mentor.user_id,

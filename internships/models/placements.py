@@ -15,8 +15,12 @@ from bigpicture import access
 
 
 def mentored_by(user) -> Q:
-    """Placements a person mentors, as a filter on Placement."""
-    return Q(mentor__user_id=user.pk)
+    """Placements a person mentors, as a filter on Placement: from the family's consent on
+    (a proposal, its review and the advisor's notes are the school's and the family's)."""
+    consented = Q(status__in=["consented", "active", "completed"]) | Q(
+        status="ended", consented_at__isnull=False
+    )
+    return Q(mentor__user_id=user.pk) & consented
 
 
 class ExplorationQuerySet(models.QuerySet):

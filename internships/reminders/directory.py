@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture import outbox
 from bigpicture.models import School
 from bigpicture.rules import Draft, Rule, register
-from internships.models import Mentor, Placement, Site
+from internships.models import CareerCluster, Mentor, Placement, Site
 from students.reminders.profile import school_admin_ids
 
 
@@ -20,7 +20,7 @@ def notify_site_proposed(site: Site, why: str) -> None:
     context = {
         "student": student.display_name,
         "organization": site.organization,
-        "cluster": site.cluster_label,
+        "cluster_code": site.cluster,
         "why": why,
         "path": reverse("internships:site-detail", args=[site.pk]),
     }
@@ -79,12 +79,19 @@ def checks_expiring(school: School, today: date, days: int) -> list[Draft]:
     return drafts
 
 
+def cluster_in_reader_language(notification) -> dict:
+    """The career cluster's name, in the language of the admin reading the email."""
+    code = notification.context.get("cluster_code", "")
+    return {"cluster": str(CareerCluster(code).label) if code in CareerCluster.values else ""}
+
+
 SITE_PROPOSED = register(
     Rule(
         key="site_proposed",
         kind="school",
         label=_("Internship site proposed by a student"),
         description=_("Admins hear when a student proposes a new internship site."),
+        live_context=cluster_in_reader_language,
     )
 )
 MENTOR_CHECK_EXPIRING = register(

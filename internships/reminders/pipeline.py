@@ -85,7 +85,7 @@ def step_recipients(placement: Placement, event: PlacementEvent, step: str) -> s
     """Who hears of a step: the student, the advisor, and after consent the family and mentor."""
     people = {placement.student.user_id}
     advisor = advisor_ids([placement.student_id]).get(placement.student_id)
-    if advisor and step in {"proposed", "consented", "active", "completed", "ended"}:
+    if advisor and step in {"proposed", "changed", "consented", "active", "completed", "ended"}:
         people.add(advisor)
     if step == "sent_back":
         people.add(placement.proposed_by_id)

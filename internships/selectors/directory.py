@@ -147,7 +147,7 @@ def mentor_list(user, *, today: date, search: str = "", state: str = "", site: s
         )
     if state in CHECK_STATES:
         mentors = mentors.filter(check_state_filter(state, today))
-    if site.isdigit():
+    if site.isascii() and site.isdigit():
         mentors = mentors.filter(site_id=int(site))
     return mentors.select_related("user", "site").order_by(*MENTOR_ORDER)
 

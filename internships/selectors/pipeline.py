@@ -197,6 +197,9 @@ def placement_page(placement: Placement, user: User) -> dict:
     )
     is_mentor = placement.mentor.user_id == user.pk
     events = list(placement.events.select_related("by").order_by("at", "pk"))
+    if is_mentor and not is_leader:
+        # The mentor joins at the family's consent: the steps before it stay with the school.
+        events = [e for e in events if e.to_status not in ("proposed", "approved")]
     for event in events:
         event.code = step_code(event)
         event.label = STEP_LABELS[event.code]
@@ -247,7 +250,9 @@ def placement_page(placement: Placement, user: User) -> dict:
         "can_visit": is_leader and has_started(placement),
         "evaluation_semesters": semesters,
         "school_year": year,
-        "mentor_refusal": placement.mentor.placement_refusal(placement.start_on)
+        "mentor_refusal": placement.mentor.placement_refusal(
+            max(placement.start_on, placement.student.school.today())
+        )
         if placement.status in (Status.PROPOSED, Status.APPROVED, Status.CONSENTED)
         else "",
     }

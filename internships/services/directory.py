@@ -142,6 +142,13 @@ def _account_for(school: School, email: str, first_name: str, last_name: str) ->
         raise ValidationError(
             {"email": _("This email address belongs to a person of another school.")}
         )
+    # A mentor is someone from outside the school: a student, staff or a deployment
+    # operator cannot also be one (a mentor confirms hours and signs in by email link).
+    others = user.is_student or user.is_school_admin or user.is_advisor
+    if others or user.is_staff or user.is_superuser:
+        raise ValidationError(
+            {"email": _("This address belongs to a student or a staff member of the school.")}
+        )
     if Mentor.objects.filter(user=user).exists():
         raise ValidationError({"email": _("This person is already a mentor.")})
     if not user.is_mentor:
@@ -189,6 +196,8 @@ def mentor_update(
     access.require_admin_of(by, school_id)
     _check_site(site, school_id)
     user = mentor.user
+    if not User.objects.editable_by(by).filter(pk=user.pk).exists():
+        raise PermissionDenied
     email = User.objects.normalize_email(email.strip()).lower()
     if User.objects.filter(email=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": _("A person with this email address already exists.")})

@@ -83,6 +83,8 @@ def log_check_out(
     they may correct it until the mentor has reviewed it."""
     log = DailyLog.objects.select_for_update().select_related("placement__student").get(pk=log.pk)
     _require_intern(log.placement, by)
+    if log.placement.status != Placement.Status.ACTIVE:
+        raise ValidationError(_("This internship is over, so its days can no longer be changed."))
     if log.review != Review.CLAIMED:
         raise ValidationError(
             _("Your mentor has already reviewed this day, so it can no longer be changed.")
@@ -118,6 +120,8 @@ def log_review(
     log = mentored.select_for_update().filter(pk=log.pk).first()
     if log is None:
         raise PermissionDenied
+    if log.placement.student.user_id == by.pk:
+        raise PermissionDenied  # nobody confirms their own hours
     if not log.checked_out:
         raise ValidationError(_("The student has not checked out of this day yet."))
     if decision not in (Review.CONFIRMED, Review.DISPUTED):
@@ -128,6 +132,19 @@ def log_review(
     if decision == Review.CONFIRMED and hours == 0:
         raise ValidationError(
             {"confirmed_hours": _("Confirm the hours the student worked, or dispute the day.")}
+        )
+    if hours > log.hours:
+        raise ValidationError(
+            {"confirmed_hours": _("You can confirm at most the hours the student claimed.")}
+        )
+    if decision == Review.DISPUTED and hours == log.hours:
+        raise ValidationError(
+            {
+                "confirmed_hours": _(
+                    "When you dispute a day, give the hours you can confirm: fewer than "
+                    "claimed, or 0 if the student was not there."
+                )
+            }
         )
     if decision == Review.DISPUTED and not comment:
         raise ValidationError({"comment": _("Say what is wrong, for the student and advisor.")})

@@ -208,7 +208,9 @@ def _check_agreement(
         }
     if mentor.site_id != site.pk:
         errors["mentor"] = _("Choose a mentor who works at this site.")
-    elif refusal := mentor.placement_refusal(start_on):
+    elif mentor.user_id == student.user_id:
+        errors["mentor"] = _("A student cannot be their own mentor.")
+    elif refusal := mentor.placement_refusal(max(start_on, student.school.today())):
         errors["mentor"] = refusal
     if opportunity is not None and opportunity.site_id != site.pk:
         errors["opportunity"] = _("Choose an opportunity at this site.")
@@ -300,6 +302,8 @@ def placement_propose(
 @transaction.atomic
 def placement_update(*, placement: Placement, by: User, plan_items=None, **fields) -> Placement:
     """Change the agreement while it waits for the family's consent (not after it)."""
+    from internships.reminders.pipeline import notify_step
+
     _require(may_edit(by, placement))
     _lock(placement)
     if placement.status not in EDITABLE:
@@ -326,13 +330,15 @@ def placement_update(*, placement: Placement, by: User, plan_items=None, **field
     _lock_student(student)
     _refuse_second_open(student, placement.site, placement)
     before = placement.status
-    if before == Status.APPROVED and not leads(by, student):
-        # The advisor approved another agreement: it waits for their approval again.
+    if before == Status.APPROVED:
+        # The family was asked to consent to another agreement: whoever changes it, it goes
+        # back to the advisor's approval, and the family is asked again after that.
         placement.status, placement.approved_by, placement.approved_at = Status.PROPOSED, None, None
     placement.full_clean()
     placement.save()
     placement.plan_items.set(items)
-    _record(placement, before, by)
+    event = _record(placement, before, by)
+    notify_step(placement, event)
     return placement
 
 
@@ -347,7 +353,8 @@ def placement_approve(*, placement: Placement, by: User, note: str = "") -> Plac
     _require(leads(by, placement.student))
     _lock(placement)
     _require_status(placement, Status.PROPOSED)
-    if refusal := placement.mentor.placement_refusal(placement.start_on):
+    day = max(placement.start_on, placement.student.school.today())
+    if refusal := placement.mentor.placement_refusal(day):
         raise ValidationError({"mentor": refusal})
     placement.status, placement.approved_by, placement.approved_at = (
         Status.APPROVED,

@@ -117,8 +117,8 @@ def sign_in_link_redeem(*, token: str, now: datetime | None = None) -> User:
     state = _state(link, now)
     if state != "valid":
         raise LinkRefused(state)
-    link.used_at = now
-    link.save(update_fields=["used_at"])
+    # Signing in spends every other link of the person too: one live key at most.
+    SignInLink.objects.filter(user_id=link.user_id, used_at__isnull=True).update(used_at=now)
     return link.user
 
 

@@ -157,7 +157,7 @@ class PlacementProposeView(StudentMixin, AgreementFormMixin, FormView):
 
     def get_initial(self):
         opportunity = self.request.GET.get("opportunity", "")
-        if not opportunity.isdigit():
+        if not (opportunity.isascii() and opportunity.isdigit()):
             return {}
         found = selectors.placement_opportunities(self.get_student(), self.request.user)
         found = found.filter(pk=opportunity).first()

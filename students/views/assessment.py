@@ -105,7 +105,9 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
         school = self.get_student().school
         asked = self.request.GET.get("term", "")
         chosen = (
-            selectors.narrative_terms(school).filter(pk=asked).first() if asked.isdigit() else None
+            selectors.narrative_terms(school).filter(pk=asked).first()
+            if asked.isascii() and asked.isdigit()
+            else None
         )
         return {"term": chosen or current_term(school)}
 

@@ -285,7 +285,8 @@ class TestAccept:
             services.placement_accept(placement=consented, by=world.advisor)
 
     def test_the_mentor_waits_for_the_family(self, world, approved):
-        with pytest.raises(ValidationError):
+        # Before the family's consent the internship is not the mentor's yet at all.
+        with pytest.raises(PermissionDenied):
             services.placement_accept(placement=approved, by=world.mentor)
 
     def test_a_check_expired_since_consent_is_refused_with_the_reason(self, world, consented):
@@ -395,10 +396,12 @@ class TestAgreementChanges:
         with pytest.raises(ValidationError):
             services.placement_consent(placement=approved, by=world.guardian)
 
-    def test_the_advisors_change_keeps_the_approval(self, world, approved):
+    def test_any_change_after_approval_goes_back_to_the_advisor(self, world, approved):
+        # The family was asked to consent to the approved agreement, not to this one.
         services.placement_update(placement=approved, by=world.advisor, days=["mon"])
         approved.refresh_from_db()
-        assert (approved.status, approved.days) == (Status.APPROVED, ["mon"])
+        assert (approved.status, approved.days) == (Status.PROPOSED, ["mon"])
+        assert approved.approved_by is None
 
     def test_no_change_after_the_family_consented(self, world, consented):
         with pytest.raises(ValidationError):
@@ -551,10 +554,17 @@ class TestEvaluations:
         done = placement(world, status="completed")
         services.evaluation_write(placement=done, by=world.mentor, semester=2, ratings=RATINGS)
 
-    @pytest.mark.parametrize("status", ["proposed", "consented", "ended"])
-    def test_not_before_it_is_active_nor_once_ended(self, world, status):
+    @pytest.mark.parametrize(
+        ("status", "refusal"),
+        [
+            ("proposed", PermissionDenied),  # not the mentor's before the family's consent
+            ("consented", ValidationError),  # theirs, but not started
+            ("ended", PermissionDenied),  # ended before any consent
+        ],
+    )
+    def test_not_before_it_is_active_nor_once_ended(self, world, status, refusal):
         other = placement(world, status=status, end_reason="x" if status == "ended" else "")
-        with pytest.raises(ValidationError):
+        with pytest.raises(refusal):
             services.evaluation_write(placement=other, by=world.mentor, semester=1, ratings=RATINGS)
 
     @pytest.mark.parametrize("who", ["advisor", "admin", "student"])
