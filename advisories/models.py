@@ -179,7 +179,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["student", "start_date"]
+        ordering = ["student_id", "start_date"]
         verbose_name = _("advisory membership")
         verbose_name_plural = _("advisory memberships")
         constraints = [

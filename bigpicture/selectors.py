@@ -1,11 +1,13 @@
 """Reads behind the core pages: home sections, the school overview, the people list."""
 
+import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 from advisories.models import Advisory, Membership
@@ -84,7 +86,7 @@ def fragment_key(request) -> str:
     """What a cached fragment of a page varies on: the school's version, the viewer, their
     language, the school's date (year levels roll over with it) and the page's address.
 
-    Pages wrap the parts that are costly to read and render in
+    Pages wrap the parts that are costly to read and render (forms included) in
     ``{% cache fragment_seconds "name" fragment_key %}``; their views defer those reads
     (``SimpleLazyObject``), so a cached fragment costs neither queries nor rendering. A
     fragment is never shared between two people, so what it shows is always what its viewer
@@ -93,6 +95,10 @@ def fragment_key(request) -> str:
     user = request.user
     school = getattr(user, "school", None)
     today = school.today() if school else None
+    # Forms inside a fragment carry a CSRF token made from the browser's CSRF secret: the
+    # secret is part of the key (hashed), so a cached form always posts with a valid token.
+    get_token(request)  # makes sure the secret exists (every page's sign-out form needs it)
+    csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
     return ":".join(
         str(part)
         for part in (
@@ -100,6 +106,7 @@ def fragment_key(request) -> str:
             user.pk,
             translation.get_language(),
             today,
+            csrf,
             request.get_full_path(),
         )
     )

@@ -202,17 +202,30 @@ class _Internships:
     # -- the directory ------------------------------------------------------------------------
 
     def _directory(self) -> None:
-        self.sites = Site.objects.bulk_create(
-            Site(
-                school=self.school,
-                organization=organization,
-                address=f"{10 + n * 7} {self.rng.choice(['Water', 'Main', 'Elm', 'Broad'])} Street",
-                cluster=cluster,
-                industry=industry,
-                safety_reviewed_on=self.year.start_date - timedelta(days=20 + n),
+        """A dozen sites (more, with branches, for a large school) and about one mentor for
+        every four students, so each mentor has one or two interns."""
+        rounds = max(1, round(len(self.interns) / 300))
+        specs = [
+            (n, f"{site[0]} ({round_ + 1})" if round_ else site[0], *site[1:])
+            for round_ in range(rounds)
+            for n, site in enumerate(SITES)
+        ]
+        self.site_titles = {}
+        sites = []
+        for n, (index, organization, cluster, industry, title, tags) in enumerate(specs):
+            sites.append(
+                Site(
+                    school=self.school,
+                    organization=organization,
+                    address=f"{10 + n * 7} {self.rng.choice(['Water', 'Main', 'Elm'])} Street",
+                    cluster=cluster,
+                    industry=industry,
+                    safety_reviewed_on=self.year.start_date - timedelta(days=20 + index),
+                )
             )
-            for n, (organization, cluster, industry, _title, _tags) in enumerate(SITES)
-        )
+            self.site_titles[organization] = (title, tags)
+        self.sites = Site.objects.bulk_create(sites)
+        wanted = max(len(MENTOR_NAMES) + len(self.mentor_users), len(self.interns) // 4)
         extra = [
             User(
                 email=f"{first}.{last}.mentor{n}@mentors.demo.bigpicture.school".lower(),
@@ -222,44 +235,49 @@ class _Internships:
                 is_mentor=True,
                 password=make_password(None),  # mentors sign in with one-time links
             )
-            for n, (first, last) in enumerate(MENTOR_NAMES)
-            if not any(u.last_name == last for u in self.mentor_users)
-        ]
-        users = self.mentor_users + User.objects.bulk_create(extra)
-        mentors = []
-        for n, user in enumerate(users):
-            site = self.sites[n % len(self.sites)]
-            check = Mentor.Check.CLEARED
-            checked = self.today - timedelta(days=60 + n * 9)
-            expires = checked + timedelta(days=365)
-            if n == len(users) - 1:  # a check that ran out: this mentor cannot take interns
-                checked, expires = self.today - timedelta(days=400), self.today - timedelta(days=35)
-            elif n == len(users) - 2:
-                check, checked, expires = Mentor.Check.PENDING, None, None
-            elif n == 2:  # expires soon: the admins hear of it
-                expires = self.today + timedelta(days=12)
-            mentors.append(
-                Mentor(
-                    user=user,
-                    site=site,
-                    job_title=self.rng.choice(["Shop lead", "Program manager", "Supervisor"]),
-                    phone=f"401-555-{1000 + n:04d}",
-                    background_check=check,
-                    checked_on=checked,
-                    check_expires_on=expires,
+            for n in range(wanted - len(self.mentor_users))
+            for first, last in [
+                (
+                    MENTOR_NAMES[n % len(MENTOR_NAMES)][0],
+                    MENTOR_NAMES[n // 3 % len(MENTOR_NAMES)][1],
                 )
-            )
-        self.mentors = Mentor.objects.bulk_create(mentors)
+            ]
+        ]
+        users = self.mentor_users + User.objects.bulk_create(extra, batch_size=BATCH)
+        self.mentors = Mentor.objects.bulk_create(
+            [self._mentor(n, user, len(users)) for n, user in enumerate(users)], batch_size=BATCH
+        )
         self.placeable = [m for m in self.mentors if not m.placement_refusal(self.today)]
         Opportunity.objects.bulk_create(
             Opportunity(
                 site=site,
                 mentor=next((m for m in self.placeable if m.site_id == site.pk), None),
-                title=SITES[n][3],
+                title=self.site_titles[site.organization][0],
                 description=f"Work alongside the team at {site.organization}.",
-                interests=SITES[n][4],
+                interests=self.site_titles[site.organization][1],
             )
-            for n, site in enumerate(self.sites)
+            for site in self.sites
+        )
+
+    def _mentor(self, n: int, user: User, total: int) -> Mentor:
+        """Most checks cleared this year; one ran out, one is pending, one expires soon."""
+        check = Mentor.Check.CLEARED
+        checked = self.today - timedelta(days=60 + n * 9 % 200)
+        expires = checked + timedelta(days=365)
+        if n == total - 1:  # a check that ran out: this mentor cannot take interns
+            checked, expires = self.today - timedelta(days=400), self.today - timedelta(days=35)
+        elif n == total - 2:
+            check, checked, expires = Mentor.Check.PENDING, None, None
+        elif n == 2:  # expires soon: the admins hear of it
+            expires = self.today + timedelta(days=12)
+        return Mentor(
+            user=user,
+            site=self.sites[n % len(self.sites)],
+            job_title=self.rng.choice(["Shop lead", "Program manager", "Supervisor"]),
+            phone=f"401-555-{1000 + n % 9000:04d}",
+            background_check=check,
+            checked_on=checked,
+            check_expires_on=expires,
         )
 
     # -- each student -------------------------------------------------------------------------
@@ -318,7 +336,7 @@ class _Internships:
         else:
             start = self.today + timedelta(days=self.rng.randint(7, 30))
             end = self.year.end_date - timedelta(days=10)
-        opportunity_title = next(t for o, _c, _i, t, _g in SITES if o == site.organization)
+        opportunity_title = self.site_titles[site.organization][0]
         placement = self.add(
             "placements",
             Placement(

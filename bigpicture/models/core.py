@@ -254,7 +254,7 @@ class SchoolYear(models.Model):
     objects = SchoolYearQuerySet.as_manager()
 
     class Meta:
-        ordering = ["school", "start_date"]
+        ordering = ["school_id", "start_date"]
         verbose_name = _("school year")
         verbose_name_plural = _("school years")
         constraints = [
@@ -319,7 +319,7 @@ class Term(models.Model):
     objects = TermQuerySet.as_manager()
 
     class Meta:
-        ordering = ["school_year", "start_date"]
+        ordering = ["school_year_id", "start_date"]
         verbose_name = _("term")
         verbose_name_plural = _("terms")
         constraints = [

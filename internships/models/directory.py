@@ -94,7 +94,7 @@ class Site(models.Model):
     objects = SiteQuerySet.as_manager()
 
     class Meta:
-        ordering = ["school", "organization"]
+        ordering = ["school_id", "organization"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         constraints = [
@@ -251,7 +251,7 @@ class Opportunity(models.Model):
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["site", "title"]
+        ordering = ["site_id", "title"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
 
@@ -285,7 +285,7 @@ class HoursTarget(models.Model):
     hours = models.PositiveSmallIntegerField(_("hours in the year"))
 
     class Meta:
-        ordering = ["school", "year_level"]
+        ordering = ["school_id", "year_level"]
         verbose_name = _("hours target")
         verbose_name_plural = _("hours targets")
         constraints = [

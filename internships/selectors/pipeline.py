@@ -184,6 +184,13 @@ def rubric_rows(evaluation: Evaluation) -> dict:
     }
 
 
+PLACEMENT_PAGE = (
+    *("events", "plan_items", "visits", "sees_visits", "evaluations", "can_edit", "can_review"),
+    *("can_consent", "can_accept", "can_complete", "can_end", "can_visit"),
+    *("evaluation_semesters", "school_year", "mentor_refusal"),
+)
+
+
 def placement_page(placement: Placement, user: User) -> dict:
     """The agreement's goals, the steps, visits, evaluations, and what the viewer may do."""
     from internships.services.pipeline import EDITABLE, OPEN, STARTED, has_started, leads

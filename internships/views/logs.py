@@ -9,7 +9,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
 from bigpicture.models import School
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
@@ -21,7 +21,7 @@ READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
 
 
-class PlacementLogsView(RoleRequiredMixin, ListView):
+class PlacementLogsView(RoleRequiredMixin, DeferredListMixin, ListView):
     """A placement's days, newest first, with its hours per week, term and school year."""
 
     allowed_roles = READERS
@@ -44,17 +44,22 @@ class PlacementLogsView(RoleRequiredMixin, ListView):
         placement, user = self.get_placement(), self.request.user
         student = placement.student
         is_intern = user.is_student and student.user_id == user.pk
-        sees_student = Student.objects.visible_to(user).filter(pk=student.pk).exists()
+
+        def read():  # only when the page's cached fragment is missing
+            sees_student = Student.objects.visible_to(user).filter(pk=student.pk).exists()
+            targets = School.objects.administered_by(user).filter(pk=student.school_id)
+            return {
+                "totals": selectors.hours_totals(placement.logs.all(), student.school),
+                "progress": selectors.student_progress(student) if sees_student else None,
+                "can_set_targets": targets.exists(),
+            }
+
         return super().get_context_data(
+            **deferred(read, ("totals", "progress", "can_set_targets")),
             placement=placement,
-            totals=selectors.hours_totals(placement.logs.all(), student.school),
-            progress=selectors.student_progress(student) if sees_student else None,
             is_intern=is_intern,
             is_mentor=user.is_mentor and placement.mentor.user_id == user.pk,
             can_check_in=is_intern and placement.status == Placement.Status.ACTIVE,
-            can_set_targets=School.objects.administered_by(user)
-            .filter(pk=student.school_id)
-            .exists(),
             **kwargs,
         )
 
@@ -192,16 +197,19 @@ class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
             "school", "advisor"
         )
         advisory = get_object_or_404(advisories, pk=self.kwargs["pk"])
-        rows = selectors.advisory_internships(advisory)
-        return super().get_context_data(
-            advisory=advisory,
-            rows=rows,
-            without=sum(not row.has_internship for row in rows),
-            behind=sum(row.progress.behind for row in rows),
-            unconfirmed=sum(bool(row.unconfirmed) for row in rows),
-            quiet=sum(row.quiet for row in rows),
-            **kwargs,
-        )
+
+        def read():  # only when the page's cached fragment is missing
+            rows = selectors.advisory_internships(advisory)
+            return {
+                "rows": rows,
+                "without": sum(not row.has_internship for row in rows),
+                "behind": sum(row.progress.behind for row in rows),
+                "unconfirmed": sum(bool(row.unconfirmed) for row in rows),
+                "quiet": sum(row.quiet for row in rows),
+            }
+
+        names = ("rows", "without", "behind", "unconfirmed", "quiet")
+        return super().get_context_data(advisory=advisory, **deferred(read, names), **kwargs)
 
 
 class HoursTargetsView(RoleRequiredMixin, ServiceFormMixin, FormView):

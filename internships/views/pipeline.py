@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import ServiceFormMixin, deferred
 from internships.forms.pipeline import (
     EvaluationForm,
     ExplorationForm,
@@ -214,10 +214,9 @@ class PlacementDetailView(PlacementMixin, TemplateView):
     template_name = "internships/pipeline/placement_detail.html"
 
     def get_context_data(self, **kwargs):
-        placement = self.get_placement()
-        return super().get_context_data(
-            **selectors.placement_page(placement, self.request.user), **kwargs
-        )
+        placement, user = self.get_placement(), self.request.user
+        page = deferred(lambda: selectors.placement_page(placement, user), selectors.PLACEMENT_PAGE)
+        return super().get_context_data(**page, **kwargs)
 
 
 class ObjectFirstMixin:

@@ -60,7 +60,7 @@ class Narrative(models.Model):
     objects = NarrativeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["student", "-term__start_date", "kind"]
+        ordering = ["student_id", "-term__start_date", "kind"]
         verbose_name = _("narrative")
         verbose_name_plural = _("narratives")
         constraints = [
@@ -96,8 +96,9 @@ class ExhibitionQuerySet(models.QuerySet):
             return self.none()
         # A panel seat opens the exhibition to the advisor, mentor and peers on it; a
         # family's reach always follows the live guardian link.
-        seated = Q(panelists__person_id=user.pk, panelists__role__in=SEATED_READERS)
-        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | seated).distinct()
+        seats = Panelist.objects.filter(person_id=user.pk, role__in=SEATED_READERS)
+        seated = Q(pk__in=seats.values("exhibition_id"))
+        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | seated)
 
     def editable_by(self, user):
         """Exhibitions a person may schedule and change: the student's advisor, admins."""
@@ -228,7 +229,7 @@ class Panelist(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
-        ordering = ["exhibition", "role", "pk"]
+        ordering = ["exhibition_id", "role", "pk"]
         verbose_name = _("panelist")
         verbose_name_plural = _("panelists")
         constraints = [
@@ -281,7 +282,7 @@ class Feedback(models.Model):
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        ordering = ["exhibition", "pk"]
+        ordering = ["exhibition_id", "pk"]
         verbose_name = _("exhibition feedback")
         verbose_name_plural = _("exhibition feedback")
 

@@ -20,8 +20,9 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         # An invitation opens the meeting to the mentor and the advisor on it; a family's
         # reach always follows the live guardian link, so an unlinked guardian loses it.
-        invited = Q(invites__person_id=user.pk, invites__role__in=INVITED_READERS)
-        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | invited).distinct()
+        invites = MeetingInvite.objects.filter(person_id=user.pk, role__in=INVITED_READERS)
+        invited = Q(pk__in=invites.values("meeting_id"))
+        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | invited)
 
     def editable_by(self, user):
         """Meetings a person may change: the student's advisor and the school's admins."""
@@ -136,7 +137,7 @@ class MeetingInvite(models.Model):
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["meeting", "role", "pk"]
+        ordering = ["meeting_id", "role", "pk"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [

@@ -107,7 +107,7 @@ class LearningPlan(models.Model):
     objects = PlanQuerySet.as_manager()
 
     class Meta:
-        ordering = ["student", "-term__start_date"]
+        ordering = ["student_id", "-term__start_date"]
         verbose_name = _("learning plan")
         verbose_name_plural = _("learning plans")
         constraints = [
@@ -188,7 +188,7 @@ class PlanItem(models.Model):
     objects = PlanItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan", "position", "pk"]
+        ordering = ["plan_id", "position", "pk"]
         verbose_name = _("goal or project")
         verbose_name_plural = _("goals and projects")
 
@@ -222,7 +222,7 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["item", "-on", "-pk"]
+        ordering = ["item_id", "-on", "-pk"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
 
@@ -281,7 +281,7 @@ class Evidence(models.Model):
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["item", "created_at", "pk"]
+        ordering = ["item_id", "created_at", "pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         constraints = [
@@ -317,7 +317,7 @@ class PlanComment(models.Model):
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["plan", "created_at", "pk"]
+        ordering = ["plan_id", "created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
 
@@ -357,7 +357,7 @@ class PlanRevision(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["plan", "-at", "-pk"]
+        ordering = ["plan_id", "-at", "-pk"]
         verbose_name = _("plan revision")
         verbose_name_plural = _("plan revisions")
 

@@ -150,7 +150,7 @@ class GuardianLink(models.Model):
     objects = GuardianLinkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["student", "-is_primary_contact", "guardian__last_name"]
+        ordering = ["student_id", "-is_primary_contact", "guardian__last_name"]
         verbose_name = _("guardian link")
         verbose_name_plural = _("guardian links")
         constraints = [

@@ -43,6 +43,9 @@ def terms_open_for(student: Student):
     )
 
 
+PLAN_PAGE = ("items", "goals", "projects", "met", "comments", "revisions", "other_plans")
+
+
 def plan_page(plan: LearningPlan) -> dict:
     """Everything the plan page shows: the term's work with its learning goals, progress
     updates and evidence, the conversation, the latest changes, the student's other plans."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
 from students.forms.plans import (
     CommentForm,
     EvidenceForm,
@@ -154,17 +154,19 @@ class PlanDetailView(PlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan, user = self.get_plan(), self.request.user
-        can_edit = plan.student.user_id == user.pk and user.is_student
-        can_review = LearningPlan.objects.reviewable_by(user).filter(pk=plan.pk).exists()
-        return super().get_context_data(
-            **selectors.plan_page(plan),
-            can_edit=can_edit and plan.is_editable,
-            is_author=can_edit,
-            can_review=can_review and plan.status == LearningPlan.Status.SUBMITTED,
-            can_track=can_edit or can_review,
-            comment_form=CommentForm(),
-            **kwargs,
-        )
+        is_author = plan.student.user_id == user.pk and user.is_student
+
+        def read():  # only when the page's cached fragment is missing
+            can_review = LearningPlan.objects.reviewable_by(user).filter(pk=plan.pk).exists()
+            return {
+                **selectors.plan_page(plan),
+                "can_edit": is_author and plan.is_editable,
+                "can_review": can_review and plan.status == LearningPlan.Status.SUBMITTED,
+                "can_track": is_author or can_review,
+            }
+
+        names = (*selectors.PLAN_PAGE, "can_edit", "can_review", "can_track")
+        return super().get_context_data(**deferred(read, names), is_author=is_author, **kwargs)
 
 
 class PlanUpdateView(PlanMixin, ServiceFormMixin, FormView):
@@ -219,7 +221,7 @@ class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
         )
 
 
-class PlanHistoryView(PlanMixin, ListView):
+class PlanHistoryView(PlanMixin, DeferredListMixin, ListView):
     allowed_roles = READERS
     template_name = "students/plans/plan_history.html"
     context_object_name = "revisions"

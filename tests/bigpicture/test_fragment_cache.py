@@ -45,8 +45,27 @@ PAGES = {
     "people": lambda w: reverse("bigpicture:person-list"),
     "advisories": lambda w: reverse("advisories:advisory-list"),
     "profile": lambda w: reverse("students:student-detail", args=[w.student.pk]),
+    "plan": lambda w: _plan(w).get_absolute_url(),
+    "plan history": lambda w: reverse("students:plan-history", args=[_plan(w).pk]),
+    "internship": lambda w: _placement(w).get_absolute_url(),
+    "daily logs": lambda w: reverse("internships:placement-logs", args=[_placement(w).pk]),
+    "advisory internships": lambda w: reverse(
+        "internships:advisory-internships", args=[w.advisory.pk]
+    ),
 }
-VIEWER = {"advisor": "advisor", "advisory": "advisor", "profile": "advisor"}
+
+
+def _plan(w):
+    return factories.PlanFactory(student=w.student, term=w.term)
+
+
+def _placement(w):
+    return factories.PlacementFactory(
+        student=w.student, mentor=w.mentor_profile, site=w.mentor_profile.site
+    )
+
+
+VIEWER = {"advisor": "advisor", "advisory": "advisor", "profile": "advisor", "plan": "student"}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -154,3 +173,46 @@ def test_back_office_edits_refresh_the_schools_pages(rf, world, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         model_admin.log_deletions(request, GuardianLink.objects.filter(pk=world.link.pk))
     assert school_version(world.school.pk) != before
+
+
+def test_a_plan_change_and_a_logged_day_show_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    from internships.services.logs import log_check_in
+    from students.services.plans import plan_start, plan_update
+
+    plan = plan_start(student=world.student, term=world.term, by=world.student.user)
+    client.force_login(world.student.user)
+    client.get(plan.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_update(plan=plan, by=world.student.user, life_goals="Ship designer")
+    assert "Ship designer" in client.get(plan.get_absolute_url()).content.decode()
+
+    placement = _placement(world)
+    logs = reverse("internships:placement-logs", args=[placement.pk])
+    client.get(logs)
+    with django_capture_on_commit_callbacks(execute=True):
+        log_check_in(
+            placement=placement, by=world.student.user, on=world.school.today(), goal="Caulk seams"
+        )
+    assert "Caulk seams" in client.get(logs).content.decode()
+
+
+def test_a_cached_form_posts_after_signing_in_again(client, world):
+    """The CSRF secret is part of the key: a new sign-in never gets a stale token."""
+    from django.conf import settings
+    from django.test import Client
+
+    from students.services.plans import plan_start
+
+    plan = plan_start(student=world.student, term=world.term, by=world.student.user)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.student.user)
+    strict.get(plan.get_absolute_url())  # the plan page, with its forms, is now cached
+    strict.cookies.pop(settings.CSRF_COOKIE_NAME)  # a new browser: another CSRF secret
+    page = strict.get(plan.get_absolute_url()).content.decode()
+    url = reverse("students:plan-comment", args=[plan.pk])
+    form = page[page.index(f'action="{url}"') :]  # the comment form, inside the fragment
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', form).group(1)
+    response = strict.post(url, {"body": "Hello", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
