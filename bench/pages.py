@@ -1,9 +1,12 @@
 """The pages the benchmark drives, who opens them, and a session cookie for each person."""
 
+import string
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 
 from advisories.models import Advisory
 from bigpicture.demo import DOMAIN
@@ -19,7 +22,9 @@ def session_for(user: User) -> str:
     store[BACKEND_SESSION_KEY] = "bigpicture.backends.EmailBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    # A browser also sends back the CSRF cookie it got with its first page.
+    csrf = get_random_string(32, allowed_chars=string.ascii_letters + string.digits)
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def main_pages() -> dict[str, tuple[str, str | None]]:

@@ -22,8 +22,8 @@ def count_queries() -> dict[str, str]:
     counts = {}
     for name, (path, cookie) in main_pages().items():
         client = Client(HTTP_HOST="127.0.0.1")
-        if cookie:
-            key, value = cookie.split("=", 1)
+        for part in (cookie or "").split("; ") if cookie else []:
+            key, value = part.split("=", 1)
             client.cookies[key] = value
         client.get(path)  # the first request of a process also loads translations, etc.
         measured = []
