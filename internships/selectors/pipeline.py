@@ -153,9 +153,9 @@ def student_page(student: Student) -> dict:
 # --- the placement page ------------------------------------------------------------------------
 
 
-def placements_for_page(user: User):
-    """Placements a person may open, with what the page shows of each at hand."""
-    return Placement.objects.visible_to(user).select_related(
+def placements_for_page(placements):
+    """The given placements (already scoped to the viewer), with what the page shows."""
+    return placements.select_related(
         "student__user",
         "student__school",
         "site",

@@ -62,8 +62,7 @@ class PlacementMixin(RoleRequiredMixin):
 
     def get_placement(self) -> Placement:
         if not hasattr(self, "placement"):
-            placements = selectors.placements_for_page(self.request.user)
-            placements = placements.filter(pk__in=self.placements().values("pk"))
+            placements = selectors.placements_for_page(self.placements())
             self.placement = get_object_or_404(placements, pk=self.kwargs["pk"])
         return self.placement
 
