@@ -247,7 +247,8 @@ class _Internships:
         self.mentors = Mentor.objects.bulk_create(
             [self._mentor(n, user, len(users)) for n, user in enumerate(users)], batch_size=BATCH
         )
-        self.placeable = [m for m in self.mentors if not m.placement_refusal(self.today)]
+        # Interns go to mentors whose check holds for the whole school year.
+        self.placeable = [m for m in self.mentors if not m.placement_refusal(self.year.end_date)]
         Opportunity.objects.bulk_create(
             Opportunity(
                 site=site,
