@@ -114,6 +114,13 @@ def student_ids_led_by(user):
     return Student.objects.filter(staff_student_filter(user)).values("pk")
 
 
+def leads(user, student) -> bool:
+    """Whether a person runs a student's learning and internships: their advisor, an admin."""
+    from students.models import Student
+
+    return Student.objects.filter(pk=student.pk, pk__in=student_ids_led_by(user)).exists()
+
+
 def advised_student_ids(user):
     """Ids of the students currently in the advisories a person leads."""
     from advisories.models import Membership

@@ -37,6 +37,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; the value is read in the school's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 class PersonForm(SubmitHelperMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture.access import leads
 from bigpicture.models import User
 from bigpicture.selectors import current_term, current_year, school_changed
 from internships.models import (
@@ -70,12 +70,6 @@ PLAIN_TEXT = ("project", "project_description")
 
 
 # --- who may do what ---------------------------------------------------------------------------
-
-
-def leads(user: User, student: Student) -> bool:
-    """Whether a person runs the student's internships: their advisor, or an admin."""
-    led = access.student_ids_led_by(user)
-    return Student.objects.filter(pk=student.pk, pk__in=led).exists()
 
 
 def is_own(user: User, student: Student) -> bool:

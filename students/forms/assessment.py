@@ -3,21 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture.forms import SubmitHelperMixin
+from bigpicture.forms import DateTimeLocalInput, SubmitHelperMixin
 from students.goals import FIVE_GOALS
 from students.models import Exhibition, Feedback
 from students.selectors.assessment import section_labels
 
 NOT_RATED = [("", _("Not rated"))]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """The browser's date-and-time picker; the value is read in the school's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class NarrativeForm(SubmitHelperMixin, forms.Form):

@@ -3,17 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture.forms import SubmitHelperMixin
+from bigpicture.forms import DateTimeLocalInput, SubmitHelperMixin
 from bigpicture.models import User
 from students.models import MeetingInvite, PlanMeeting
 from students.selectors.meetings import guardians_of, mentors_of
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class PersonChoice:

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Membership
-from bigpicture import access
+from bigpicture.access import leads
 from bigpicture.models import Term, User
 from bigpicture.selectors import school_changed
 from students.goals import FIVE_GOALS, PERSONAL
@@ -31,12 +31,6 @@ Role = Panelist.Role
 
 
 # --- who may do what -------------------------------------------------------------------------
-
-
-def leads(user: User, student: Student) -> bool:
-    """Whether a person runs the student's learning: their advisor, or an admin."""
-    led = access.student_ids_led_by(user)
-    return Student.objects.filter(pk=student.pk).filter(pk__in=led).exists()
 
 
 def may_write_narrative(user: User, student: Student, kind: str) -> bool:

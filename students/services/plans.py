@@ -15,7 +15,6 @@ from bigpicture.models import Term, User
 from bigpicture.selectors import school_changed
 from students.models import (
     Evidence,
-    LearningGoal,
     LearningPlan,
     PlanComment,
     PlanItem,
@@ -444,7 +443,3 @@ def plan_comment(*, plan: LearningPlan, by: User, body: str) -> PlanComment:
     comment.save()
     school_changed(plan.student.school_id)
     return comment
-
-
-def goals_by_code(codes) -> list[LearningGoal]:
-    return list(LearningGoal.objects.filter(code__in=codes))
