@@ -10,10 +10,11 @@ from advisories.forms import AdvisoryForm
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
 from bigpicture.mixins import DeferredListMixin, ServiceFormMixin
+from bigpicture.pagecache import CachedPageMixin
 from bigpicture.selectors import current_year
 
 
-class AdvisoryListView(RoleRequiredMixin, DeferredListMixin, ListView):
+class AdvisoryListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_list.html"
     context_object_name = "advisories"
@@ -41,7 +42,7 @@ class AdvisoryListView(RoleRequiredMixin, DeferredListMixin, ListView):
         )
 
 
-class AdvisoryDetailView(RoleRequiredMixin, DetailView):
+class AdvisoryDetailView(RoleRequiredMixin, CachedPageMixin, DetailView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_detail.html"
     context_object_name = "advisory"

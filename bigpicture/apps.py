@@ -7,4 +7,7 @@ class BigPictureConfig(AppConfig):
     verbose_name = _("Big Picture school")
 
     def ready(self) -> None:
-        from bigpicture import reminders  # noqa: F401 - registers this app's reminder rules
+        from bigpicture import (
+            reminders,  # noqa: F401 - registers this app's reminder rules
+            signals,  # noqa: F401 - keeps the cached signed-in person fresh
+        )

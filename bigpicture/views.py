@@ -25,11 +25,12 @@ from bigpicture.forms import (
 )
 from bigpicture.mixins import DeferredListMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
+from bigpicture.pagecache import CachedPageMixin
 from internships.selectors import home as internships_home
 from students.selectors import children_of, own_profile
 
 
-class HomeView(RoleRequiredMixin, TemplateView):
+class HomeView(RoleRequiredMixin, CachedPageMixin, TemplateView):
     """One home for everybody: a section for each role the person holds."""
 
     allowed_roles = ALL_ROLES
@@ -88,7 +89,7 @@ class SchoolAdminMixin(RoleRequiredMixin):
         return super().get_context_data(school=self.get_school(), **kwargs)
 
 
-class SchoolOverviewView(SchoolAdminMixin, TemplateView):
+class SchoolOverviewView(SchoolAdminMixin, CachedPageMixin, TemplateView):
     template_name = "bigpicture/school_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -171,7 +172,7 @@ class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("bigpicture:year-list", kwargs={"pk": self.get_year().school_id})
 
 
-class PersonListView(RoleRequiredMixin, DeferredListMixin, ListView):
+class PersonListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN}
     requires_own_school = True
     template_name = "bigpicture/user_list.html"

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -25,6 +26,14 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a database rolled back between tests may hand
+    the same ids to new rows, and a cached person or page from the last test must not show."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
 from bigpicture.models import School
+from bigpicture.pagecache import CachedPageMixin
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
 from internships.selectors import logs as selectors
@@ -21,7 +22,7 @@ READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
 
 
-class PlacementLogsView(RoleRequiredMixin, DeferredListMixin, ListView):
+class PlacementLogsView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
     """A placement's days, newest first, with its hours per week, term and school year."""
 
     allowed_roles = READERS
@@ -173,7 +174,7 @@ class LogReviewView(LogMixin, ServiceFormMixin, FormView):
         return reverse("internships:mentor-logs")
 
 
-class MentorLogsView(RoleRequiredMixin, ListView):
+class MentorLogsView(RoleRequiredMixin, CachedPageMixin, ListView):
     """Every day waiting for the mentor's review, across their interns, oldest first."""
 
     allowed_roles = {MENTOR}
@@ -185,7 +186,7 @@ class MentorLogsView(RoleRequiredMixin, ListView):
         return selectors.waiting_for(self.request.user)
 
 
-class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
+class AdvisoryInternshipsView(RoleRequiredMixin, CachedPageMixin, TemplateView):
     """The advisor's view of their advisory's internships: who has none, who is behind on
     hours, whose days wait for the mentor, whose internship has gone quiet."""
 

@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin, deferred
+from bigpicture.pagecache import CachedPageMixin
 from internships.forms.pipeline import (
     EvaluationForm,
     ExplorationForm,
@@ -76,7 +77,7 @@ class PlacementMixin(RoleRequiredMixin):
 # --- the student's internship page -------------------------------------------------------------
 
 
-class StudentInternshipsView(StudentMixin, TemplateView):
+class StudentInternshipsView(StudentMixin, CachedPageMixin, TemplateView):
     allowed_roles = READERS
     template_name = "internships/pipeline/student_internships.html"
 
@@ -208,7 +209,7 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
 # --- the placement and its steps ---------------------------------------------------------------
 
 
-class PlacementDetailView(PlacementMixin, TemplateView):
+class PlacementDetailView(PlacementMixin, CachedPageMixin, TemplateView):
     allowed_roles = EVERYONE
     template_name = "internships/pipeline/placement_detail.html"
 

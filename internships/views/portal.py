@@ -18,6 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, MENTOR, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
+from bigpicture.pagecache import CachedPageMixin
 from internships.forms.portal import MessageForm, SignInLinkForm
 from internships.selectors import portal as selectors
 from internships.services import portal as services
@@ -72,7 +73,7 @@ class PortalLinkView(View):
 # --- the mentor's internships ------------------------------------------------------------------
 
 
-class MentorInternshipsView(RoleRequiredMixin, ListView):
+class MentorInternshipsView(RoleRequiredMixin, CachedPageMixin, ListView):
     allowed_roles = {MENTOR}
     template_name = "internships/portal/mentor_internships.html"
     context_object_name = "placements"

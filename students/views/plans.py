@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
+from bigpicture.pagecache import CachedPageMixin
 from students.forms.plans import (
     CommentForm,
     EvidenceForm,
@@ -94,7 +95,7 @@ class ServiceActionView(View):
 # --- a student's plans -------------------------------------------------------------------------
 
 
-class PlanListView(RoleRequiredMixin, ListView):
+class PlanListView(RoleRequiredMixin, CachedPageMixin, ListView):
     allowed_roles = READERS
     template_name = "students/plans/plan_list.html"
     context_object_name = "plans"
@@ -148,7 +149,7 @@ class PlanStartView(RoleRequiredMixin, ServiceFormMixin, FormView):
 # --- the plan ----------------------------------------------------------------------------------
 
 
-class PlanDetailView(PlanMixin, TemplateView):
+class PlanDetailView(PlanMixin, CachedPageMixin, TemplateView):
     allowed_roles = READERS
     template_name = "students/plans/plan_detail.html"
 
@@ -221,7 +222,7 @@ class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
         )
 
 
-class PlanHistoryView(PlanMixin, DeferredListMixin, ListView):
+class PlanHistoryView(PlanMixin, CachedPageMixin, DeferredListMixin, ListView):
     allowed_roles = READERS
     template_name = "students/plans/plan_history.html"
     context_object_name = "revisions"

@@ -9,6 +9,7 @@ from advisories.forms import MoveStudentForm
 from advisories.services import student_place
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
+from bigpicture.pagecache import CachedPageMixin
 from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
@@ -20,7 +21,7 @@ from students.forms import (
 from students.models import GuardianLink, Student
 
 
-class StudentListView(RoleRequiredMixin, DeferredListMixin, ListView):
+class StudentListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "students/student_list.html"
     context_object_name = "students"
@@ -46,7 +47,7 @@ class StudentListView(RoleRequiredMixin, DeferredListMixin, ListView):
         )
 
 
-class StudentDetailView(RoleRequiredMixin, DetailView):
+class StudentDetailView(RoleRequiredMixin, CachedPageMixin, DetailView):
     allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
     template_name = "students/student_detail.html"
     context_object_name = "student"

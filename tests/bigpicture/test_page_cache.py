@@ -1,0 +1,204 @@
+"""Main pages cached whole per viewer (``bigpicture.pagecache``) and the signed-in person
+cached per school version (``backends.EmailBackend.get_user``).
+
+The rest of the suite runs with a dummy cache; these tests switch a real in-memory cache on
+and check that a warm page costs no read, and that nothing it shows outlives a change: not
+a one-time message, not a lost right to see the page, not a new password or a deactivation.
+"""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advisories.services import student_place
+from bigpicture.backends import EmailBackend, user_cache_key
+from bigpicture.pagecache import page_cache_key
+from bigpicture.services import person_update
+from tests import factories
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def real_cache(settings):
+    settings.CACHES = LOCMEM
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def reads(client, url) -> tuple[list[str], object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    return selects, response
+
+
+def test_a_warm_page_reads_nothing_and_shows_the_same(client_as, world):
+    client = client_as("advisor")
+    url = reverse("advisories:advisory-detail", args=[world.advisory.pk])
+    cold, first = reads(client, url)
+    warm, second = reads(client, url)
+    assert cold and warm == []
+    assert second.status_code == 200
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.content == first.content
+
+
+def test_the_page_and_the_person_are_read_once_per_school_version(
+    client_as, world, django_capture_on_commit_callbacks
+):
+    client = client_as("advisor")
+    url = reverse("bigpicture:home")
+    client.get(url)
+    assert reads(client, url)[0] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(person=world.student.user, by=world.admin, first_name="Octavia")
+    selects, response = reads(client, url)
+    assert any('"bigpicture_user"' in sql for sql in selects)  # the advisor, read afresh
+    assert "Octavia" in response.content.decode()
+
+
+def test_a_one_time_message_is_shown_once_and_never_cached(client, world):
+    """A refused submit changes nothing in the school, so the plan page's copy still holds:
+    the message must bypass it, and must not be stored in it."""
+    from students.services.plans import plan_start
+
+    plan = plan_start(student=world.student, term=world.term, by=world.student.user)
+    client.force_login(world.student.user)
+    url = plan.get_absolute_url()
+    client.get(url)  # cached without a message
+    refusal = "Add at least one goal or project before you submit the plan."
+    response = client.post(reverse("students:plan-submit", args=[plan.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert refusal in response.content.decode()
+    assert refusal not in client.get(url).content.decode()
+    assert refusal not in client.get(url).content.decode()
+
+
+def test_a_lost_right_to_see_a_page_ends_its_copy(
+    client_as, world, django_capture_on_commit_callbacks
+):
+    """The advisor's cached profile of a student goes with the student's move."""
+    other = factories.AdvisoryFactory(
+        school=world.school, graduating_class=world.advisory.graduating_class
+    )
+    client = client_as("advisor")
+    url = reverse("students:student-detail", args=[world.student.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        student_place(
+            student=world.student, advisory=other, start_date=world.school.today(), by=world.admin
+        )
+    assert client.get(url).status_code == 404
+
+
+def test_refusals_are_never_cached(client_as, world):
+    client = client_as("advisor")
+    url = reverse("students:student-detail", args=[world.other_student.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert not any(key.startswith(":1:bigpicture:page:") for key in cache._cache)
+
+
+def test_pages_are_never_shared_between_people(client, world):
+    url = reverse("students:student-detail", args=[world.student.pk])
+    move = reverse("students:student-move", args=[world.student.pk])
+    client.force_login(world.admin)
+    assert move in client.get(url).content.decode()
+    assert move in client.get(url).content.decode()
+    client.force_login(world.student.user)
+    assert move not in client.get(url).content.decode()
+
+
+def test_htmx_gets_its_own_copy(client_as, world):
+    client = client_as("admin")
+    url = reverse("students:student-list")
+    full = client.get(url).content.decode()
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert client.get(url).content.decode() == full
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == partial
+
+
+def test_a_new_password_signs_out_the_other_browsers(client_as, world):
+    client = client_as("advisor")
+    home = reverse("bigpicture:home")
+    assert client.get(home).status_code == 200
+    assert client.get(home).status_code == 200  # person and page now cached
+    world.advisor.set_password("A new and long passphrase 42")
+    world.advisor.save()
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert SESSION_KEY not in client.session
+
+
+def test_a_deactivated_person_is_signed_out_at_once(
+    client_as, world, django_capture_on_commit_callbacks
+):
+    client = client_as("guardian")
+    home = reverse("bigpicture:home")
+    client.get(home)
+    client.get(home)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(person=world.guardian, by=world.admin, is_active=False)
+    assert client.get(home).status_code == 302
+
+
+def test_a_network_admins_pages_are_not_cached(client, world):
+    network_admin = factories.UserFactory(is_superuser=True, is_staff=True, school=None)
+    client.force_login(network_admin)
+    request = client.get(reverse("bigpicture:home")).wsgi_request
+    assert page_cache_key(request) is None
+
+
+def test_only_gets_of_signed_in_people_are_cached(client, world):
+    anonymous = client.get(reverse("login")).wsgi_request
+    assert page_cache_key(anonymous) is None
+    client.force_login(world.advisor)
+    posted = client.post(reverse("bigpicture:home")).wsgi_request
+    assert page_cache_key(posted) is None
+
+
+def test_the_cached_person_brings_their_school_and_profile(world, django_assert_num_queries):
+    backend = EmailBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(world.student.user.pk)
+        assert user.school == world.school
+        assert user.student_profile == world.student
+    with django_assert_num_queries(0):
+        again = backend.get_user(world.student.user.pk)
+        assert again.school == world.school and again.student_profile == world.student
+    assert again.cache_stamp == user.cache_stamp
+
+
+def test_saving_a_person_or_their_profile_forgets_them(world):
+    backend = EmailBackend()
+    backend.get_user(world.student.user.pk)
+    assert cache.get(user_cache_key(world.student.user.pk)) is not None
+    world.student.save()
+    assert cache.get(user_cache_key(world.student.user.pk)) is None
+    backend.get_user(world.student.user.pk)
+    world.student.user.save()
+    assert cache.get(user_cache_key(world.student.user.pk)) is None
+
+
+def test_saving_the_school_retires_its_cached_people(world, django_capture_on_commit_callbacks):
+    backend = EmailBackend()
+    stamp = backend.get_user(world.advisor.pk).cache_stamp
+    with django_capture_on_commit_callbacks(execute=True):
+        world.school.save()
+    assert backend.get_user(world.advisor.pk).cache_stamp != stamp
+
+
+def test_a_person_who_is_gone_is_nobody(world):
+    backend = EmailBackend()
+    person = factories.UserFactory(school=world.school)
+    backend.get_user(person.pk)
+    pk = person.pk
+    person.delete()
+    assert backend.get_user(pk) is None
