@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SERVER = "127.0.0.1:8765"
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# The shared cache production runs with (README: "Running it in production").
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 P95_TARGET_MS = 150.0
 RATIO_TARGET = 0.30
 
@@ -42,10 +44,10 @@ def run(*args, env=None, capture=False) -> str:
 
 
 def environment(database: str, cold: bool = False) -> dict:
-    """The benchmark's settings; ``cold`` swaps the cache for one that keeps nothing."""
+    """The benchmark's settings: Redis as the cache, as in production; ``cold`` swaps it for
+    a cache that keeps nothing."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
-    if cold:
-        env["CACHE_URL"] = "dummycache://"
+    env["CACHE_URL"] = "dummycache://" if cold else REDIS
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=f"{POSTGRES}/{database}",
@@ -134,7 +136,8 @@ def write_report(results, cold, counts_small, counts_large, seed_seconds, args) 
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), Python {platform.python_version()}, "
-        f"PostgreSQL at {POSTGRES.split('@')[-1]}, gunicorn with {args.workers} sync workers, "
+        f"PostgreSQL at {POSTGRES.split('@')[-1]}, Redis at {REDIS.split('//')[-1]} as the "
+        f"cache, gunicorn with {args.workers} sync workers, "
         f"wrk on loopback, {args.seconds} s per measurement. Command: `python bench/run.py`.",
         "",
         f"School: the demo school with {args.students:,} students ({seeded}); query counts "

@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -17,12 +18,33 @@ def user_cache_key(user_id) -> str:
     return f"bigpicture:user:{user_id}"
 
 
+def user_generation_key(user_id) -> str:
+    return f"bigpicture:user:{user_id}:generation"
+
+
 def forget_user(user_id) -> None:
-    """Drop a person from the cache now, and again once the transaction commits (a request
-    running meanwhile may have cached the row as it was before the change)."""
-    key = user_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Retire a person's cached copy now, and again once the transaction commits.
+
+    Each copy is stored with the person's generation as it was read *before* the database;
+    a new generation retires every copy made earlier, including one a request running
+    meanwhile read before the change committed and stores after it.
+    """
+
+    def retire():
+        cache.set(user_generation_key(user_id), time.time_ns(), None)
+        cache.delete(user_cache_key(user_id))
+
+    retire()
+    transaction.on_commit(retire)
+
+
+def personal_caching() -> bool:
+    """Whether the signed-in person and their pages may be cached (``PERSONAL_CACHE``).
+
+    Only with a cache every web process shares: with local memory, a change made in one
+    process would not retire the copies in the others.
+    """
+    return settings.PERSONAL_CACHE
 
 
 class EmailBackend(ModelBackend):
@@ -41,22 +63,38 @@ class EmailBackend(ModelBackend):
         Saving the person, their student profile or their school drops the entry at once
         (``bigpicture.signals``), so a new password, a deactivation or a new language is
         never served stale. ``cache_stamp`` marks this reading of the person: pages cached
-        whole for them (``bigpicture.pages``) are keyed on it.
+        whole for them (``bigpicture.pagecache``) are keyed on it. Only with a shared cache
+        (``personal_caching``).
         """
-        key = user_cache_key(user_id)
-        cached = cache.get(key)
+        if not personal_caching():
+            user = self._read(user_id)
+            return user if user is not None and self.user_can_authenticate(user) else None
+        key, generation_key = user_cache_key(user_id), user_generation_key(user_id)
+        found = cache.get_many([key, generation_key])
+        generation, cached = found.get(generation_key), found.get(key)
         if cached is not None:
-            school_id, version, user = cached
-            if version == school_version(school_id):
+            school_id, version, stored_generation, user = cached
+            if stored_generation == generation and version == school_version(school_id):
                 return user if self.user_can_authenticate(user) else None
+        # Read the versions before the row, so that a change committing meanwhile makes
+        # this copy stale at once (the school is the one the last copy named, if any).
+        guess = cached[0] if cached is not None else None
+        version = school_version(guess)
+        user = self._read(user_id)
+        if user is None:
+            return None
+        if user.school_id != guess:
+            version = school_version(user.school_id)
+        user.cache_stamp = time.time_ns()
+        cache.set(key, (user.school_id, version, generation, user), USER_CACHE_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+    def _read(self, user_id):
         people = get_user_model()._default_manager.select_related("school", "student_profile")
         try:
-            user = people.get(pk=user_id)
+            return people.get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
-        user.cache_stamp = time.time_ns()
-        cache.set(key, (user.school_id, school_version(user.school_id), user), USER_CACHE_SECONDS)
-        return user if self.user_can_authenticate(user) else None
 
 
 def axes_username(request, credentials) -> str:

@@ -3,16 +3,16 @@
 A page is stored under the same key as its fragments (``selectors.fragment_key``: the
 school's version, the viewer, their language, the school's date, their CSRF secret and the
 address) plus the reading of the viewer it was made for (``cache_stamp``, see
-``backends.EmailBackend.get_user``) and whether htmx asked for it. So a page is only ever
-served back to the person it was made for, with their own CSRF secret, and only until any
-service changes the school (``selectors.school_changed``), the person is saved, or
-``PAGE_CACHE_SECONDS`` pass (the bound on what changes with the clock, such as "meeting in
-progress").
+``backends.EmailBackend.get_user``). So a page is only ever served back to the person it
+was made for, with their own CSRF secret, and only until any service changes the school
+(``selectors.school_changed``), the person is saved, or ``PAGE_CACHE_SECONDS`` pass (the
+bound on what changes with the clock, such as "meeting in progress").
 
-What is never stored: anything but a 200 answer to a GET, and a page that showed one-time
-messages ("Plan submitted."). What is never served: a stored page while messages wait to
-be shown. The access policy decided who may see the page when it was made; at the same
-school version it decides the same.
+What is never stored: anything but a 200 answer to a GET, a page that showed one-time
+messages ("Plan submitted."), a search or a filtered list, a network admin's page, and
+anything at all without a cache all web processes share (``PERSONAL_CACHE``). What is never
+served: a stored page while messages wait to be shown. The access policy decided who may
+see the page when it was made; at the same school version it decides the same.
 """
 
 import hashlib
@@ -22,9 +22,15 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 
+from bigpicture.backends import personal_caching
 from bigpicture.selectors import FRAGMENT_CACHE_SECONDS, fragment_key
 
 PAGE_CACHE_SECONDS = FRAGMENT_CACHE_SECONDS
+
+
+# The only query parameter a cached page may carry: which page of a list. Searches and
+# filters are made afresh, so that any address typed cannot fill the cache with copies.
+CACHED_PARAMETERS = frozenset({"page"})
 
 
 def page_cache_key(request) -> str | None:
@@ -33,12 +39,14 @@ def page_cache_key(request) -> str | None:
     stamp = getattr(user, "cache_stamp", None)
     if request.method != "GET" or not user.is_authenticated or stamp is None:
         return None
-    if user.school_id is None:  # a network admin's pages span schools: no one version holds
+    # A network admin's pages span schools: no one school's version holds for them.
+    if user.school_id is None or user.is_superuser or not personal_caching():
+        return None
+    if not CACHED_PARAMETERS.issuperset(request.GET) or len(request.GET.get("page", "")) > 6:
         return None
     if len(get_messages(request)):
         return None
-    htmx = request.headers.get("HX-Request") == "true"
-    raw = f"{fragment_key(request)}:{stamp}:{htmx}"
+    raw = f"{fragment_key(request)}:{stamp}"
     return "bigpicture:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

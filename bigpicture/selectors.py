@@ -78,8 +78,19 @@ FRAGMENT_CACHE_SECONDS = 300
 
 
 def school_version(school_id: int | None) -> int:
-    """A number that changes whenever a service changes the school's data (see below)."""
-    return cache.get(school_version_key(school_id), 0) if school_id else 0
+    """A number that changes whenever a service changes the school's data (see below).
+
+    Should the cache lose it, a new number is drawn (never a fixed one), so that copies
+    made under an earlier number can never come back.
+    """
+    if not school_id:
+        return 0
+    key = school_version_key(school_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key, 0)
+    return version
 
 
 def fragment_key(request) -> str:
@@ -128,7 +139,7 @@ def school_overview(school: School) -> dict:
     Every service that changes them calls ``school_changed``; edits made around the
     services (the back office) show within two minutes.
     """
-    version = cache.get(school_version_key(school.pk), 0)
+    version = school_version(school.pk)
     key = f"bigpicture:school:{school.pk}:overview:{version}"
     overview = cache.get(key)
     if overview is None:

@@ -25,6 +25,7 @@ LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 @pytest.fixture(autouse=True)
 def real_cache(settings):
     settings.CACHES = LOCMEM
+    settings.PERSONAL_CACHE = True
     cache.clear()
     yield
     cache.clear()
@@ -53,12 +54,12 @@ def test_the_page_and_the_person_are_read_once_per_school_version(
 ):
     client = client_as("advisor")
     url = reverse("bigpicture:home")
-    client.get(url)
+    stamp = client.get(url).wsgi_request.user.cache_stamp
     assert reads(client, url)[0] == []
     with django_capture_on_commit_callbacks(execute=True):
         person_update(person=world.student.user, by=world.admin, first_name="Octavia")
-    selects, response = reads(client, url)
-    assert any('"bigpicture_user"' in sql for sql in selects)  # the advisor, read afresh
+    response = reads(client, url)[1]
+    assert response.wsgi_request.user.cache_stamp != stamp  # the advisor, read afresh
     assert "Octavia" in response.content.decode()
 
 
@@ -115,13 +116,44 @@ def test_pages_are_never_shared_between_people(client, world):
     assert move not in client.get(url).content.decode()
 
 
-def test_htmx_gets_its_own_copy(client_as, world):
+def test_searches_and_filters_are_made_afresh(client_as, world):
     client = client_as("admin")
     url = reverse("students:student-list")
-    full = client.get(url).content.decode()
-    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert client.get(url).content.decode() == full
-    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == partial
+    assert page_cache_key(client.get(url + "?page=1").wsgi_request) is not None
+    assert page_cache_key(client.get(url + "?unplaced=1").wsgi_request) is None
+    assert page_cache_key(client.get(url + "?q=Ada").wsgi_request) is None
+
+
+def test_a_lost_role_closes_the_page_at_once(client_as, world, django_capture_on_commit_callbacks):
+    client = client_as("advisor")
+    url = reverse("advisories:advisory-list")
+    client.get(url)
+    assert client.get(url).status_code == 200  # served from the cache
+    advisory = world.advisory
+    advisory.advisor = world.admin
+    advisory.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(person=world.advisor, by=world.admin, roles={"guardian"})
+    assert client.get(url).status_code == 403
+
+
+def test_a_change_committing_during_a_read_is_not_cached(world, monkeypatch):
+    """The request read the person before a deactivation committed and stores its copy
+    after: the copy must not be used."""
+    from bigpicture.backends import forget_user
+
+    backend = EmailBackend()
+    read = EmailBackend._read
+
+    def read_then_change(self, user_id):
+        user = read(self, user_id)
+        forget_user(user_id)  # another request's change commits meanwhile
+        return user
+
+    monkeypatch.setattr(EmailBackend, "_read", read_then_change)
+    first = backend.get_user(world.advisor.pk)
+    monkeypatch.setattr(EmailBackend, "_read", read)
+    assert backend.get_user(world.advisor.pk).cache_stamp != first.cache_stamp
 
 
 def test_a_new_password_signs_out_the_other_browsers(client_as, world):
@@ -149,19 +181,32 @@ def test_a_deactivated_person_is_signed_out_at_once(
     assert client.get(home).status_code == 302
 
 
-def test_a_network_admins_pages_are_not_cached(client, world):
-    network_admin = factories.UserFactory(is_superuser=True, is_staff=True, school=None)
+@pytest.mark.parametrize("school", [False, True])
+def test_a_network_admins_pages_are_not_cached(client, world, school):
+    network_admin = factories.UserFactory(
+        is_superuser=True, is_staff=True, school=world.school if school else None
+    )
     client.force_login(network_admin)
     request = client.get(reverse("bigpicture:home")).wsgi_request
     assert page_cache_key(request) is None
+
+
+def test_nothing_personal_is_cached_without_a_shared_cache(client_as, world, settings):
+    settings.PERSONAL_CACHE = False
+    client = client_as("advisor")
+    request = client.get(reverse("bigpicture:home")).wsgi_request
+    assert page_cache_key(request) is None
+    assert cache.get(user_cache_key(world.advisor.pk)) is None
 
 
 def test_only_gets_of_signed_in_people_are_cached(client, world):
     anonymous = client.get(reverse("login")).wsgi_request
     assert page_cache_key(anonymous) is None
     client.force_login(world.advisor)
-    posted = client.post(reverse("bigpicture:home")).wsgi_request
-    assert page_cache_key(posted) is None
+    home = reverse("bigpicture:home")
+    assert page_cache_key(client.get(home).wsgi_request) is not None
+    assert page_cache_key(client.post(home).wsgi_request) is None
+    assert page_cache_key(client.head(home).wsgi_request) is None
 
 
 def test_the_cached_person_brings_their_school_and_profile(world, django_assert_num_queries):
