@@ -14,8 +14,13 @@ from bigpicture.selectors import school_version
 USER_CACHE_SECONDS = 300
 
 
+# Part of the key: change it whenever what an entry holds changes shape, so that a new
+# release never reads an entry an older one wrote.
+USER_CACHE_FORMAT = 2
+
+
 def user_cache_key(user_id) -> str:
-    return f"bigpicture:user:{user_id}"
+    return f"bigpicture:user:{user_id}:v{USER_CACHE_FORMAT}"
 
 
 def user_generation_key(user_id) -> str:
@@ -72,21 +77,23 @@ class EmailBackend(ModelBackend):
         key, generation_key = user_cache_key(user_id), user_generation_key(user_id)
         found = cache.get_many([key, generation_key])
         generation, cached = found.get(generation_key), found.get(key)
-        if cached is not None:
-            school_id, version, stored_generation, user = cached
-            if stored_generation == generation and version == school_version(school_id):
-                return user if self.user_can_authenticate(user) else None
-        # Read the versions before the row, so that a change committing meanwhile makes
-        # this copy stale at once (the school is the one the last copy named, if any).
+        # The versions are read before the row, so that a change committing meanwhile
+        # leaves this copy stale at once (the school is the one the last copy named).
         guess = cached[0] if cached is not None else None
         version = school_version(guess)
+        if cached is not None:
+            _school_id, stored_generation, user = cached
+            if stored_generation == generation and user.school_version_read == version:
+                return user if self.user_can_authenticate(user) else None
         user = self._read(user_id)
         if user is None:
             return None
         if user.school_id != guess:
             version = school_version(user.school_id)
         user.cache_stamp = time.time_ns()
-        cache.set(key, (user.school_id, version, generation, user), USER_CACHE_SECONDS)
+        # The school's version as this request first read it; pages reuse it for their key.
+        user.school_version_read = version
+        cache.set(key, (user.school_id, generation, user), USER_CACHE_SECONDS)
         return user if self.user_can_authenticate(user) else None
 
     def _read(self, user_id):

@@ -103,17 +103,23 @@ def fragment_key(request) -> str:
     fragment is never shared between two people, so what it shows is always what its viewer
     may see.
     """
+    if hasattr(request, "_fragment_key"):
+        return request._fragment_key
     user = request.user
     school = getattr(user, "school", None)
     today = school.today() if school else None
+    # The version the request read when it loaded the person (the same read, earlier).
+    version = getattr(user, "school_version_read", None)
+    if version is None:
+        version = school_version(user.school_id)
     # Forms inside a fragment carry a CSRF token made from the browser's CSRF secret: the
     # secret is part of the key (hashed), so a cached form always posts with a valid token.
     get_token(request)  # makes sure the secret exists (every page's sign-out form needs it)
     csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
-    return ":".join(
+    request._fragment_key = ":".join(
         str(part)
         for part in (
-            school_version(user.school_id),
+            version,
             user.pk,
             translation.get_language(),
             today,
@@ -121,6 +127,7 @@ def fragment_key(request) -> str:
             request.get_full_path(),
         )
     )
+    return request._fragment_key
 
 
 def school_changed(school_id: int) -> None:
