@@ -31,7 +31,7 @@ PYTHON = sys.executable
 SERVER = "127.0.0.1:8765"
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # The shared cache production runs with (README: "Running it in production").
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
 P95_TARGET_MS = 150.0
 RATIO_TARGET = 0.30
 
