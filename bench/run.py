@@ -34,6 +34,7 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
 P95_TARGET_MS = 150.0
 RATIO_TARGET = 0.30
+CEILING = "trivial view (ceiling)"  # the page every other is compared with
 
 
 def run(*args, env=None, capture=False) -> str:
@@ -127,8 +128,8 @@ def load(path: str, cookie: str | None, clients: int, seconds: int) -> dict:
 
 
 def write_report(results, cold, counts_small, counts_large, seed_seconds, args) -> list[str]:
-    ceiling = {c: results["trivial view (ceiling)"][c]["rps"] for c in (1, 16)}
-    cold_ceiling = cold["trivial view (ceiling)"]["rps"]
+    ceiling = {c: results[CEILING][c]["rps"] for c in (1, 16)}
+    cold_ceiling = cold[CEILING]["rps"]
     failures, cold_misses = [], []
     seeded = f"seeded in {seed_seconds:.1f} s" if seed_seconds else "built by an earlier run"
     lines = [
@@ -138,7 +139,8 @@ def write_report(results, cold, counts_small, counts_large, seed_seconds, args) 
         f"({platform.processor() or platform.machine()}), Python {platform.python_version()}, "
         f"PostgreSQL at {POSTGRES.split('@')[-1]}, Redis at {REDIS.split('//')[-1]} as the "
         f"cache, gunicorn with {args.workers} sync workers, "
-        f"wrk on loopback, {args.seconds} s per measurement. Command: `python bench/run.py`.",
+        f"wrk on loopback, {args.seconds} s per measurement (the ceiling: the best of three, "
+        "at the start, halfway and at the end). Command: `python bench/run.py`.",
         "",
         f"School: the demo school with {args.students:,} students ({seeded}); query counts "
         f"also at {args.small:,} students.",
@@ -201,18 +203,37 @@ def write_report(results, cold, counts_small, counts_large, seed_seconds, args) 
 
 
 def drive(pages: dict, database: str, args, cold: bool) -> dict:
-    """Serve the school and load every page: at 1 and 16 clients warm, at 16 clients cold."""
+    """Serve the school and load every page: at 1 and 16 clients warm, at 16 clients cold.
+
+    The ceiling is measured three times, at the start, halfway and at the end, and its best
+    run kept: a dip in the machine's speed during one measurement must not flatter the
+    pages' ratios to it.
+    """
     server = serve(database, args.workers, cold=cold)
+    clients = (16,) if cold else (1, 16)
+    label = "cold" if cold else "warm"
+    names = list(pages)
     results = {}
+
+    def measure(name):
+        path, cookie = pages[name]
+        check_page(path, cookie)
+        load(path, cookie, 4, 2)  # warm every worker (when warm); steady state otherwise
+        measured = {c: load(path, cookie, c, args.seconds) for c in clients}
+        if name in results:  # the ceiling again: keep its best run
+            for c in clients:
+                if measured[c]["rps"] < results[name][c]["rps"]:
+                    measured[c] = results[name][c]
+        results[name] = measured
+        many = measured[16]
+        print(f"{name} ({label}): {many['rps']:.0f} req/s, p95 {many['p95']:.1f} ms at 16")
+
     try:
-        for name, (path, cookie) in pages.items():
-            check_page(path, cookie)
-            load(path, cookie, 4, 2)  # warm every worker (when warm); steady state otherwise
-            clients = (16,) if cold else (1, 16)
-            results[name] = {c: load(path, cookie, c, args.seconds) for c in clients}
-            many = results[name][16]
-            label = "cold" if cold else "warm"
-            print(f"{name} ({label}): {many['rps']:.0f} req/s, p95 {many['p95']:.1f} ms at 16")
+        for index, name in enumerate(names):
+            if index == len(names) // 2:
+                measure(CEILING)
+            measure(name)
+        measure(CEILING)
     finally:
         server.terminate()
         server.wait(timeout=30)

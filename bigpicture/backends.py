@@ -64,8 +64,9 @@ class EmailBackend(ModelBackend):
         """The signed-in person, with their school and student profile, read once per change.
 
         Every request needs them, so they are cached: each entry holds the school's version
-        (``school_version``) it was read at and is used only while that version holds.
-        Saving the person, their student profile or their school drops the entry at once
+        (``school_version``) and the person's generation (``forget_user``) as they were
+        before the row was read, and is used only while both still hold. Saving the person,
+        their student profile or their school retires the entry at once
         (``bigpicture.signals``), so a new password, a deactivation or a new language is
         never served stale. ``cache_stamp`` marks this reading of the person: pages cached
         whole for them (``bigpicture.pagecache``) are keyed on it. Only with a shared cache

@@ -25,3 +25,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # No cache between requests in tests, so every request costs the same queries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+PERSONAL_CACHE = False  # tests of the person and page caches switch them on themselves

@@ -260,3 +260,12 @@ def test_a_person_who_is_gone_is_nobody(world):
     pk = person.pk
     person.delete()
     assert backend.get_user(pk) is None
+
+
+def test_a_lost_school_version_is_never_an_old_one(world):
+    from bigpicture.selectors import school_version, school_version_key
+
+    first = school_version(world.school.pk)
+    assert first != 0 and school_version(world.school.pk) == first
+    cache.delete(school_version_key(world.school.pk))  # evicted
+    assert school_version(world.school.pk) not in (0, first)
