@@ -49,6 +49,7 @@ def environment(database: str, cold: bool = False) -> dict:
     a cache that keeps nothing."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     env["CACHE_URL"] = "dummycache://" if cold else REDIS
+    env["PERSONAL_CACHE"] = "false" if cold else "true"
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=f"{POSTGRES}/{database}",
@@ -147,11 +148,15 @@ def write_report(results, cold, counts_small, counts_large, seed_seconds, args) 
         "",
         "Each page is measured twice. **Warm**: as a page is read again before anything in "
         "the school changes: the signed-in person, the session and the page are cached "
-        "(`bigpicture/pagecache.py`). **Cold**: every cache empty (a dummy cache), as the "
-        "first request after any change in the school pays; each request reads the session, "
-        "the person and the page from PostgreSQL and renders it whole.",
+        "(`bigpicture/pagecache.py`). **Cold**: with a cache that keeps nothing, each request "
+        "reads the session, the person, the school year and term and the whole page from "
+        "PostgreSQL and renders it: a pessimistic bound on the first request after a change "
+        "in the school (which still finds the session, year and term cached). The targets "
+        "are checked on the warm pass; how often a page is warm depends on how often the "
+        "school changes (any change in it retires every copy).",
         "",
-        f"| page | queries @ {args.small:,} (cold / warm) | queries @ {args.students:,} "
+        f"| page | queries @ {args.small:,} (cold / warm) "
+        f"| queries @ {args.students:,} (cold / warm) "
         "| req/s @1 | p50 ms @1 | p95 ms @1 "
         "| req/s @16 | p50 ms @16 | p95 ms @16 | ratio to trivial @16 "
         "| cold req/s @16 | cold p95 ms @16 | cold ratio @16 |",

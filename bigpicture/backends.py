@@ -1,7 +1,11 @@
 """Authentication backend that loads a person's school and student profile with them."""
 
+import functools
+import hashlib
 import time
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -14,13 +18,23 @@ from bigpicture.selectors import school_version
 USER_CACHE_SECONDS = 300
 
 
-# Part of the key: change it whenever what an entry holds changes shape, so that a new
-# release never reads an entry an older one wrote.
-USER_CACHE_FORMAT = 2
+ENTRY_SHAPE = 3  # what an entry holds: (school id, generation, person)
+
+
+@functools.cache
+def entry_format() -> str:
+    """Part of the key: the entry's shape, Django's version and the fields of the models a
+    cached person carries, so that a release that changes any of them never reads an entry
+    an older one wrote."""
+    models = (get_user_model(), apps.get_model("bigpicture", "School"))
+    models += (apps.get_model("students", "Student"),)
+    fields = ",".join(f"{m._meta.label}.{f.attname}" for m in models for f in m._meta.fields)
+    raw = f"{ENTRY_SHAPE}:{django.get_version()}:{fields}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
 def user_cache_key(user_id) -> str:
-    return f"bigpicture:user:{user_id}:v{USER_CACHE_FORMAT}"
+    return f"bigpicture:user:{user_id}:{entry_format()}"
 
 
 def user_generation_key(user_id) -> str:
@@ -37,10 +51,19 @@ def forget_user(user_id) -> None:
 
     def retire():
         cache.set(user_generation_key(user_id), time.time_ns(), None)
-        cache.delete(user_cache_key(user_id))
 
     retire()
     transaction.on_commit(retire)
+
+
+def user_generation(user_id) -> int:
+    """The person's generation; drawn anew should the cache have lost it (never None, so
+    that no copy made before the loss can match it)."""
+    key = user_generation_key(user_id)
+    drawn = time.time_ns()
+    if cache.add(key, drawn, None):
+        return drawn
+    return cache.get(key) or drawn
 
 
 def personal_caching() -> bool:
@@ -78,8 +101,11 @@ class EmailBackend(ModelBackend):
         key, generation_key = user_cache_key(user_id), user_generation_key(user_id)
         found = cache.get_many([key, generation_key])
         generation, cached = found.get(generation_key), found.get(key)
+        if generation is None:
+            generation = user_generation(user_id)
         # The versions are read before the row, so that a change committing meanwhile
-        # leaves this copy stale at once (the school is the one the last copy named).
+        # leaves this copy stale at once. The school is the one the last copy named; if
+        # there was none, or the person moved, the row is read again after its version.
         guess = cached[0] if cached is not None else None
         version = school_version(guess)
         if cached is not None:
@@ -87,10 +113,11 @@ class EmailBackend(ModelBackend):
             if stored_generation == generation and user.school_version_read == version:
                 return user if self.user_can_authenticate(user) else None
         user = self._read(user_id)
+        if user is not None and user.school_id != guess:
+            version = school_version(user.school_id)
+            user = self._read(user_id)
         if user is None:
             return None
-        if user.school_id != guess:
-            version = school_version(user.school_id)
         user.cache_stamp = time.time_ns()
         # The school's version as this request first read it; pages reuse it for their key.
         user.school_version_read = version

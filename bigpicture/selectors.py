@@ -88,8 +88,8 @@ def school_version(school_id: int | None) -> int:
     key = school_version_key(school_id)
     version = cache.get(key)
     if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key, 0)
+        drawn = time.time_ns()
+        version = drawn if cache.add(key, drawn, timeout=None) else (cache.get(key) or drawn)
     return version
 
 

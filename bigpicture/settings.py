@@ -114,9 +114,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # The signed-in person and the main pages are cached per person (bigpicture/pagecache.py)
 # only on a cache every web process shares: a change retires the copies in that cache, which
 # another process's local memory would never hear of.
+SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
 PERSONAL_CACHE = env.bool(
-    "PERSONAL_CACHE",
-    default=not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")),
+    "PERSONAL_CACHE", default=CACHES["default"]["BACKEND"].endswith(SHARED_CACHES)
 )
 # Sessions read from the cache and written through to the database, so a restart or a cache
 # flush never signs anyone out, and most requests skip the session query.

@@ -224,7 +224,9 @@ def test_only_gets_of_signed_in_people_are_cached(client, world):
 
 def test_the_cached_person_brings_their_school_and_profile(world, django_assert_num_queries):
     backend = EmailBackend()
-    with django_assert_num_queries(1):
+    # The first reading knows the school only from the row: it reads the school's version,
+    # then the row again, so that no change can slip in between.
+    with django_assert_num_queries(2):
         user = backend.get_user(world.student.user.pk)
         assert user.school == world.school
         assert user.student_profile == world.student
@@ -234,15 +236,34 @@ def test_the_cached_person_brings_their_school_and_profile(world, django_assert_
     assert again.cache_stamp == user.cache_stamp
 
 
-def test_saving_a_person_or_their_profile_forgets_them(world):
+def test_saving_a_person_or_their_profile_forgets_them(world, django_assert_num_queries):
     backend = EmailBackend()
-    backend.get_user(world.student.user.pk)
-    assert cache.get(user_cache_key(world.student.user.pk)) is not None
+    pk = world.student.user.pk
+    stamp = backend.get_user(pk).cache_stamp
+    with django_assert_num_queries(0):
+        assert backend.get_user(pk).cache_stamp == stamp
     world.student.save()
-    assert cache.get(user_cache_key(world.student.user.pk)) is None
-    backend.get_user(world.student.user.pk)
+    renewed = backend.get_user(pk).cache_stamp
+    assert renewed != stamp
     world.student.user.save()
-    assert cache.get(user_cache_key(world.student.user.pk)) is None
+    assert backend.get_user(pk).cache_stamp != renewed
+
+
+def test_a_lost_generation_never_revives_an_old_copy(world):
+    """Should the cache evict a person's generation, a copy stored before can't match."""
+    from bigpicture.backends import user_generation_key
+
+    backend = EmailBackend()
+    stamp = backend.get_user(world.advisor.pk).cache_stamp
+    cache.delete(user_generation_key(world.advisor.pk))
+    assert backend.get_user(world.advisor.pk).cache_stamp != stamp
+
+
+def test_a_cache_entry_names_the_shape_of_what_it_holds(world):
+    from bigpicture.backends import entry_format
+
+    assert user_cache_key(world.advisor.pk).endswith(entry_format())
+    assert len(entry_format()) == 12
 
 
 def test_saving_the_school_retires_its_cached_people(world, django_capture_on_commit_callbacks):
