@@ -1,14 +1,31 @@
 """Sign in, sign out and password set-up by email (Django's views, our forms)."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.urls import include, path
 
 from bigpicture.forms import EmailAuthenticationForm, PasswordSetupForm
 
+_login = auth_views.LoginView.as_view(form_class=EmailAuthenticationForm)
+
+
+@login_not_required
+@transaction.non_atomic_requests
+def login(request, *args, **kwargs):
+    """The sign-in page. Showing the form reads nothing, so it opens no transaction (the
+    most requested page of all without a session); signing in runs in one, as every other
+    request that writes does."""
+    if request.method == "GET":
+        return _login(request, *args, **kwargs)
+    with transaction.atomic():
+        return _login(request, *args, **kwargs)
+
+
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(form_class=EmailAuthenticationForm),
+        login,
         name="login",
     ),
     path(
