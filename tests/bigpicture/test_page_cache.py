@@ -6,10 +6,13 @@ and check that a warm page costs no read, and that nothing it shows outlives a c
 a one-time message, not a lost right to see the page, not a new password or a deactivation.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -290,3 +293,57 @@ def test_a_lost_school_version_is_never_an_old_one(world):
     assert first != 0 and school_version(world.school.pk) == first
     cache.delete(school_version_key(world.school.pk))  # evicted
     assert school_version(world.school.pk) not in (0, first)
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html).group(1)
+
+
+def test_the_stored_sign_in_page_carries_each_visitors_own_token(world):
+    """The bare sign-in page is kept rendered; every visitor still signs in with a token
+    made from their own CSRF secret."""
+    from django.conf import settings
+
+    from tests.factories import PASSWORD
+
+    url = reverse("login")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(url).content.decode()
+    second_page = second.get(url).content.decode()  # served from the stored page
+    assert "csrf-token-stand-in" not in first_page + second_page
+    assert _token(first_page) != _token(second_page)
+    assert (
+        first.cookies[settings.CSRF_COOKIE_NAME].value
+        != second.cookies[settings.CSRF_COOKIE_NAME].value
+    )
+    for client, page in ((first, first_page), (second, second_page)):
+        response = client.post(
+            url,
+            {
+                "username": world.advisor.email,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": _token(page),
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:300]
+    # A token from the other visitor's page is refused.
+    third = Client(enforce_csrf_checks=True)
+    third.get(url)
+    refused = third.post(
+        url,
+        {
+            "username": world.advisor.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": _token(first_page),
+        },
+    )
+    assert refused.status_code == 403
+
+
+def test_the_sign_in_page_keeps_where_to_go_back_and_each_language(client, world):
+    target = reverse("students:student-list")
+    page = client.get(reverse("login") + f"?next={target}").content.decode()
+    assert f'name="next" value="{target}"' in page
+    assert 'name="next" value=""' in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert 'lang="es"' in client.get(reverse("login")).content.decode()[:200]
