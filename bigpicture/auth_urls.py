@@ -21,10 +21,11 @@ class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
 
     def get(self, request, *args, **kwargs):
-        """The bare sign-in page (no address to go back to, no message waiting) is the same
-        for every visitor in a language but for the CSRF token. So it is kept rendered for a
-        minute with a stand-in, and each visitor gets their own token in its place."""
-        if request.GET or len(get_messages(request)):
+        """The bare sign-in page (nobody signed in, no address to go back to, no message
+        waiting) is the same for every visitor in a language but for the CSRF token. So it is
+        kept rendered for a minute with a stand-in, and each visitor gets their own token in
+        its place. Someone signed in sees their own menu on it: never stored."""
+        if request.user.is_authenticated or request.GET or len(get_messages(request)):
             return super().get(request, *args, **kwargs)
         key = f"bigpicture:sign-in:{translation.get_language()}"
         page = cache.get(key)

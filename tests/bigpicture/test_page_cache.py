@@ -347,3 +347,11 @@ def test_the_sign_in_page_keeps_where_to_go_back_and_each_language(client, world
     assert 'name="next" value=""' in client.get(reverse("login")).content.decode()
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     assert 'lang="es"' in client.get(reverse("login")).content.decode()[:200]
+
+
+def test_a_signed_in_persons_sign_in_page_is_never_stored(client, world):
+    """Their page carries their own menu: the next visitor must not get it."""
+    client.force_login(world.advisor)
+    name = world.advisor.get_full_name()
+    assert name in client.get(reverse("login")).content.decode()
+    assert name not in Client().get(reverse("login")).content.decode()
