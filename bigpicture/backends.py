@@ -12,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
-from bigpicture.selectors import school_version
+from bigpicture.selectors import lasting_number, school_version
 
 # How long a signed-in person stays cached between two changes (see ``EmailBackend.get_user``).
 USER_CACHE_SECONDS = 300
@@ -56,16 +56,6 @@ def forget_user(user_id) -> None:
     transaction.on_commit(retire)
 
 
-def user_generation(user_id) -> int:
-    """The person's generation; drawn anew should the cache have lost it (never None, so
-    that no copy made before the loss can match it)."""
-    key = user_generation_key(user_id)
-    drawn = time.time_ns()
-    if cache.add(key, drawn, None):
-        return drawn
-    return cache.get(key) or drawn
-
-
 def personal_caching() -> bool:
     """Whether the signed-in person and their pages may be cached (``PERSONAL_CACHE``).
 
@@ -101,8 +91,8 @@ class EmailBackend(ModelBackend):
         key, generation_key = user_cache_key(user_id), user_generation_key(user_id)
         found = cache.get_many([key, generation_key])
         generation, cached = found.get(generation_key), found.get(key)
-        if generation is None:
-            generation = user_generation(user_id)
+        if generation is None:  # never stored, or lost: a new one, never None
+            generation = lasting_number(generation_key)
         # The versions are read before the row, so that a change committing meanwhile
         # leaves this copy stale at once. The school is the one the last copy named; if
         # there was none, or the person moved, the row is read again after its version.

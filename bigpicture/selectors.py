@@ -87,10 +87,16 @@ def school_version(school_id: int | None) -> int:
         return 0
     key = school_version_key(school_id)
     version = cache.get(key)
-    if version is None:
-        drawn = time.time_ns()
-        version = drawn if cache.add(key, drawn, timeout=None) else (cache.get(key) or drawn)
-    return version
+    return version if version is not None else lasting_number(key)
+
+
+def lasting_number(key: str) -> int:
+    """The number stored under a key that never expires, drawn anew if the cache lost it
+    (never a fixed one, so that nothing stored under an earlier number can match it)."""
+    drawn = time.time_ns()
+    if cache.add(key, drawn, timeout=None):
+        return drawn
+    return cache.get(key) or drawn
 
 
 def fragment_key(request) -> str:
