@@ -229,9 +229,13 @@ class DemoLogins:
     counts: dict = field(default_factory=dict)
 
 
+YEAR_STARTS, YEAR_ENDS = (8, 25), (6, 15)  # (month, day): late August to mid-June
+
+
 def school_year_start(today: date) -> int:
-    """The calendar year in which the school year running on ``today`` began."""
-    return today.year if today.month >= 8 else today.year - 1
+    """The calendar year in which the demo's current school year begins: the year running on
+    ``today`` or, in the summer break, the next one (already set up, as schools do)."""
+    return today.year if today > date(today.year, *YEAR_ENDS) else today.year - 1
 
 
 @transaction.atomic
@@ -317,8 +321,8 @@ class _Builder:
             SchoolYear(
                 school=self.school,
                 name=f"{y}-{y + 1}",
-                start_date=date(y, 8, 25),
-                end_date=date(y + 1, 6, 15),
+                start_date=date(y, *YEAR_STARTS),
+                end_date=date(y + 1, *YEAR_ENDS),
             )
             for y in range(start - 3, start + 1)
         )
@@ -326,10 +330,10 @@ class _Builder:
         for year in years:
             y = year.start_date.year
             bounds = [
-                (date(y, 8, 25), date(y, 10, 31)),
+                (date(y, *YEAR_STARTS), date(y, 10, 31)),
                 (date(y, 11, 1), date(y + 1, 1, 23)),
                 (date(y + 1, 1, 24), date(y + 1, 3, 31)),
-                (date(y + 1, 4, 1), date(y + 1, 6, 15)),
+                (date(y + 1, 4, 1), date(y + 1, *YEAR_ENDS)),
             ]
             terms += [
                 Term(school_year=year, name=f"Quarter {i}", start_date=s, end_date=e)
@@ -394,7 +398,7 @@ class _Builder:
                 Student(
                     school=self.school,
                     graduating_class=graduating,
-                    enrolled_on=self._entered(current, graduating, min(by_class)),
+                    enrolled_on=self._entered(current, graduating, min(by_class), self.today),
                     interests=self.rng.choice(INTERESTS),
                     talents=self.rng.choice(TALENTS),
                     learning_style=self.rng.choice(STYLES),
@@ -413,10 +417,12 @@ class _Builder:
         self.memberships = Membership.objects.bulk_create(memberships, batch_size=BATCH)
 
     @staticmethod
-    def _entered(current: SchoolYear, graduating: int, oldest_class: int) -> date:
-        """The first day of a class's first year (the oldest class began three years ago)."""
+    def _entered(current: SchoolYear, graduating: int, oldest_class: int, today: date) -> date:
+        """The first day of a class's first year (the oldest class began three years ago); in
+        the summer, the incoming class has enrolled and joined its advisory by today."""
         years_ago = 3 - (graduating - oldest_class)
-        return current.start_date.replace(year=current.start_date.year - years_ago)
+        first_day = current.start_date.replace(year=current.start_date.year - years_ago)
+        return min(first_day, today)
 
     def _memberships(self, students, by_class, current) -> list[Membership]:
         first_class = min(by_class)
@@ -427,7 +433,7 @@ class _Builder:
             advisories = by_class[student.graduating_class]
             advisory = advisories[filled.get(student.graduating_class, 0) % len(advisories)]
             filled[student.graduating_class] = filled.get(student.graduating_class, 0) + 1
-            entered = self._entered(current, student.graduating_class, first_class)
+            entered = student.enrolled_on
             rows.append(Membership(student=student, advisory=advisory, start_date=entered))
         extra = [
             r for r in rows if r.advisory.graduating_class == first_class and r.advisory != crowded

@@ -247,8 +247,8 @@ class _Internships:
         self.mentors = Mentor.objects.bulk_create(
             [self._mentor(n, user, len(users)) for n, user in enumerate(users)], batch_size=BATCH
         )
-        # Interns go to mentors whose check holds for the whole school year.
-        self.placeable = [m for m in self.mentors if not m.placement_refusal(self.year.end_date)]
+        # Interns go to mentors whose check holds as long as any internship the demo writes.
+        self.placeable = [m for m in self.mentors if not m.placement_refusal(self.horizon)]
         Opportunity.objects.bulk_create(
             Opportunity(
                 site=site,
@@ -260,11 +260,17 @@ class _Internships:
             for site in self.sites
         )
 
+    @property
+    def horizon(self) -> date:
+        """The last day of any internship the demo writes (see ``_dates``)."""
+        return max(self.year.end_date, self.today + timedelta(days=120))
+
     def _mentor(self, n: int, user: User, total: int) -> Mentor:
-        """Most checks cleared this year; one ran out, one is pending, one expires soon."""
+        """Most checks cleared this year, good for two years; one ran out, one is pending,
+        one expires soon."""
         check = Mentor.Check.CLEARED
         checked = self.today - timedelta(days=60 + n * 9 % 200)
-        expires = checked + timedelta(days=365)
+        expires = checked + timedelta(days=730)
         if n == total - 1:  # a check that ran out: this mentor cannot take interns
             checked, expires = self.today - timedelta(days=400), self.today - timedelta(days=35)
         elif n == total - 2:
@@ -328,15 +334,7 @@ class _Internships:
     def _placement(self, intern, status, *, mentor=None, last_year=False, quiet=False) -> None:
         mentor = mentor or self.rng.choice(self.placeable)
         site = next(s for s in self.sites if s.pk == mentor.site_id)
-        if last_year:
-            start = self.year.start_date - timedelta(days=300)
-            end = self.year.start_date - timedelta(days=80)
-        elif status == Status.ACTIVE or status == Status.ENDED:
-            start = self.year.start_date + timedelta(days=21 + self.rng.randint(0, 14))
-            end = self.year.end_date - timedelta(days=10)
-        else:
-            start = self.today + timedelta(days=self.rng.randint(7, 30))
-            end = self.year.end_date - timedelta(days=10)
+        start, end = self._dates(status, last_year)
         opportunity_title = self.site_titles[site.organization][0]
         placement = self.add(
             "placements",
@@ -365,6 +363,22 @@ class _Internships:
                 until = self.today - timedelta(days=20)
             self.log_windows.append((placement, start, until, status == Status.ACTIVE))
             self._visit_and_evaluation(placement, intern, start, last_year)
+
+    def _dates(self, status: str, last_year: bool) -> tuple[date, date]:
+        """First and last day of an internship, true on any day of the year: last year's ran
+        from autumn to spring; one under way began in the year's first weeks, or, early in a
+        year and in the summer break, months ago as a summer internship that runs on; one still
+        being arranged starts within a month and lasts at least two, into the summer if the
+        year ends sooner."""
+        year, today, day = self.year, self.today, timedelta(days=1)
+        if last_year:
+            return year.start_date - 300 * day, year.start_date - 80 * day
+        if status in (Status.ACTIVE, Status.ENDED):
+            spread = self.rng.randint(0, 14) * day
+            start = min(year.start_date + 21 * day + spread, today - 70 * day - spread)
+            return start, max(year.end_date - 10 * day, today + 30 * day + spread)
+        start = today + self.rng.randint(7, 30) * day
+        return start, max(year.end_date - 10 * day, start + 60 * day)
 
     def _history(self, placement, intern, status, start) -> None:
         order = [Status.PROPOSED, Status.APPROVED, Status.CONSENTED, Status.ACTIVE]
@@ -453,18 +467,20 @@ class _Internships:
     def _logs(self) -> list[DailyLog]:
         logs = []
         for placement, start, until, active in self.log_windows:
-            day = start
-            while day <= until:
-                if day.weekday() in (1, 3):  # Tuesdays and Thursdays
-                    logs.append(self._log(placement, day, active))
-                day += timedelta(days=1)
+            span = ((until - start).days + 1) if until >= start else 0
+            days = [start + timedelta(days=n) for n in range(span)]
+            days = [day for day in days if day.weekday() in (1, 3)]  # Tuesdays and Thursdays
+            for day in days:
+                logs.append(self._log(placement, day, active, latest=day == days[-1]))
         return logs
 
-    def _log(self, placement, day: date, active: bool) -> DailyLog:
+    def _log(self, placement, day: date, active: bool, latest: bool) -> DailyLog:
+        """A day checked out; the last week's mostly wait for the mentor (the latest always,
+        so a mentor has a day to confirm whatever the weekday the demo is built on)."""
         hours = Decimal(self.rng.choice(["3.5", "4", "4", "4.5"]))
         age = (self.today - day).days
         review = DailyLog.Review.CONFIRMED
-        if active and age <= 9 and self.rng.random() < 0.7:
+        if active and age <= 9 and (latest or self.rng.random() < 0.7):
             review = DailyLog.Review.CLAIMED  # waiting for the mentor
         elif self.rng.random() < 0.03:
             review = DailyLog.Review.DISPUTED

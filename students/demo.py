@@ -30,6 +30,7 @@ from students.models import (
 )
 
 BATCH = 2000
+DAY = timedelta(days=1)
 Status, Progress = LearningPlan.Status, PlanItem.Progress
 
 # (kind, title, learning goal codes, what, how, resources, evidence to show)
@@ -153,6 +154,10 @@ class _Learning:
         self.school, self.families, self.mentor_ids = school, families, mentor_ids
         self.today, self.rng = today, rng
         self.terms = list(Term.objects.of_school(school.pk).order_by("start_date"))
+        # The term the pages call current: the one running today or, between terms and in the
+        # summer break, the next one, whose plans are already being shaped.
+        current = Term.objects.current_for(school, today=today)
+        self.last_start = max(today, current.start_date) if current else today
         ensure_learning_goals()
         self.goals = {goal.code: goal for goal in LearningGoal.objects.all()}
         self.rows: dict[str, list] = {}
@@ -178,7 +183,7 @@ class _Learning:
         return [
             term
             for term in self.terms
-            if term.end_date >= student.enrolled_on and term.start_date <= self.today
+            if term.end_date >= student.enrolled_on and term.start_date <= self.last_start
         ]
 
     def _term(self, family: Family, term: Term, position: int) -> None:
@@ -222,7 +227,8 @@ class _Learning:
             learning_style=student.learning_style,
             needs=self.rng.choice(["Quiet space to write", "Check-ins twice a week", ""]),
         )
-        submitted = self.at(term.start_date + timedelta(days=12), 16)
+        # Reviewed plans were reviewed by yesterday, even on a term's first days.
+        submitted = self.at(min(term.start_date + timedelta(days=12), self.today - DAY * 3), 16)
         if state == Status.SUBMITTED:
             days = self.rng.choice([2, 10])  # some have waited past a week
             submitted = self.at(self.today - timedelta(days=days), 16)
@@ -356,6 +362,7 @@ class _Learning:
         codes = self.rng.sample(list(FIVE_GOALS), 3)
         sections = {code: NARRATIVE_LINES[code] for code in codes}
         written = self.at(term.end_date - timedelta(days=2), 17)
+        published = min(written + timedelta(days=5), self.at(self.today, 0))  # never ahead
         self.add(
             "narratives",
             Narrative(
@@ -374,7 +381,7 @@ class _Learning:
                 kind=Narrative.Kind.ADVISOR,
                 author_id=family.advisor_id,
                 sections=sections,
-                published_at=written + timedelta(days=5),
+                published_at=published,
             ),
         )
 

@@ -2,9 +2,10 @@
 
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -13,6 +14,31 @@ from django.utils import translation
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK", ""),
+        help="Run the suite with the clock set to this instant (ISO 8601 with its offset, "
+        "e.g. 2027-07-15T16:00:00+00:00), going on from there; also TEST_CLOCK.",
+    )
+
+
+def pytest_configure(config):
+    """With --clock, the whole session (the browser tests' live server included: it runs in
+    this process) lives on another day, to prove the suite holds on any day of the year."""
+    clock = config.getoption("--clock")
+    if clock:
+        moment = datetime.fromisoformat(clock)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("--clock needs a time zone offset, e.g. +00:00")
+        time_machine.travel(moment, tick=True).start()
+
+
+def pytest_report_header(config):
+    clock = config.getoption("--clock")
+    return f"clock: {clock} (time-machine)" if clock else None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,6 +51,12 @@ def pytest_collection_modifyitems(config, items):
         skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
         for item in items:
             if "postgres" in item.keywords:
+                item.add_marker(skip)
+    if config.getoption("--clock"):
+        # A Celery worker or another process keeps the machine's clock; this one has moved.
+        skip = pytest.mark.skip(reason="another process cannot share the moved clock")
+        for item in items:
+            if "real_clock" in item.keywords:
                 item.add_marker(skip)
 
 

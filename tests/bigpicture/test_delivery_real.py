@@ -52,7 +52,7 @@ from bigpicture.models import Notification, NotificationPreference, ReminderSett
 from students.models import Student
 from tests.conftest import IN_CI
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.real_clock]
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
