@@ -369,13 +369,15 @@ class _Internships:
         from autumn to spring; one under way began in the year's first weeks, or, early in a
         year and in the summer break, months ago as a summer internship that runs on; one still
         being arranged starts within a month and lasts at least two, into the summer if the
-        year ends sooner."""
+        year ends sooner. A summer internship ends a month into the new school year."""
         year, today, day = self.year, self.today, timedelta(days=1)
         if last_year:
             return year.start_date - 300 * day, year.start_date - 80 * day
         if status in (Status.ACTIVE, Status.ENDED):
             spread = self.rng.randint(0, 14) * day
             start = min(year.start_date + 21 * day + spread, today - 70 * day - spread)
+            if today < year.start_date:  # the summer break: it ends in the new year's first weeks
+                return start, year.start_date + 30 * day + spread
             return start, max(year.end_date - 10 * day, today + 30 * day + spread)
         start = today + self.rng.randint(7, 30) * day
         return start, max(year.end_date - 10 * day, start + 60 * day)

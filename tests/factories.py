@@ -238,8 +238,9 @@ class MentorProfileFactory(DjangoModelFactory):
     user = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..site.school"))
     job_title = "Lead welder"
     background_check = Mentor.Check.CLEARED
-    checked_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
-    check_expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=335))
+    # Days are the school's (a school's date differs from the machine's near midnight).
+    checked_on = factory.LazyAttribute(lambda o: o.site.school.today() - timedelta(days=30))
+    check_expires_on = factory.LazyAttribute(lambda o: o.site.school.today() + timedelta(days=335))
 
 
 class OpportunityFactory(DjangoModelFactory):
@@ -265,8 +266,8 @@ class PlacementFactory(DjangoModelFactory):
     status = Placement.Status.ACTIVE
     project = "Restore a wooden dinghy"
     days = factory.LazyFunction(lambda: ["tue", "thu"])
-    start_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
-    end_on = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    start_on = factory.LazyAttribute(lambda o: o.student.school.today() - timedelta(days=30))
+    end_on = factory.LazyAttribute(lambda o: o.student.school.today() + timedelta(days=60))
     proposed_by = factory.SelfAttribute("student.user")
 
 
@@ -275,7 +276,7 @@ class DailyLogFactory(DjangoModelFactory):
         model = DailyLog
 
     placement = factory.SubFactory(PlacementFactory)
-    on = factory.LazyFunction(lambda: date.today() - timedelta(days=1))
+    on = factory.LazyAttribute(lambda o: o.placement.student.school.today() - timedelta(days=1))
     goal = "Sand the hull"
     did = "Sanded and primed the hull"
     reflection = "Patience matters"

@@ -1,7 +1,7 @@
 """The pipeline's services: each step by the right person from the right state only,
 the agreement's rules, the history of steps, explorations, site visits and evaluations."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,8 +88,8 @@ class TestPropose:
 
     def test_a_mentor_with_an_expired_check_is_refused_with_the_reason(self, world):
         mentor = world.mentor_profile
-        mentor.checked_on = date.today() - timedelta(days=400)
-        mentor.check_expires_on = date.today() - timedelta(days=2)
+        mentor.checked_on = world.school.today() - timedelta(days=400)
+        mentor.check_expires_on = world.school.today() - timedelta(days=2)
         mentor.save()
         with pytest.raises(ValidationError) as excinfo:
             propose(world)

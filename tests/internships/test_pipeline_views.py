@@ -66,7 +66,7 @@ class TestPropose:
         assert list(placement_.plan_items.all()) == [item]
 
     def test_an_expired_mentor_is_refused_next_to_the_field(self, client_as, world):
-        world.mentor_profile.check_expires_on = date.today() - timedelta(days=1)
+        world.mentor_profile.check_expires_on = world.school.today() - timedelta(days=1)
         world.mentor_profile.save()
         client = client_as("advisor")
         url = reverse("internships:placement-propose", args=[world.student.pk])
