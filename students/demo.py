@@ -30,7 +30,6 @@ from students.models import (
 )
 
 BATCH = 2000
-DAY = timedelta(days=1)
 Status, Progress = LearningPlan.Status, PlanItem.Progress
 
 # (kind, title, learning goal codes, what, how, resources, evidence to show)
@@ -228,7 +227,8 @@ class _Learning:
             needs=self.rng.choice(["Quiet space to write", "Check-ins twice a week", ""]),
         )
         # Reviewed plans were reviewed by yesterday, even on a term's first days.
-        submitted = self.at(min(term.start_date + timedelta(days=12), self.today - DAY * 3), 16)
+        reviewable = min(term.start_date, self.today - timedelta(days=15))
+        submitted = self.at(reviewable + timedelta(days=12), 16)
         if state == Status.SUBMITTED:
             days = self.rng.choice([2, 10])  # some have waited past a week
             submitted = self.at(self.today - timedelta(days=days), 16)
