@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Advisory, Membership
 from bigpicture.access import require_admin_of
+from bigpicture.dates import span_errors
 from bigpicture.models import School, User
 from bigpicture.selectors import school_changed
 from students.models import Student
@@ -62,6 +63,8 @@ def student_place(
     if start_date > advisory.school.today():
         # Memberships are current from the day they are recorded; plan moves on the day.
         raise ValidationError({"start_date": _("A move cannot start in the future.")})
+    if errors := span_errors(advisory.school.today(), start_date=start_date):
+        raise ValidationError(errors)
     current = Membership.objects.current().filter(student=student).first()
     if current is not None:
         _close_for_move(current, advisory, start_date)

@@ -11,3 +11,4 @@ class BigPictureConfig(AppConfig):
             reminders,  # noqa: F401 - registers this app's reminder rules
             signals,  # noqa: F401 - keeps the cached signed-in person fresh
         )
+        from bigpicture.twofactor import signals as _  # noqa: F401 - notes devices at sign-in

@@ -11,6 +11,7 @@ from django.urls import include, path
 from django.utils import translation
 
 from bigpicture.forms import EmailAuthenticationForm, PasswordSetupForm
+from bigpicture.throttle import limit_posts
 
 SIGN_IN_CACHE_SECONDS = 60
 # Stands in for the CSRF token in the stored page; never a token (those are alphanumeric).
@@ -59,7 +60,9 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordSetupForm),
+        limit_posts("password-reset", "PASSWORD_RESET_RATE")(
+            auth_views.PasswordResetView.as_view(form_class=PasswordSetupForm)
+        ),
         name="password_reset",
     ),
     path("", include("django.contrib.auth.urls")),

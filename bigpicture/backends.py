@@ -53,7 +53,7 @@ def forget_user(user_id) -> None:
         cache.set(user_generation_key(user_id), time.time_ns(), None)
 
     retire()
-    transaction.on_commit(retire)
+    transaction.on_commit(retire, robust=True)
 
 
 def personal_caching() -> bool:

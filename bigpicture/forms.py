@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.access import ROLE_FIELDS
-from bigpicture.models import Role, School, SchoolYear, Term, User
+from bigpicture.models import (
+    Role,
+    School,
+    SchoolYear,
+    Term,
+    User,
+    email_taken_message,
+    validate_deliverable_email,
+)
 
 
 class SubmitHelperMixin:
@@ -65,9 +73,9 @@ class PersonForm(SubmitHelperMixin, forms.ModelForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        taken = User.objects.filter(email=email).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("A person with this email address already exists."))
+        taken = User.objects.filter(email=email).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise forms.ValidationError(email_taken_message(taken, self.instance.school_id))
         return email
 
 
@@ -81,7 +89,14 @@ class PreferencesForm(SubmitHelperMixin, forms.ModelForm):
 class SchoolForm(SubmitHelperMixin, forms.ModelForm):
     class Meta:
         model = School
-        fields = ["name", "time_zone", "term_system", "advisory_capacity"]
+        fields = [
+            "name",
+            "time_zone",
+            "term_system",
+            "advisory_capacity",
+            "second_factor_for_admins",
+            "second_factor_for_advisors",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +141,10 @@ class PasswordSetupForm(PasswordResetForm):
     The email goes through the notification outbox, in the recipient's language, with a
     fresh link made when it leaves.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(validate_deliverable_email)
 
     def get_users(self, email):
         email = email.strip().lower()

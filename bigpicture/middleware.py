@@ -1,6 +1,8 @@
-"""Apply each signed-in person's language and their school's time zone to the request."""
+"""Per-request settings for signed-in people: their language, their school's time zone,
+and pages kept out of caches."""
 
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 
 class PersonalPreferencesMiddleware:
@@ -18,3 +20,20 @@ class PersonalPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreForSignedInMiddleware:
+    """Tell browsers and caches on the way to keep no copy of a signed-in person's page
+    (``Cache-Control: private, no-store``), so that the back button or the history of a shared
+    computer does not show a student's records to the next person. Static files are served
+    before this runs (WhiteNoise) and keep their long caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

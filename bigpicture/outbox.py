@@ -9,7 +9,10 @@ email leaves, and marked sent right after the SMTP server accepts it. Two worker
 never both claim a row; a redelivered or repeated task finds it no longer pending. A worker
 that dies while holding a claim leaves the row "sending"; after a lease the sweep puts it
 back to pending. Transient SMTP errors reschedule the row with a growing back-off; an
-address the server refuses fails at once, with the server's reason.
+address the server refuses, or one that cannot be written on an envelope at all, fails at
+once with the reason. Whatever goes wrong with one message happens to that message alone,
+and every claim counts as an attempt: after ``MAX_ATTEMPTS`` the row fails, on every path.
+A row is queued once per lease; if the broker cannot take it, the sweep queues it later.
 """
 
 import hashlib
@@ -39,10 +42,11 @@ Status = Notification.Status
 BATCH = 50
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=10)
+SMTP_EXCHANGES = 12  # connect, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, ... each timed
 SWEEP_GRACE = timedelta(minutes=1)
 DIGEST_HOUR = 16  # the daily email leaves at 4 pm in the recipient's school's time zone
 PREFERENCES_SALT = "bigpicture.notification-preferences"
-PREFERENCES_MAX_AGE = 60 * 60 * 24 * 90
+PREFERENCES_MAX_AGE = 60 * 60 * 24 * 30  # a month: the link in last week's emails still works
 
 
 # --- preferences and quiet hours -----------------------------------------------------------
@@ -74,8 +78,9 @@ def after_quiet_hours(user: User, moment: datetime) -> datetime:
 
 
 def preferences_token(user: User) -> str:
-    """A signed token that opens a person's notification preferences without signing in."""
-    return signing.dumps({"user": user.pk}, salt=PREFERENCES_SALT, compress=True)
+    """A signed token that opens a person's notification preferences without signing in,
+    until it is a month old or the person's choices or address change."""
+    return signing.dumps([user.pk, user.preferences_nonce], salt=PREFERENCES_SALT, compress=True)
 
 
 def user_from_preferences_token(token: str) -> User | None:
@@ -83,7 +88,12 @@ def user_from_preferences_token(token: str) -> User | None:
         data = signing.loads(token, salt=PREFERENCES_SALT, max_age=PREFERENCES_MAX_AGE)
     except signing.BadSignature:
         return None
-    return User.objects.filter(pk=data.get("user"), is_active=True).first()
+    if isinstance(data, dict):  # a link written before links carried a nonce: until rotated
+        data = [data.get("user"), ""]
+    if not (isinstance(data, list) and len(data) == 2):
+        return None
+    pk, nonce = data
+    return User.objects.filter(pk=pk, preferences_nonce=nonce, is_active=True).first()
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -136,8 +146,10 @@ def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) 
     existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     new_keys = [key for key in keys if key not in existing]
+    # Robust: a failing hook must not cost the transaction's other hooks (file deletions...).
     transaction.on_commit(
-        lambda: enqueue_due(rows=Notification.objects.due().filter(key__in=new_keys))
+        lambda: enqueue_due(rows=Notification.objects.due().filter(key__in=new_keys)),
+        robust=True,
     )
     return len(set(new_keys))
 
@@ -164,15 +176,33 @@ def _route(row: Notification, person: User, choice: str, rule: Rule, now: dateti
 # --- delivering ----------------------------------------------------------------------------
 
 
+def lease() -> timedelta:
+    """How long a claim holds: longer than the slowest send the SMTP timeout allows, so a
+    message still being sent is never handed to a second worker."""
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 60
+    return max(LEASE, timedelta(seconds=SMTP_EXCHANGES * timeout))
+
+
 def enqueue_due(now: datetime | None = None, *, rows=None) -> int:
-    """Queue a delivery task for every pending row whose time has come, in batches."""
+    """Queue a delivery task for every pending row whose time has come, in batches; return
+    how many rows were queued. A broker that cannot take a batch leaves it to the sweep."""
     from bigpicture.tasks import send_notifications
 
+    now = now or timezone.now()
     rows = rows if rows is not None else Notification.objects.due(now)
     ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    queued = 0
     for start in range(0, len(ids), BATCH):
-        send_notifications.delay(ids[start : start + BATCH])
-    return len(ids)
+        batch = ids[start : start + BATCH]
+        try:
+            # No publishing retries inside a web request: the sweep is the retry.
+            send_notifications.apply_async((batch,), retry=False)
+        except Exception:  # the broker is down or refuses: nothing is lost, the row waits
+            log.warning("could not queue %d notifications; the sweep will", len(ids) - start)
+            break
+        Notification.objects.filter(pk__in=batch).update(queued_at=now)
+        queued += len(batch)
+    return queued
 
 
 def deliver(ids: Iterable[int], *, now: datetime | None = None) -> dict[str, int]:
@@ -186,10 +216,7 @@ def deliver(ids: Iterable[int], *, now: datetime | None = None) -> dict[str, int
         for notification in claimed:
             counts[_deliver_one(notification, connection, now)] += 1
     finally:
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            log.warning("could not close the SMTP connection cleanly")
+        _close_quietly(connection)
     return counts
 
 
@@ -246,6 +273,8 @@ def _deliver_one(notification: Notification, connection, now: datetime) -> str:
         connection.open()  # one connection for the batch: send() closes only what it opened
         message.connection = connection
         message.send()
+    except ValueError as error:  # the address cannot be put on an envelope (IDNA, say)
+        return _fail(notification, f"The address cannot be used for email: {error}"[:300])
     except smtplib.SMTPRecipientsRefused as error:
         code, _text = next(iter(error.recipients.values()))
         if 400 <= code < 500:  # greylisting, a full mailbox: try again later
@@ -257,6 +286,10 @@ def _deliver_one(notification: Notification, connection, now: datetime) -> str:
         return _retry_later(notification, error, now)
     except (smtplib.SMTPException, OSError) as error:
         connection.close()  # a broken connection is reopened for the next message
+        return _retry_later(notification, error, now)
+    except Exception as error:  # anything else fails this message alone, not the batch
+        log.exception("could not send notification %s", notification.pk)
+        _close_quietly(connection)
         return _retry_later(notification, error, now)
     # Marked right after the server accepted it: the only window for a duplicate is a
     # crash between these two lines.
@@ -302,9 +335,16 @@ def _retry_later(notification: Notification, error: Exception, now: datetime) ->
         return _fail(notification, f"Gave up after {notification.attempts} attempts: {error}")
     backoff = timedelta(minutes=2 ** (notification.attempts - 1))
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.PENDING, send_after=now + backoff, reason=_smtp_reason(error)
+        status=Status.PENDING, send_after=now + backoff, reason=_smtp_reason(error), queued_at=None
     )
     return "retry"
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        log.warning("could not close the SMTP connection cleanly")
 
 
 def sweep(now: datetime | None = None) -> int:
@@ -314,11 +354,20 @@ def sweep(now: datetime | None = None) -> int:
     the older ones, the deferred ones (quiet hours, back-off) and the released ones.
     """
     now = now or timezone.now()
-    Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - LEASE).update(
-        status=Status.PENDING, reason=gettext_noop("The sending worker stopped; sending again.")
+    expired = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease())
+    # Each claim was an attempt: a message that stopped its worker every time fails.
+    expired.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        reason=gettext_noop("Gave up: the sending worker stopped at every attempt."),
+    )
+    expired.update(
+        status=Status.PENDING,
+        reason=gettext_noop("The sending worker stopped; sending again."),
+        queued_at=None,
     )
     forgotten = Notification.objects.due(now).filter(
-        Q(created_at__lt=now - SWEEP_GRACE) | Q(send_after__gt=F("created_at"))
+        Q(created_at__lt=now - SWEEP_GRACE) | Q(send_after__gt=F("created_at")),
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - lease()),  # once per lease
     )
     return enqueue_due(now, rows=forgotten)
 
@@ -366,7 +415,8 @@ def render_email(notification: Notification) -> mail.EmailMultiAlternatives:
     message = mail.EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[person.email],
+        # A rule may write to another address of the person's (the old one, after a change).
+        to=[notification.context.get("address") or person.email],
         headers={
             "Message-ID": f"<{hashlib.sha256(notification.key.encode()).hexdigest()[:32]}"
             f"@{settings.EMAIL_MESSAGE_DOMAIN}>",

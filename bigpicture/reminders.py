@@ -45,6 +45,35 @@ PASSWORD_RESET = register(
 )
 
 
+EMAIL_CHANGED = register(
+    Rule(
+        key="email_changed",
+        kind="account",
+        label=_("Address changed"),
+        description=_(
+            "When a person's email address is changed, their old address is told, so a change "
+            "they did not expect does not go unnoticed."
+        ),
+    )
+)
+
+
+def email_changed(person, *, old_email: str, by) -> Draft:
+    """The draft of the message to a person's old address, after it was changed."""
+    return Draft(
+        recipient_id=person.pk,
+        school_id=person.school_id,
+        subject_key=f"user:{person.pk}",
+        subject=person.get_full_name(),
+        occasion=f"address-{old_email}-{person.preferences_nonce}",
+        context={
+            "address": old_email,
+            "new_address": person.masked_email,
+            "changed_by": by.get_full_name(),
+        },
+    )
+
+
 def digest_items(notification) -> dict:
     """The subjects of the messages a daily email bundles, in the reader's language."""
     from bigpicture.models import Notification

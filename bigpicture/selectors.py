@@ -142,7 +142,8 @@ def school_changed(school_id: int) -> None:
     Every service that changes what a school's pages show calls this.
     """
     transaction.on_commit(
-        lambda: cache.set(school_version_key(school_id), time.time_ns(), timeout=None)
+        lambda: cache.set(school_version_key(school_id), time.time_ns(), timeout=None),
+        robust=True,
     )
 
 

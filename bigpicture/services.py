@@ -15,12 +15,20 @@ from bigpicture.models import (
     SchoolYear,
     Term,
     User,
+    email_taken_message,
 )
 from bigpicture.rules import KINDS, RULES
 from bigpicture.selectors import school_changed, term_cache_key, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
-SCHOOL_FIELDS = ("name", "time_zone", "term_system", "advisory_capacity")
+SCHOOL_FIELDS = (
+    "name",
+    "time_zone",
+    "term_system",
+    "advisory_capacity",
+    "second_factor_for_admins",
+    "second_factor_for_advisors",
+)
 
 
 def _apply_roles(user: User, roles: set[str]) -> None:
@@ -31,6 +39,12 @@ def _apply_roles(user: User, roles: set[str]) -> None:
         raise ValidationError({"roles": _("Choose at least one role.")})
     for role, field in access.ROLE_FIELDS.items():
         setattr(user, field, role in roles)
+
+
+def _refuse_taken_email(user: User) -> None:
+    taken = User.objects.filter(email=user.email).exclude(pk=user.pk).first()
+    if taken is not None:
+        raise ValidationError({"email": email_taken_message(taken, user.school_id)})
 
 
 @transaction.atomic
@@ -54,6 +68,7 @@ def person_create(
         language=language,
     )
     _apply_roles(user, roles)
+    _refuse_taken_email(user)
     user.set_unusable_password()
     user.full_clean()
     user.save()
@@ -84,14 +99,21 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
                 {"roles": _("This person leads an advisory: give it to another advisor first.")}
             )
         _apply_roles(person, roles)
+    _refuse_taken_email(person)
     if person.pk == by.pk and not person.is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     if not person.is_active and person.advisories.exists():
         raise ValidationError(
             {"is_active": _("This person leads an advisory: give it to another advisor first.")}
         )
+    old_email = User.objects.filter(pk=person.pk).values_list("email", flat=True).first()
+    if old_email and old_email != person.email:
+        person.rotate_preferences_link()  # links in mail to the old address stop working
     person.full_clean()
     person.save()
+    if old_email and old_email != person.email:
+        told = reminders.email_changed(person, old_email=old_email, by=by)
+        outbox.record(reminders.EMAIL_CHANGED, [told])
     if person.school_id:
         school_changed(person.school_id)
     return person
@@ -110,7 +132,8 @@ def preferences_update(*, user: User, **fields) -> User:
 
 
 def school_update(*, school: School, by: User, **fields) -> School:
-    """Change a school's name, time zone, kind of terms or usual advisory size."""
+    """Change a school's name, time zone, kind of terms, usual advisory size, or which staff
+    must sign in with a second factor."""
     require_admin_of(by, school.pk)
     for key in SCHOOL_FIELDS:
         if key in fields:
@@ -127,7 +150,7 @@ def school_year_create(*, school: School, by: User, name: str, start_date, end_d
     year = SchoolYear(school=school, name=name.strip(), start_date=start_date, end_date=end_date)
     year.full_clean()
     year.save()
-    transaction.on_commit(lambda: cache.delete(year_cache_key(school.pk)))
+    transaction.on_commit(lambda: cache.delete(year_cache_key(school.pk)), robust=True)
     school_changed(school.pk)
     return year
 
@@ -140,7 +163,7 @@ def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end
     )
     term.full_clean()
     term.save()
-    transaction.on_commit(lambda: cache.delete(term_cache_key(school_year.school_id)))
+    transaction.on_commit(lambda: cache.delete(term_cache_key(school_year.school_id)), robust=True)
     school_changed(school_year.school_id)
     return term
 
@@ -160,7 +183,8 @@ def notification_preferences_update(
             user=user, kind=kind_key, defaults={"delivery": delivery}
         )
     user.quiet_hours_start, user.quiet_hours_end = quiet_hours_start, quiet_hours_end
-    user.save(update_fields=["quiet_hours_start", "quiet_hours_end"])
+    user.rotate_preferences_link()  # a link to these choices opens them once
+    user.save(update_fields=["quiet_hours_start", "quiet_hours_end", "preferences_nonce"])
     return user
 
 

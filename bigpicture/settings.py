@@ -41,7 +41,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The back office (Django admin), open only after a verified second factor.
+    "bigpicture.twofactor.apps.BackOfficeConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bigpicture",
     "advisories",
     "students",
@@ -70,7 +74,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every page of a signed-in person.
+    "bigpicture.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "bigpicture.twofactor.middleware.SecondFactorMiddleware",
     "bigpicture.middleware.PersonalPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,16 +146,35 @@ LOGIN_REDIRECT_URL = "bigpicture:home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
+# The number of reverse proxies in front of the app, each appending to X-Forwarded-For: the
+# client's address is the entry the farthest one wrote (bigpicture.throttle.client_ip). 0: no
+# proxy, the header is ignored (a client could write anything in it).
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # Repeated failed logins lock out the pair (account, address): a whole school often shares
-# one public address, so locking the address alone would lock everybody out.
+# one public address, so locking the address alone at that count would lock everybody out.
+# An address failing at many accounts (password spraying) is paused at a higher count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "bigpicture.throttle.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "bigpicture.throttle.client_ip"
 AXES_USERNAME_CALLABLE = "bigpicture.backends.axes_username"
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared once a sign-in is complete, after the code where one is asked
+# (bigpicture.throttle.forget_failures), not on the password alone.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 AXES_VERBOSE = False
+# Requests that send email (a password link, a mentor's sign-in link), per client address,
+# counted by django-ratelimit in the cache. Only a cache every web process shares (Redis)
+# counts across processes: with local memory each process counts on its own.
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="20/h")
+RATELIMIT_IP_META_KEY = "bigpicture.throttle.client_ip"
+
+# Second factor (time-based one-time codes, django-otp). Which school staff must use one is a
+# school setting; people who run the whole deployment always do, unless this says otherwise.
+SECOND_FACTOR_FOR_NETWORK_ADMINS = env.bool("SECOND_FACTOR_FOR_NETWORK_ADMINS", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Big Picture school")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -197,6 +224,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing does not retry a broker that is down (a web request would wait on it): the
+# outbox sweep queues what could not be queued, once the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("bigpicture.core_urls")),
+    path("accounts/second-factor/", include("bigpicture.twofactor.urls")),
     path("accounts/", include("bigpicture.auth_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("advisories/", include("advisories.urls")),

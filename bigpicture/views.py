@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
 from advisories.selectors import advisories_led_by
@@ -26,6 +27,7 @@ from bigpicture.forms import (
 from bigpicture.mixins import DeferredListMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
 from bigpicture.pagecache import CachedPageMixin
+from bigpicture.twofactor.selectors import second_factor_status
 from internships.selectors import home as internships_home
 from students.selectors import children_of, own_profile
 
@@ -239,6 +241,10 @@ class PersonUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     def get_queryset(self):
         return User.objects.editable_by(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        status = second_factor_status(self.object, self.request.user)
+        return super().get_context_data(second_factor=status, **kwargs)
+
     def perform(self, form):
         data = dict(form.cleaned_data)
         roles = set(data.pop("roles"))
@@ -309,9 +315,10 @@ class NotificationPreferencesView(RoleRequiredMixin, NotificationPreferencesMixi
         return self.request.user
 
 
-@method_decorator(login_not_required, name="dispatch")
+@method_decorator([login_not_required, never_cache], name="dispatch")
 class TokenPreferencesView(NotificationPreferencesMixin, FormView):
-    """The unsubscribe link in every email: the same choices, without signing in."""
+    """The unsubscribe link in every email: the same choices, without signing in. Saving
+    retires the link (the page moves to a new one), and nothing of it is kept by a browser."""
 
     def get_person(self):
         if not hasattr(self, "person"):
@@ -319,6 +326,10 @@ class TokenPreferencesView(NotificationPreferencesMixin, FormView):
             if self.person is None:
                 raise Http404("This link is not valid any more.")
         return self.person
+
+    def get_success_url(self):
+        token = outbox.preferences_token(self.get_person())
+        return reverse("bigpicture:preferences-token", args=[token])
 
 
 class ReminderSettingsView(SchoolAdminMixin, ServiceFormMixin, FormView):

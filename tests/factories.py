@@ -30,6 +30,8 @@ class SchoolFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Met School {n}")
     slug = factory.Sequence(lambda n: f"met-{n}")
     time_zone = "America/New_York"
+    # Tests sign staff in with force_login; those of the second factor turn it on.
+    second_factor_for_admins = False
 
 
 class SchoolYearFactory(DjangoModelFactory):

@@ -26,3 +26,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # No cache between requests in tests, so every request costs the same queries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 PERSONAL_CACHE = False  # tests of the person and page caches switch them on themselves
+# Tests sign network admins in with force_login; those of the second factor turn it on.
+SECOND_FACTOR_FOR_NETWORK_ADMINS = False

@@ -1,6 +1,7 @@
 """Core models: people and roles, schools, years and terms; the notification outbox."""
 
 from bigpicture.models.core import (
+    EMAIL_UNAVAILABLE,
     Role,
     School,
     SchoolQuerySet,
@@ -10,6 +11,8 @@ from bigpicture.models.core import (
     User,
     UserManager,
     UserQuerySet,
+    email_taken_message,
+    validate_deliverable_email,
     validate_time_zone,
 )
 from bigpicture.models.notifications import (
@@ -18,8 +21,10 @@ from bigpicture.models.notifications import (
     NotificationPreference,
     ReminderSetting,
 )
+from bigpicture.models.twofactor import SecondFactorReset
 
 __all__ = [
+    "EMAIL_UNAVAILABLE",
     "Delivery",
     "Notification",
     "NotificationPreference",
@@ -29,9 +34,12 @@ __all__ = [
     "SchoolQuerySet",
     "SchoolYear",
     "SchoolYearQuerySet",
+    "SecondFactorReset",
     "Term",
     "User",
     "UserManager",
     "UserQuerySet",
+    "email_taken_message",
+    "validate_deliverable_email",
     "validate_time_zone",
 ]

@@ -1,11 +1,13 @@
 """Core models: people and their roles, schools, school years and terms."""
 
+import secrets
 import zoneinfo
 from datetime import date, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.mail.message import sanitize_address
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,11 +15,38 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
+from bigpicture.dates import span_errors
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def validate_deliverable_email(value: str) -> None:
+    """Refuse an address that email cannot be sent to, checked the way it will be sent (the
+    domain IDNA-encoded: a label of 58 accented letters passes the address syntax, then grows
+    past the 63 characters a domain label may have)."""
+    try:
+        sanitize_address(value, settings.DEFAULT_CHARSET)
+    except ValueError as error:  # UnicodeError included: the domain cannot be encoded
+        raise ValidationError(
+            _("Email cannot be sent to this address. Check it for a typing mistake."),
+            code="undeliverable",
+        ) from error
+
+
+# An address taken in another school is refused without saying so: an admin must not learn
+# who has an account elsewhere.
+EMAIL_UNAVAILABLE = _("This email address cannot be used here. Check it, or use another one.")
+
+
+def email_taken_message(taken, school_id: int | None) -> str:
+    """What to tell of an address that is already someone's: plainly within the school,
+    nothing specific beyond it."""
+    if taken.school_id == school_id:
+        return _("A person with this email address already exists.")
+    return EMAIL_UNAVAILABLE
 
 
 class Role(models.TextChoices):
@@ -64,6 +93,16 @@ class School(models.Model):
         default=15,
         help_text=_("The usual number of students in one advisory (Big Picture aims for 15)."),
     )
+    second_factor_for_admins = models.BooleanField(
+        _("second factor required for admins"),
+        default=True,
+        help_text=_("Admins confirm every sign-in with a code from an authenticator app."),
+    )
+    second_factor_for_advisors = models.BooleanField(
+        _("second factor required for advisors"),
+        default=False,
+        help_text=_("Advisors confirm every sign-in with a code from an authenticator app."),
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -90,6 +129,12 @@ class School(models.Model):
     def today(self) -> date:
         """Today's date in the school's own time zone."""
         return timezone.localtime(timezone.now(), self.zone).date()
+
+    def second_factor_required_for(self, roles: set[str]) -> bool:
+        """Whether a person holding these roles here must confirm sign-ins with a code."""
+        return (self.second_factor_for_admins and access.ADMIN in roles) or (
+            self.second_factor_for_advisors and access.ADVISOR in roles
+        )
 
 
 class UserQuerySet(models.QuerySet):
@@ -137,6 +182,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(
         _("email address"),
         unique=True,
+        validators=[validate_deliverable_email],
         error_messages={"unique": _("A person with this email address already exists.")},
     )
     first_name = models.CharField(_("first name"), max_length=150)
@@ -158,6 +204,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # Part of the link in every email that opens the person's email choices without signing
+    # in: a new value (after a change of choices or of address) retires every earlier link.
+    preferences_nonce = models.CharField(max_length=24, blank=True, editable=False)
     quiet_hours_start = models.TimeField(
         _("quiet hours from"),
         null=True,
@@ -212,6 +261,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def rotate_preferences_link(self) -> None:
+        """Retire every link to this person's email choices sent so far (saved by the caller)."""
+        self.preferences_nonce = secrets.token_urlsafe(16)
+
+    @property
+    def masked_email(self) -> str:
+        """The address as a page opened by a link may show it: j•••@example.org."""
+        local, _at, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -283,6 +342,12 @@ class SchoolYear(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.school_id and (
+            errors := span_errors(
+                self.school.today(), start_date=self.start_date, end_date=self.end_date
+            )
+        ):
+            raise ValidationError(errors)
         if self.start_date and self.end_date and self.school_id:
             overlapping = SchoolYear.objects.filter(
                 school_id=self.school_id,
@@ -339,6 +404,9 @@ class Term(models.Model):
         if not (self.start_date and self.end_date and self.school_year_id):
             return
         year = self.school_year
+        today = year.school.today()
+        if errors := span_errors(today, start_date=self.start_date, end_date=self.end_date):
+            raise ValidationError(errors)
         if self.start_date < year.start_date or self.end_date > year.end_date:
             raise ValidationError(_("A term must fall inside its school year."))
         overlapping = Term.objects.filter(

@@ -131,6 +131,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     send_after = models.DateTimeField(_("not before"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last handed to the broker
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.models import validate_deliverable_email
 from internships.models import CareerCluster, Mentor, Opportunity, Site
 
 
@@ -55,6 +56,7 @@ class MentorForm(SubmitHelperMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("Mentors sign in with a link sent to this address; they keep no password."),
+        validators=[validate_deliverable_email],
     )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     job_title = forms.CharField(label=_("Role at the site"), max_length=120, required=False)

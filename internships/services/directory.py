@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
-from bigpicture.models import School, User
+from bigpicture.dates import span_errors
+from bigpicture.models import EMAIL_UNAVAILABLE, School, User, email_taken_message
 from bigpicture.selectors import school_changed
 from internships.models import Mentor, Opportunity, Site
 from internships.reminders import directory as reminders
@@ -49,6 +50,8 @@ def _save_site(site: Site) -> Site:
         raise ValidationError(
             {"organization": _("This organization is already a site of the school.")}
         )
+    if errors := span_errors(site.school.today(), safety_reviewed_on=site.safety_reviewed_on):
+        raise ValidationError(errors)
     site.full_clean()
     site.save()
     school_changed(site.school_id)
@@ -106,13 +109,13 @@ def _check_site(site: Site, school_id: int) -> None:
 
 def _save_mentor(mentor: Mentor) -> None:
     """Check the background check's dates next to their fields, then save."""
-    errors = {}
+    first, last = mentor.checked_on, mentor.check_expires_on
+    errors = span_errors(mentor.site.school.today(), checked_on=first, check_expires_on=last)
     if mentor.background_check == Mentor.Check.CLEARED:
         if mentor.checked_on is None:
             errors["checked_on"] = _("A cleared check needs the day it was done.")
         if mentor.check_expires_on is None:
             errors["check_expires_on"] = _("A cleared check needs its expiry date.")
-    first, last = mentor.checked_on, mentor.check_expires_on
     if first and last and last <= first:
         errors["check_expires_on"] = _("The check must expire after the day it was done.")
     if errors:
@@ -139,9 +142,7 @@ def _account_for(school: School, email: str, first_name: str, last_name: str) ->
         user.save()
         return user
     if user.school_id != school.pk:
-        raise ValidationError(
-            {"email": _("This email address belongs to a person of another school.")}
-        )
+        raise ValidationError({"email": EMAIL_UNAVAILABLE})
     # A mentor is someone from outside the school: a student, staff or a deployment
     # operator cannot also be one (a mentor confirms hours and signs in by email link).
     others = user.is_student or user.is_school_admin or user.is_advisor
@@ -199,8 +200,8 @@ def mentor_update(
     if not User.objects.editable_by(by).filter(pk=user.pk).exists():
         raise PermissionDenied
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email=email).exclude(pk=user.pk).exists():
-        raise ValidationError({"email": _("A person with this email address already exists.")})
+    if taken := User.objects.filter(email=email).exclude(pk=user.pk).first():
+        raise ValidationError({"email": email_taken_message(taken, school_id)})
     user.email, user.first_name, user.last_name = email, first_name.strip(), last_name.strip()
     user.full_clean()
     user.save(update_fields=["email", "first_name", "last_name"])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.access import leads
+from bigpicture.dates import span_errors
 from bigpicture.models import User
 from bigpicture.selectors import current_term, current_year, school_changed
 from internships.models import (
@@ -144,6 +145,8 @@ def exploration_log(
     errors = {}
     if on > student.school.today():
         errors["on"] = _("Log an exploration on the day it happened, not ahead.")
+    else:
+        errors |= span_errors(student.school.today(), on=on)
     if site is not None and (
         site.school_id != student.school_id or not Site.objects.visible_to(by).filter(pk=site.pk)
     ):
@@ -221,6 +224,8 @@ def _check_agreement(
         errors["end_on"] = _("The last day must come after the first day.")
     elif review_on is not None and not start_on <= review_on <= end_on:
         errors["review_on"] = _("The review date must fall between the first and the last day.")
+    far = span_errors(student.school.today(), start_on=start_on, end_on=end_on, review_on=review_on)
+    errors = far | errors  # a more precise message by a field wins
     if errors:
         raise ValidationError(errors)
 

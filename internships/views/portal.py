@@ -19,6 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from bigpicture.access import ADMIN, ADVISOR, MENTOR, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
 from bigpicture.pagecache import CachedPageMixin
+from bigpicture.throttle import limit_posts
 from internships.forms.portal import MessageForm, SignInLinkForm
 from internships.selectors import portal as selectors
 from internships.services import portal as services
@@ -31,7 +32,10 @@ CONVERSATION = {ADMIN, ADVISOR, MENTOR}
 # --- signing in --------------------------------------------------------------------------------
 
 
-@method_decorator(login_not_required, name="dispatch")
+@method_decorator(
+    [login_not_required, limit_posts("mentor-sign-in-link", "PASSWORD_RESET_RATE")],
+    name="dispatch",
+)
 class PortalSignInView(FormView):
     """Ask for a link by email; the answer is the same whoever the address belongs to."""
 

@@ -77,7 +77,7 @@ class ExhibitionForm(SubmitHelperMixin, forms.Form):
         label=_("Mentor"),
         queryset=None,
         required=False,
-        error_messages={"invalid_choice": _("Choose an active mentor of the school.")},
+        error_messages={"invalid_choice": _("Choose a mentor of this student's internship.")},
     )
     peers = forms.ModelMultipleChoiceField(
         label=_("Peers"),

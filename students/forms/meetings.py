@@ -62,7 +62,7 @@ class MeetingForm(SubmitHelperMixin, forms.Form):
     def __init__(self, *args, student, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardians"].queryset = guardians_of(student)
-        self.fields["mentor"].queryset = mentors_of(student.school_id)
+        self.fields["mentor"].queryset = mentors_of(student)
         self.fields["starts_at"].help_text = _("In the school's time zone (%(zone)s).") % {
             "zone": student.school.time_zone
         }

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
 from bigpicture.forms import DateInput, SubmitHelperMixin
-from bigpicture.models import User
+from bigpicture.models import User, email_taken_message, validate_deliverable_email
 from students.models import GuardianLink, Student
 
 
@@ -30,7 +30,7 @@ class StudentProfileForm(SubmitHelperMixin, forms.ModelForm):
 class StudentCreateForm(SubmitHelperMixin, forms.Form):
     submit_label = _("Enroll student")
 
-    email = forms.EmailField(label=_("Email address"))
+    email = forms.EmailField(label=_("Email address"), validators=[validate_deliverable_email])
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     graduating_class = forms.IntegerField(
@@ -46,12 +46,14 @@ class StudentCreateForm(SubmitHelperMixin, forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
+        self.school = school
         self.fields["advisory"].queryset = Advisory.objects.filter(school=school)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("A person with this email address already exists."))
+        taken = User.objects.filter(email=email).first()
+        if taken is not None:
+            raise forms.ValidationError(email_taken_message(taken, self.school.pk))
         return email
 
 
@@ -61,6 +63,7 @@ class GuardianLinkForm(SubmitHelperMixin, forms.ModelForm):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("A guardian already known to the school is linked; a new one is invited."),
+        validators=[validate_deliverable_email],
     )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
+from students.models.profile import Student
 
 
 class NarrativeQuerySet(models.QuerySet):
@@ -86,17 +87,26 @@ class Narrative(models.Model):
         return self.published_at is not None
 
 
-SEATED_READERS = ["advisor", "mentor", "peer", "outside"]
+SEATED_READERS = ["peer"]
 
 
 class ExhibitionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Exhibitions of students a person may see, and those a person sits on the panel of."""
+        """Exhibitions of students a person may see, those a peer sits on the panel of, and
+        those a mentor of the student sits on the panel of."""
         if not user.is_authenticated:
             return self.none()
-        # A panel seat opens the exhibition to the advisor, mentor and peers on it; a
-        # family's reach always follows the live guardian link.
-        seats = Panelist.objects.filter(person_id=user.pk, role__in=SEATED_READERS)
+        # Rights end with the role that gave them. The advisor reads through leading the
+        # student now (a former advisor's seat opens nothing); a mentor's seat opens the
+        # exhibition only while they mentor the student; a family's reach follows the live
+        # guardian link.
+        seats = Panelist.objects.filter(person_id=user.pk).filter(
+            Q(role__in=SEATED_READERS)
+            | Q(
+                role=Panelist.Role.MENTOR,
+                exhibition__student__in=Student.objects.mentored_by(user).values("pk"),
+            )
+        )
         seated = Q(pk__in=seats.values("exhibition_id"))
         return self.filter(Q(student__in=access.student_ids_visible_to(user)) | seated)
 

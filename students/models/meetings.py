@@ -1,5 +1,6 @@
 """Learning plan meetings of a student's learning team, and each invitee's answer."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,18 +10,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
-
-INVITED_READERS = ["mentor", "advisor"]
+from students.models.profile import Student
 
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Meetings of students a person may see, and meetings a person is invited to."""
+        """Meetings of students a person may see, and those a mentor of the student is
+        invited to."""
         if not user.is_authenticated:
             return self.none()
-        # An invitation opens the meeting to the mentor and the advisor on it; a family's
-        # reach always follows the live guardian link, so an unlinked guardian loses it.
-        invites = MeetingInvite.objects.filter(person_id=user.pk, role__in=INVITED_READERS)
+        # Rights end with the role that gave them. The advisor reads through leading the
+        # student now (a former advisor's invitation opens nothing); a mentor's invitation
+        # opens the meeting only while they mentor the student; a family's reach follows the
+        # live guardian link.
+        invites = MeetingInvite.objects.filter(
+            person_id=user.pk,
+            role=MeetingInvite.Role.MENTOR,
+            meeting__student__in=Student.objects.mentored_by(user).values("pk"),
+        )
         invited = Q(pk__in=invites.values("meeting_id"))
         return self.filter(Q(student__in=access.student_ids_visible_to(user)) | invited)
 
@@ -160,8 +167,19 @@ class MeetingInvite(models.Model):
         return str(self.Response(self.response).label)
 
 
+class CalendarFeedQuerySet(models.QuerySet):
+    def opened_by(self, token: str):
+        """The feed a secret token opens (its owner still active): none for anything else."""
+        return self.filter(token_hash=CalendarFeed.hash(token), person__is_active=True)
+
+
 class CalendarFeed(models.Model):
-    """A person's private iCalendar feed of their meetings and exhibitions, by secret token."""
+    """A person's private iCalendar feed of their meetings and exhibitions, by secret token.
+
+    Only a hash of the token is stored: the address is shown once, when it is made, and a
+    copy of the database opens no one's calendar. The token is 32 random bytes, so a plain
+    SHA-256 needs no salt or slow hashing.
+    """
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -169,8 +187,10 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -178,3 +198,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

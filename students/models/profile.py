@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
 
+# The states of an internship (``internships`` Placement.Status) in which its mentor is the
+# student's mentor. Now: chosen for meetings and panels. Ever: what the internship itself
+# shows its mentor (``internships.models.placements.mentored_by``), from the family's
+# consent on; written here as lookups because students may not import internships.
+MENTORING_NOW = ["consented", "active"]
+MENTORING_EVER = Q(placements__status__in=["consented", "active", "completed"]) | Q(
+    placements__status="ended", placements__consented_at__isnull=False
+)
+
 
 class StudentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -31,6 +40,14 @@ class StudentQuerySet(models.QuerySet):
         if access.STUDENT in roles:
             reach |= Q(user_id=user.pk)
         return self.filter(reach, school_id=user.school_id)
+
+    def mentored_by(self, user):
+        """Students a person mentors (or mentored) an internship of, from the family's consent
+        on: what an invitation or a panel seat as their mentor may open."""
+        if not user.is_authenticated:
+            return self.none()
+        # One filter() call, so the mentor and the state are those of the same internship.
+        return self.filter(MENTORING_EVER, placements__mentor__user_id=user.pk)
 
     def without_advisory(self):
         """Students with no current advisory membership (never placed, or left)."""

@@ -1,6 +1,6 @@
 """The students app's reminder rules, one module per area; importing them registers them."""
 
-from students.reminders import assessment, meetings, plans  # noqa: F401
+from students.reminders import assessment, handover, meetings, plans  # noqa: F401
 from students.reminders.profile import (  # noqa: F401
     STUDENT_WITHOUT_ADVISORY,
     WEEKLY_PROGRESS,

@@ -17,6 +17,7 @@ from students.models import (
     PlanItem,
     Student,
 )
+from students.selectors.meetings import mentors_of
 from students.services.assessment import leads
 
 # --- narratives --------------------------------------------------------------------------------
@@ -193,10 +194,8 @@ def guardian_choices(student: Student):
 
 
 def mentor_choices(student: Student):
-    """The school's active mentors."""
-    return User.objects.filter(
-        school_id=student.school_id, is_mentor=True, is_active=True
-    ).order_by("last_name", "first_name", "pk")
+    """The student's own internship mentors, to seat one on the panel."""
+    return mentors_of(student)
 
 
 def peer_choices(student: Student):

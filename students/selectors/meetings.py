@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from bigpicture import access
 from bigpicture.models import User
-from students.models import Exhibition, GuardianLink, MeetingInvite, PlanMeeting, Student
+from students.models import (
+    CalendarFeed,
+    Exhibition,
+    GuardianLink,
+    MeetingInvite,
+    PlanMeeting,
+    Student,
+)
+from students.models.profile import MENTORING_NOW
 
 FEED_HISTORY = timedelta(days=365)
 
@@ -38,6 +46,7 @@ def upcoming_invites_of(person: User) -> list[MeetingInvite]:
     return list(
         MeetingInvite.objects.filter(
             person=person,
+            meeting__in=PlanMeeting.objects.visible_to(person).values("pk"),
             meeting__status=PlanMeeting.Status.SCHEDULED,
             meeting__starts_at__gte=timezone.now(),
         )
@@ -66,11 +75,15 @@ def default_guardian_ids(student: Student) -> list[int]:
     return list(links.values_list("guardian_id", flat=True))
 
 
-def mentors_of(school_id: int):
-    """The school's active mentors, to choose one to invite."""
-    return User.objects.filter(school_id=school_id, is_mentor=True, is_active=True).order_by(
-        "last_name", "first_name", "pk"
-    )
+def mentors_of(student: Student):
+    """The student's own internship mentors (active, of a live internship), to choose from."""
+    internships = Student.objects.filter(pk=student.pk, placements__status__in=MENTORING_NOW)
+    return User.objects.filter(
+        pk__in=internships.values("placements__mentor__user_id"),
+        school_id=student.school_id,
+        is_mentor=True,
+        is_active=True,
+    ).order_by("last_name", "first_name", "pk")
 
 
 def advisor_meetings_near(advisor_id: int, starts_at, ends_at, *, exclude_pk=None):
@@ -84,6 +97,11 @@ def advisor_meetings_near(advisor_id: int, starts_at, ends_at, *, exclude_pk=Non
         .exclude(status=PlanMeeting.Status.CANCELLED)
         .exclude(pk=exclude_pk)
     )
+
+
+def calendar_feed_of(person: User) -> CalendarFeed | None:
+    """A person's calendar feed (its secret is not kept: only when it was made)."""
+    return CalendarFeed.objects.filter(person=person).first()
 
 
 def feed_since():

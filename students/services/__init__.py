@@ -8,5 +8,6 @@ from students.services.profile import (  # noqa: F401
     guardian_link_update,
     guardian_unlink,
     student_create,
+    student_move,
     student_profile_update,
 )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Membership
 from bigpicture.access import leads
+from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from bigpicture.selectors import school_changed
 from students.goals import FIVE_GOALS, PERSONAL
@@ -24,6 +25,7 @@ from students.models import (
     Student,
 )
 from students.reminders.assessment import notify_narrative_published
+from students.selectors.meetings import mentors_of
 
 SECTION_KEYS = (*FIVE_GOALS, PERSONAL)
 OUTSIDE_NAME_LENGTH = 150
@@ -128,6 +130,9 @@ def narrative_unpublish(*, narrative: Narrative, by: User) -> Narrative:
 
 def _term_at(student: Student, starts_at: datetime) -> Term:
     """The school's term covering the exhibition's day (in the school's time zone)."""
+    # Far from today first: no arithmetic on a time at the very end of the calendar.
+    if errors := span_errors(student.school.today(), starts_at=starts_at.date()):
+        raise ValidationError(errors)
     if starts_at < timezone.now():
         raise ValidationError({"starts_at": _("Choose a time that is not in the past.")})
     day = timezone.localtime(starts_at, student.school.zone).date()
@@ -179,10 +184,8 @@ def _panel_people(
     linked = set(GuardianLink.objects.filter(student=student).values_list("guardian_id", flat=True))
     if any(guardian.pk not in linked for guardian in guardians):
         raise ValidationError({"guardians": _("Choose only this student's guardians.")})
-    if mentor is not None and not (
-        mentor.is_mentor and mentor.is_active and mentor.school_id == student.school_id
-    ):
-        raise ValidationError({"mentor": _("Choose an active mentor of the school.")})
+    if mentor is not None and not mentors_of(student).filter(pk=mentor.pk).exists():
+        raise ValidationError({"mentor": _("Choose a mentor of this student's internship.")})
     peers = list(peers)
     if any(peer.school_id != student.school_id or peer.pk == student.pk for peer in peers):
         raise ValidationError({"peers": _("Choose other students of the same school.")})
@@ -391,6 +394,8 @@ def feedback_record(
     """Record (or change) a panelist's rubric and comments, from the exhibition's start on."""
     if not may_give_feedback(by, exhibition, panelist):
         raise PermissionDenied
+    if not Exhibition.objects.visible_to(by).filter(pk=exhibition.pk).exists():
+        raise PermissionDenied  # a seat outlived the role that gave it
     _require_started(exhibition, _("Feedback opens when the exhibition starts, at %(time)s."))
     levels = _clean_ratings(ratings)
     strengths, suggestions = strengths.strip(), suggestions.strip()

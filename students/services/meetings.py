@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Membership
 from bigpicture import access, outbox
+from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from bigpicture.selectors import school_changed
 from students.models import CalendarFeed, GuardianLink, MeetingInvite, PlanMeeting, Student
@@ -141,7 +142,7 @@ def meeting_record(*, meeting: PlanMeeting, by: User, notes: str, decisions: str
 def meeting_respond(*, meeting: PlanMeeting, by: User, response: str) -> MeetingInvite:
     """An invitee says whether they are coming to a meeting."""
     invite = MeetingInvite.objects.filter(meeting=meeting, person=by).first()
-    if invite is None:
+    if invite is None or not PlanMeeting.objects.visible_to(by).filter(pk=meeting.pk).exists():
         raise PermissionDenied
     if response not in (Response.ACCEPTED, Response.DECLINED):
         raise ValidationError({"response": _("Say whether you are coming or not.")})
@@ -190,9 +191,16 @@ def _details(meeting: PlanMeeting) -> tuple:
 def _apply(meeting, starts_at, duration, place, video_url, agenda) -> None:
     meeting.starts_at, meeting.duration = starts_at, duration
     meeting.place, meeting.video_url, meeting.agenda = place.strip(), video_url.strip(), agenda
-    if starts_at is not None:
+    if starts_at is not None and not _outside_span(meeting):
         day = timezone.localtime(starts_at, meeting.student.school.zone).date()
         meeting.term = _term_on(meeting.student.school_id, day)
+
+
+def _outside_span(meeting: PlanMeeting) -> dict:
+    """An error by the time if its day is far from today (checked before any arithmetic on
+    it: the end of a meeting at 9999-12-31 23:30 does not exist)."""
+    day = meeting.starts_at.date()
+    return span_errors(meeting.student.school.today(), starts_at=day)
 
 
 def _term_on(school_id: int, day) -> Term | None:
@@ -213,6 +221,8 @@ def _check(meeting: PlanMeeting, *, guardians: list, mentor, moved: bool) -> Non
 def _time_errors(meeting: PlanMeeting, moved: bool) -> dict:
     if meeting.starts_at is None:
         return {"starts_at": _("Choose a date and a time.")}
+    if errors := _outside_span(meeting):
+        return errors
     if not MIN_MINUTES <= (meeting.duration or 0) <= MAX_MINUTES:
         return {"duration": _("A meeting lasts between 5 minutes and 8 hours.")}
     if moved and meeting.starts_at <= timezone.now():
@@ -265,8 +275,8 @@ def _team_errors(student: Student, guardians: list, mentor) -> dict:
     linked = set(GuardianLink.objects.filter(student=student).values_list("guardian_id", flat=True))
     if any(guardian.pk not in linked for guardian in guardians):
         errors["guardians"] = _("Choose only guardians of this student.")
-    if mentor is not None and not mentors_of(student.school_id).filter(pk=mentor.pk).exists():
-        errors["mentor"] = _("Choose an active mentor of this school.")
+    if mentor is not None and not mentors_of(student).filter(pk=mentor.pk).exists():
+        errors["mentor"] = _("Choose a mentor of this student's internship.")
     return errors
 
 
@@ -306,24 +316,32 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def calendar_feed_for(*, person: User) -> CalendarFeed:
-    """A person's calendar feed, made with a fresh secret token the first time."""
-    feed = CalendarFeed.objects.filter(person=person).first()
-    if feed is None:
-        feed, _created = CalendarFeed.objects.get_or_create(
-            person=person, defaults={"token": _new_token()}
-        )
-        if person.school_id:
-            school_changed(person.school_id)
-    return feed
+def calendar_feed_open(*, person: User) -> str | None:
+    """Make a person's calendar feed if they have none, and return its secret token (to show
+    once); ``None`` when they have one already (only its hash is kept, so it cannot be shown)."""
+    if CalendarFeed.objects.filter(person=person).exists():
+        return None
+    token = _new_token()
+    _feed, created = CalendarFeed.objects.get_or_create(
+        person=person, defaults={"token_hash": CalendarFeed.hash(token)}
+    )
+    if not created:
+        return None  # made by a request that ran alongside: that one showed it
+    if person.school_id:
+        school_changed(person.school_id)
+    return token
 
 
-def calendar_feed_reset(*, person: User) -> CalendarFeed:
-    """Give a person's calendar feed a new secret token; the old address stops working."""
-    feed = calendar_feed_for(person=person)
-    feed.token = _new_token()
+@transaction.atomic
+def calendar_feed_reset(*, person: User) -> str:
+    """Give a person's calendar feed a new secret token (making the feed if need be) and
+    return it, to show once; the old address stops working."""
+    token = _new_token()
+    feed = CalendarFeed.objects.select_for_update().filter(person=person).first()
+    feed = feed or CalendarFeed(person=person)
+    feed.token_hash, feed.created_at = CalendarFeed.hash(token), timezone.now()
     feed.full_clean()
     feed.save()
     if person.school_id:
         school_changed(person.school_id)
-    return feed
+    return token

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from bigpicture.selectors import school_changed
 from students.models import (
@@ -220,6 +221,8 @@ def _check_item(plan: LearningPlan, goals, is_personal: bool, due_on: date | Non
         )
     if due_on and due_on < plan.term.start_date:
         errors["due_on"] = _("Choose a date in this plan's term or after it.")
+    elif due_on:
+        errors |= span_errors(plan.student.school.today(), due_on=due_on)
     if errors:
         raise ValidationError(errors)
 
@@ -280,7 +283,7 @@ def item_remove(*, item: PlanItem, by: User) -> None:
     files = [(e.file.storage, e.file.name) for e in item.evidence.exclude(file="")]
     item.delete()
     for storage, name in files:
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name), robust=True)
     _revise(plan, by, Action.ITEM_REMOVED, title)
 
 
@@ -313,6 +316,15 @@ def progress_record(
     on = on or today
     if on > today:
         raise ValidationError({"on": _("Progress is recorded for today or an earlier day.")})
+    if on < plan.term.start_date:
+        # Work of the plan's term, told up to today: a goal finished in the break still counts.
+        first = formats.date_format(plan.term.start_date)
+        raise ValidationError(
+            {
+                "on": _("Choose a day in this plan's term, from %(first)s, up to today.")
+                % {"first": first}
+            }
+        )
     update = ProgressUpdate(item=item, progress=progress, note=note.strip(), on=on, by=by)
     update.full_clean()
     update.save()
@@ -380,7 +392,7 @@ def evidence_remove(*, evidence: Evidence, by: User) -> None:
     storage = evidence.file.storage
     evidence.delete()
     if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+        transaction.on_commit(lambda: storage.delete(stored), robust=True)
     _revise(plan, by, Action.EVIDENCE, title)
 
 

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advisories.models import Advisory
+from advisories.models import Advisory, Membership
 from advisories.services import student_place
 from bigpicture.access import require_admin_of
-from bigpicture.models import School, User
+from bigpicture.models import EMAIL_UNAVAILABLE, School, User
 from bigpicture.selectors import school_changed
 from bigpicture.services import person_create
 from students.models import GuardianLink, Student
+from students.services.handover import learning_team_hand_over
 
 PROFILE_FIELDS = (
     "preferred_name",
@@ -59,6 +60,32 @@ def student_create(
     return student
 
 
+@transaction.atomic
+def student_move(
+    *,
+    student: Student,
+    advisory: Advisory,
+    start_date: date,
+    by: User,
+    override_capacity: bool = False,
+    reason: str = "",
+) -> Membership:
+    """Move a student to another advisory; their meetings and panels still to come pass to
+    the new advisor, and the former one no longer reaches the student."""
+    membership = student_place(
+        student=student,
+        advisory=advisory,
+        start_date=start_date,
+        by=by,
+        override_capacity=override_capacity,
+        reason=reason,
+    )
+    learning_team_hand_over(
+        student=student, to=advisory.advisor, by=by, occasion=f"move-{membership.pk}"
+    )
+    return membership
+
+
 def student_profile_update(*, student: Student, by: User, **fields) -> Student:
     """Change the student's own profile: interests, talents, needs, how they learn best."""
     if not Student.objects.editable_by(by).filter(pk=student.pk).exists():
@@ -102,9 +129,14 @@ def guardian_link(
             language=language,
         )
     elif guardian.school_id != student.school_id:
-        raise ValidationError({"email": _("This email address belongs to another school.")})
+        # Said no more precisely: an admin learns nothing of who has an account elsewhere.
+        raise ValidationError({"email": EMAIL_UNAVAILABLE})
     elif guardian.pk == student.user_id:
         raise ValidationError({"email": _("A student cannot be their own guardian.")})
+    elif guardian.is_student or hasattr(guardian, "student_profile"):
+        raise ValidationError(
+            {"email": _("This address belongs to a student: a guardian is a parent or carer.")}
+        )
     elif not guardian.is_guardian:
         guardian.is_guardian = True
         guardian.save(update_fields=["is_guardian"])

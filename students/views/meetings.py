@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -221,28 +222,42 @@ class MeetingIcsView(MeetingMixin, View):
 
 
 class CalendarView(RoleRequiredMixin, TemplateView):
+    """A person's calendar page; the private address shows only when it is made (only its
+    hash is kept), so the page is never cached."""
+
     allowed_roles = ALL_ROLES
     template_name = "students/meetings/calendar.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
+        # The first visit makes the address, and shows it this once.
+        return self.show(services.calendar_feed_open(person=request.user))
+
+    def show(self, token: str | None):
+        response = self.render_to_response(self.get_context_data(token=token))
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, *, token: str | None = None, **kwargs):
         user = self.request.user
-        feed = services.calendar_feed_for(person=user)
-        feed_url = site_url(reverse("students:calendar-feed", args=[feed.token]))
+        feed_url = site_url(reverse("students:calendar-feed", args=[token])) if token else ""
         return super().get_context_data(
+            feed=selectors.calendar_feed_of(user),
             feed_url=feed_url,
-            webcal_url="webcal://" + feed_url.split("://", 1)[-1],
+            webcal_url="webcal://" + feed_url.split("://", 1)[-1] if feed_url else "",
             invites=selectors.upcoming_invites_of(user),
             **kwargs,
         )
 
 
-class CalendarResetView(RoleRequiredMixin, View):
-    allowed_roles = ALL_ROLES
+class CalendarResetView(CalendarView):
+    """POST: a new private address, shown on the page this once; the old one stops working."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.calendar_feed_reset(person=request.user)
+        token = services.calendar_feed_reset(person=request.user)
         messages.success(request, _("Your calendar has a new address; the old one is closed."))
-        return redirect("students:calendar")
+        return self.show(token)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -250,11 +265,7 @@ class CalendarFeedView(View):
     """A person's private calendar, opened by the secret in its address (no sign-in)."""
 
     def get(self, request, token: str):
-        feed = (
-            CalendarFeed.objects.select_related("person")
-            .filter(token=token, person__is_active=True)
-            .first()
-        )
+        feed = CalendarFeed.objects.opened_by(token).select_related("person").first()
         if feed is None:
             raise Http404
         person = feed.person

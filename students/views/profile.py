@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
 
 from advisories.forms import MoveStudentForm
-from advisories.services import student_place
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
 from bigpicture.pagecache import CachedPageMixin
@@ -149,7 +148,7 @@ class StudentMoveView(StudentScopedMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return student_place(
+        return services.student_move(
             student=self.get_student(),
             advisory=data["advisory"],
             start_date=data["start_date"],

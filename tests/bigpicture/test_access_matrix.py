@@ -8,6 +8,8 @@ someone else's row (or another school's) -> 404; right role, own row -> 200.
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.bigpicture.matrix import (
     ADMINS,
@@ -112,6 +114,10 @@ from tests.internships.matrix_portal import CASES as PORTAL_CASES  # noqa: E402
 
 CASES += DIRECTORY_CASES + PIPELINE_CASES + LOG_CASES + PORTAL_CASES
 
+from tests.bigpicture.matrix_twofactor import CASES as TWO_FACTOR_CASES  # noqa: E402
+
+CASES += TWO_FACTOR_CASES
+
 # The Django admin (back office) is for deployment operators only: it has its own gate,
 # staff accounts, checked separately below.
 BACK_OFFICE_NAMESPACE = "admin"
@@ -161,10 +167,15 @@ def test_back_office_is_for_staff_only(client, world, role):
 
 
 def test_back_office_opens_for_the_deployment_operator(client, world):
+
     from tests.factories import UserFactory
 
     operator = UserFactory(school=None, is_staff=True, is_superuser=True)
     client.force_login(operator)
+    assert client.get(reverse("admin:index")).status_code == 302, "not without a second factor"
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=operator).persistent_id
+    session.save()
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:bigpicture_user_changelist")).status_code == 200
 

@@ -338,7 +338,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(real_parts, broker):
     smtp.gate.set()
 
     second = workers.start()
-    released = outbox.sweep(now=timezone.now() + outbox.LEASE + timedelta(minutes=1))
+    released = outbox.sweep(now=timezone.now() + outbox.lease() + timedelta(minutes=1))
     assert released >= held
     _wait_until(lambda: _unfinished() == 0, "every row to leave pending and sending")
     assert second.poll() is None, "the second worker died"
@@ -374,3 +374,30 @@ def test_an_address_the_server_refuses_fails_once_with_its_reason(real_parts, br
     assert others.exclude(status=Status.SENT).count() == 0
     assert sorted(smtp.keys()) == sorted(others.values_list("key", flat=True))
     assert len(smtp.sessions) < len(smtp.keys()), "a batch should reuse one SMTP connection"
+
+
+POISONED = "parent@" + "ä" * 60 + ".com"  # valid syntax; its domain cannot be IDNA-encoded
+
+
+def test_a_poisoned_row_among_good_ones_fails_alone_and_the_rest_is_sent(real_parts, broker):
+    """An address that breaks the envelope (issue 11): before, it stopped the batch and every
+    row behind it cycled forever; now it fails at once and the others are delivered."""
+    school = _seed_school(12, broker)
+    guardians = User.objects.filter(school=school, is_guardian=True).order_by("pk")
+    poisoned = guardians[len(guardians) // 2]  # in the middle of a batch
+    User.objects.filter(pk=poisoned.pk).update(email=POISONED)  # written before the check
+    smtp = RecordingHandler()
+    workers = real_parts(smtp)
+
+    outbox.scan()
+    workers.start()
+    _wait_until(lambda: _unfinished() == 0, "every row to leave pending and sending")
+
+    bad = Notification.objects.get(recipient=poisoned)
+    assert bad.status == Status.FAILED
+    assert bad.reason.startswith("The address cannot be used for email")
+    assert bad.attempts == 1
+    good = Notification.objects.exclude(pk=bad.pk)
+    assert good.count() > 5 and good.exclude(status=Status.SENT).count() == 0
+    assert sorted(smtp.keys()) == sorted(good.values_list("key", flat=True))
+    assert outbox.sweep(now=timezone.now() + timedelta(days=1)) == 0  # nothing left to cycle

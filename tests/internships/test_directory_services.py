@@ -184,7 +184,7 @@ class TestMentors:
                 **_mentor_fields(world, email=world.admin2.email),
             )
         assert _errors(refused) == {
-            "email": ["This email address belongs to a person of another school."]
+            "email": ["This email address cannot be used here. Check it, or use another one."]
         }
         world.admin2.refresh_from_db()
         assert not world.admin2.is_mentor

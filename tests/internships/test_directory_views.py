@@ -207,7 +207,9 @@ class TestMentors:
         }
         response = client_as("admin").post(reverse("internships:mentor-create"), data)
         assert_error_by_field(
-            response, "email", "This email address belongs to a person of another school."
+            response,
+            "email",
+            "This email address cannot be used here. Check it, or use another one.",
         )
         assert 'value="Rosa"' in field_html(response, "first_name")
         assert Mentor.objects.count() == 1

@@ -12,6 +12,7 @@ from django.utils import timezone
 from students.models import Narrative, Panelist
 from tests import factories
 from tests.bigpicture.matrix import expect
+from tests.students.matrix_meetings import mentoring
 
 STAFF_AND_FAMILY = expect(admin=200, advisor=200, student=200, guardian=200, admin2=404)
 STAFF_ONLY_READ = expect(admin=200, advisor=200, student=404, guardian=404, admin2=404)
@@ -38,8 +39,9 @@ def _exhibition(w, student=None, **fields):
 
 
 def _paneled(w, *, started=False):
-    """An exhibition of the world's student with the advisor, the guardian and the mentor
-    (who otherwise sees nothing of the student) on its panel."""
+    """An exhibition of the world's student with the advisor, the guardian and the student's
+    internship mentor (who otherwise sees nothing of the student) on its panel."""
+    mentoring(w)
     start = timezone.now() - timedelta(hours=1) if started else factories.soon(days=14)
     exhibition = _exhibition(w, starts_at=start)
     for person, role in [

@@ -4,10 +4,19 @@ from tests import factories
 from tests.bigpicture.matrix import NOWHERE, PUBLIC, expect
 
 
+def mentoring(w, student=None, **fields):
+    """Make the world's mentor the mentor of a student's internship (active by default): only
+    then may they be invited to the student's meetings or sit on the student's panels."""
+    return factories.PlacementFactory(
+        student=student or w.student, site=w.mentor_profile.site, mentor=w.mentor_profile, **fields
+    )
+
+
 def team_meeting(w):
-    """A meeting of the world's student with the whole learning team invited."""
+    """A meeting of the world's student with the whole learning team (their mentor too)."""
     from students.models import MeetingInvite
 
+    mentoring(w)
     meeting = factories.MeetingFactory(student=w.student, term=w.term, advisor=w.advisor)
     for person, role in (
         (w.student.user, "student"),
@@ -35,7 +44,8 @@ def others(w):
 def feed_token(w):
     from students.models import CalendarFeed
 
-    return {"token": CalendarFeed.objects.create(person=w.guardian, token="a-valid-token").token}
+    CalendarFeed.objects.create(person=w.guardian, token_hash=CalendarFeed.hash("a-valid-token"))
+    return {"token": "a-valid-token"}
 
 
 TEAM = expect(default=200, admin2=404)  # the invited team, the family and staff

@@ -12,6 +12,15 @@ from students.goals import PERSONAL
 from students.models import Exhibition, Feedback, Narrative, Panelist
 from students.services import assessment as services
 from tests import factories
+from tests.students.matrix_meetings import mentoring
+
+
+@pytest.fixture(autouse=True)
+def _the_students_mentor(world):
+    """The world's mentor mentors the student's internship: only a student's own mentor is
+    invited to their meetings or seated on their panels."""
+    mentoring(world)
+
 
 Kind = Narrative.Kind
 Role = Panelist.Role

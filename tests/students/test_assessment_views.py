@@ -15,8 +15,17 @@ from django.utils import timezone
 from students.goals import PERSONAL
 from students.models import Exhibition, Feedback, Narrative, Panelist
 from tests import factories
+from tests.students.matrix_meetings import mentoring
 from tests.students.test_assessment_services import plan_item, seat, started
 from tests.students.test_views import assert_error_by_field, assert_kept, field_html
+
+
+@pytest.fixture(autouse=True)
+def _the_students_mentor(world):
+    """The world's mentor mentors the student's internship: only a student's own mentor is
+    invited to their meetings or seated on their panels."""
+    mentoring(world)
+
 
 Kind = Narrative.Kind
 Role = Panelist.Role

@@ -7,6 +7,7 @@ from students.models import MeetingInvite, Panelist
 from students.selectors.meetings import feed_exhibitions, feed_meetings
 from students.services.profile import guardian_unlink
 from tests import factories
+from tests.students.matrix_meetings import mentoring
 
 
 def test_an_unlinked_guardian_loses_the_students_meetings_and_exhibitions(client, world):
@@ -36,6 +37,8 @@ def test_an_invited_mentor_sees_the_meeting_and_nobody_else_outside_the_team(cli
     client.force_login(world.mentor)
     assert client.get(meeting.get_absolute_url()).status_code == 404
     MeetingInvite.objects.create(meeting=meeting, person=world.mentor, role="mentor")
+    assert client.get(meeting.get_absolute_url()).status_code == 404  # not the student's mentor
+    mentoring(world)
     assert client.get(meeting.get_absolute_url()).status_code == 200
 
 

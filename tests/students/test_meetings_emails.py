@@ -13,7 +13,15 @@ from students.models import MeetingInvite, PlanMeeting
 from students.reminders.meetings import MEETING_COMING, coming_meetings
 from students.services import meetings as services
 from tests import factories
-from tests.students.matrix_meetings import details_of, schedule
+from tests.students.matrix_meetings import details_of, mentoring, schedule
+
+
+@pytest.fixture(autouse=True)
+def _the_students_mentor(world):
+    """The world's mentor mentors the student's internship: only a student's own mentor is
+    invited to their meetings or seated on their panels."""
+    mentoring(world)
+
 
 Status = Notification.Status
 

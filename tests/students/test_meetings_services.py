@@ -10,7 +10,15 @@ from bigpicture.models import Notification
 from students.models import MeetingInvite, PlanMeeting
 from students.services import meetings as services
 from tests import factories
-from tests.students.matrix_meetings import details_of, schedule
+from tests.students.matrix_meetings import details_of, mentoring, schedule
+
+
+@pytest.fixture(autouse=True)
+def _the_students_mentor(world):
+    """The world's mentor mentors the student's internship: only a student's own mentor is
+    invited to their meetings or seated on their panels."""
+    mentoring(world)
+
 
 Response = MeetingInvite.Response
 
@@ -123,10 +131,14 @@ class TestScheduling:
         assert errors == {"guardians": ["Choose only guardians of this student."]}
         _nothing_written()
 
-    @pytest.mark.parametrize("who", ["guardian", "other_advisor"])
-    def test_a_mentor_must_be_a_mentor_of_the_school(self, world, who):
-        errors = _errors(lambda: schedule(world, mentor=getattr(world, who)))
-        assert errors == {"mentor": ["Choose an active mentor of this school."]}
+    @pytest.mark.parametrize("who", ["guardian", "other_advisor", "another_students_mentor"])
+    def test_a_mentor_must_be_a_mentor_of_the_students_internship(self, world, who):
+        someone = (
+            getattr(world, who, None)
+            or factories.PlacementFactory(student=world.other_student).mentor.user
+        )
+        errors = _errors(lambda: schedule(world, mentor=someone))
+        assert errors == {"mentor": ["Choose a mentor of this student's internship."]}
         _nothing_written()
 
     def test_every_mistake_is_told_at_once(self, world):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from students.models import MeetingInvite, PlanMeeting
 from tests import factories
-from tests.students.matrix_meetings import schedule
+from tests.students.matrix_meetings import mentoring, schedule
 from tests.students.test_views import assert_error_by_field, field_html
 from tests.test_security import INLINE_CODE
 
@@ -43,6 +43,7 @@ def _create_url(world):
 
 class TestScheduling:
     def test_the_form_invites_the_guardians_who_get_reminders_by_default(self, client_as, world):
+        mentoring(world)
         quiet = factories.GuardianLinkFactory(student=world.student, receives_reminders=False)
         page = client_as("advisor").get(_create_url(world))
         guardians = field_html(page, "guardians")
@@ -54,6 +55,7 @@ class TestScheduling:
         assert 'type="datetime-local"' in field_html(page, "starts_at")
 
     def test_the_advisor_schedules_and_lands_on_the_meeting(self, client_as, world):
+        mentoring(world)
         data = form_data(world, mentor=str(world.mentor.pk))
         response = client_as("advisor").post(_create_url(world), data)
         meeting = PlanMeeting.objects.get()
@@ -131,9 +133,11 @@ class TestTheMeetingPage:
         meeting = schedule(world)
         client = client_as("mentor")
         assert client.get(meeting.get_absolute_url()).status_code == 404
+        mentee = factories.student_with_family(world.advisory)
+        mentoring(world, mentee)
         invited = schedule(
             world,
-            student=factories.student_with_family(world.advisory),
+            student=mentee,
             mentor=world.mentor,
             starts_at=meeting.starts_at + timedelta(hours=2),
             guardians=[],
@@ -213,6 +217,8 @@ class TestQueryCounts:
         for _n in range(guardians - 1):
             factories.GuardianLinkFactory(student=world.student)
         people = [link.guardian for link in world.student.guardian_links.all()]
+        if not world.student.placements.exists():
+            mentoring(world)
         return schedule(world, guardians=people, mentor=world.mentor)
 
     def test_the_meeting_page_costs_the_same_with_one_or_five_guardians(self, client_as, world):
@@ -249,6 +255,7 @@ def test_the_forms_refuse_a_post_without_the_csrf_token(world):
 
 
 def test_no_meeting_page_carries_inline_script_or_style(client, world):
+    mentoring(world)
     meeting = schedule(world, mentor=world.mentor)
     pages = {
         world.advisor: [

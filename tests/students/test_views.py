@@ -198,7 +198,11 @@ class TestGuardianLinks:
 
     def test_a_guardian_of_another_school_is_shown_by_the_email(self, client_as, world):
         response = self._link(client_as("admin"), world.student, email=world.link2.guardian.email)
-        assert_error_by_field(response, "email", "This email address belongs to another school.")
+        assert_error_by_field(
+            response,
+            "email",
+            "This email address cannot be used here. Check it, or use another one.",
+        )
         assert world.student.guardian_links.count() == 1
 
     def test_a_new_guardian_without_a_name_is_shown_by_the_name(self, client_as, world):
