@@ -139,8 +139,28 @@ class TestProgress:
             plan_services.progress_record(
                 item=item, by=world.student.user, progress="in_progress", on=on
             )
-        assert "plan's term" in error.value.message_dict["on"][0]
+        assert "when this plan's work began" in error.value.message_dict["on"][0]
         assert not ProgressUpdate.objects.exists()
+
+    def test_a_plan_begun_before_its_term_takes_progress_from_that_day(self, world):
+        """In the summer break a student shapes the coming term's plan and may start on it."""
+        today = world.school.today()
+        coming = factories.TermFactory(
+            school_year=world.year,
+            name="Coming term",
+            start_date=world.term.end_date + timedelta(days=30),
+            end_date=world.term.end_date + timedelta(days=90),
+        )
+        plan = factories.PlanFactory(student=world.student, term=coming)
+        item = factories.PlanItemFactory(plan=plan, goals=["communication"])
+        update = plan_services.progress_record(
+            item=item, by=world.student.user, progress="in_progress", on=today
+        )
+        assert update.on == today
+        with pytest.raises(ValidationError):
+            plan_services.progress_record(
+                item=item, by=world.student.user, progress="met", on=today - timedelta(days=1)
+            )
 
     def test_progress_in_the_term_is_recorded(self, world, item):
         on = world.term.start_date
@@ -161,7 +181,7 @@ def _progress_message(world):
     from django.utils import formats
 
     first = formats.date_format(world.term.start_date)
-    return f"Choose a day in this plan's term, from {first}, up to today."
+    return f"Choose a day from {first}, when this plan's work began, up to today."
 
 
 class TestInternships:

@@ -316,13 +316,16 @@ def progress_record(
     on = on or today
     if on > today:
         raise ValidationError({"on": _("Progress is recorded for today or an earlier day.")})
-    if on < plan.term.start_date:
-        # Work of the plan's term, told up to today: a goal finished in the break still counts.
-        first = formats.date_format(plan.term.start_date)
+    # The plan's work, from its term's first day (or from the day the plan was begun, when
+    # that came first: a plan shaped in the summer break for the coming term), up to today:
+    # a goal finished in the break still counts.
+    begun = timezone.localtime(plan.created_at, plan.student.school.zone).date()
+    first = min(plan.term.start_date, begun)
+    if on < first:
         raise ValidationError(
             {
-                "on": _("Choose a day in this plan's term, from %(first)s, up to today.")
-                % {"first": first}
+                "on": _("Choose a day from %(first)s, when this plan's work began, up to today.")
+                % {"first": formats.date_format(first)}
             }
         )
     update = ProgressUpdate(item=item, progress=progress, note=note.strip(), on=on, by=by)
