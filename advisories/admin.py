@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from advisories.models import Advisory, Membership
-from bigpicture.admin import SchoolChangesAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,7 +10,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Advisory)
-class AdvisoryAdmin(SchoolChangesAdmin):
+class AdvisoryAdmin(admin.ModelAdmin):
     list_display = ["name", "school", "advisor", "graduating_class", "capacity"]
     list_filter = ["school", "graduating_class"]
     search_fields = ["name", "advisor__email", "advisor__last_name"]
@@ -21,7 +20,7 @@ class AdvisoryAdmin(SchoolChangesAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SchoolChangesAdmin):
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["student", "advisory", "start_date", "end_date", "over_capacity_override"]
     list_filter = ["advisory__school", "over_capacity_override"]
     list_select_related = ["student__user", "advisory"]

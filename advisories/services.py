@@ -11,7 +11,6 @@ from advisories.models import Advisory, Membership
 from bigpicture.access import require_admin_of
 from bigpicture.dates import span_errors
 from bigpicture.models import School, User
-from bigpicture.selectors import school_changed
 from students.models import Student
 
 ADVISORY_FIELDS = ("name", "advisor", "graduating_class", "capacity")
@@ -23,7 +22,6 @@ def advisory_create(*, school: School, by: User, **fields) -> Advisory:
     advisory = Advisory(school=school, **{k: fields[k] for k in ADVISORY_FIELDS if k in fields})
     advisory.full_clean()
     advisory.save()
-    school_changed(school.pk)
     return advisory
 
 
@@ -35,7 +33,6 @@ def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
             setattr(advisory, key, fields[key])
     advisory.full_clean()
     advisory.save()
-    school_changed(advisory.school_id)
     return advisory
 
 
@@ -85,7 +82,6 @@ def student_place(
         raise ValidationError(
             {"advisory": _("The student is already in another advisory during these dates.")}
         ) from exc
-    school_changed(advisory.school_id)
     return membership
 
 
@@ -137,5 +133,4 @@ def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Mem
     current.end_date = end_date
     current.full_clean()
     current.save(update_fields=["end_date"])
-    school_changed(current.advisory.school_id)
     return current

@@ -9,12 +9,11 @@ from advisories import selectors, services
 from advisories.forms import AdvisoryForm
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
-from bigpicture.mixins import DeferredListMixin, ServiceFormMixin
-from bigpicture.pagecache import CachedPageMixin
+from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.selectors import current_year
 
 
-class AdvisoryListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
+class AdvisoryListView(RoleRequiredMixin, ListPageMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_list.html"
     context_object_name = "advisories"
@@ -42,7 +41,7 @@ class AdvisoryListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, Li
         )
 
 
-class AdvisoryDetailView(RoleRequiredMixin, CachedPageMixin, DetailView):
+class AdvisoryDetailView(RoleRequiredMixin, DetailView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "advisories/advisory_detail.html"
     context_object_name = "advisory"

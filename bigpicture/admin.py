@@ -5,44 +5,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.models import School, SchoolYear, Term, User
-from bigpicture.selectors import school_changed
-
-
-def school_id_of(obj) -> int | None:
-    """The school a back-office row belongs to, for the models the school's pages show."""
-    if isinstance(obj, School):
-        return obj.pk
-    for owner in (obj, getattr(obj, "advisory", None), getattr(obj, "student", None)):
-        school_id = getattr(owner, "school_id", None)
-        if school_id:
-            return school_id
-    return None
-
-
-class SchoolChangesAdmin(admin.ModelAdmin):
-    """Back-office edits bypass the services, so they refresh the school's cached pages here."""
-
-    def _changed(self, obj) -> None:
-        school_id = school_id_of(obj)
-        if school_id:
-            school_changed(school_id)
-
-    def log_addition(self, request, obj, message):
-        self._changed(obj)
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        self._changed(obj)
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            self._changed(obj)
-        return super().log_deletions(request, queryset)
 
 
 @admin.register(User)
-class UserAdmin(SchoolChangesAdmin, BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "school", "get_roles_display", "is_active"]
     list_filter = [
@@ -87,13 +53,13 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(SchoolChangesAdmin):
+class SchoolYearAdmin(admin.ModelAdmin):
     list_display = ["name", "school", "start_date", "end_date"]
     list_filter = ["school"]
     inlines = [TermInline]
 
 
 @admin.register(School)
-class SchoolAdmin(SchoolChangesAdmin):
+class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone", "term_system", "advisory_capacity"]
     prepopulated_fields = {"slug": ["name"]}

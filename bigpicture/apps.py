@@ -7,8 +7,5 @@ class BigPictureConfig(AppConfig):
     verbose_name = _("Big Picture school")
 
     def ready(self) -> None:
-        from bigpicture import (
-            reminders,  # noqa: F401 - registers this app's reminder rules
-            signals,  # noqa: F401 - keeps the cached signed-in person fresh
-        )
+        from bigpicture import reminders  # noqa: F401 - registers this app's reminder rules
         from bigpicture.twofactor import signals as _  # noqa: F401 - notes devices at sign-in

@@ -1,11 +1,8 @@
 """View helpers shared by every app: forms whose writes go through a service, list pages."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 from django.views.generic.edit import FormMixin
 
 
@@ -49,40 +46,12 @@ class QueryStringMixin:
         return super().get_context_data(query_string=params.urlencode(), **kwargs)
 
 
-def deferred(read, names) -> dict:
-    """Lazy template values for the dict ``read()`` returns, computed once when first used.
-
-    Pages hand these to templates whose costly parts sit in a cached fragment, so the reads
-    happen only when the fragment is missing.
-    """
-    computed: dict = {}
-
-    def value(name):
-        if not computed:
-            computed.update(read())
-        return computed[name]
-
-    return {name: SimpleLazyObject(partial(value, name)) for name in names}
-
-
-class DeferredListMixin(QueryStringMixin):
-    """A list page whose rows are read only when its template renders them.
-
-    The template wraps the table and its pagination in
-    ``{% cache fragment_seconds "name" fragment_key %}``: while the school is unchanged a
-    viewer's page of rows comes from the cache, with neither its queries nor its rendering.
-    Subclasses finish the rows in ``decorate(context)`` (year levels and the like) and add
-    cheap values (the filters shown in the form) through ``get_context_data`` as usual.
-    """
-
-    deferred = ("paginator", "page_obj", "is_paginated", "object_list", "query_string")
+class ListPageMixin(QueryStringMixin):
+    """A paginated list page whose rows of one page are finished in ``decorate(context)``
+    (year levels and the like), after the page of rows is read."""
 
     def decorate(self, context: dict) -> dict:
         return context
 
     def get_context_data(self, **kwargs):
-        def read():
-            return self.decorate(super(DeferredListMixin, self).get_context_data(**kwargs))
-
-        names = (*self.deferred, self.get_context_object_name(self.object_list))
-        return {"view": self, **kwargs, **deferred(read, names)}
+        return self.decorate(super().get_context_data(**kwargs))

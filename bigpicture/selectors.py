@@ -1,13 +1,8 @@
 """Reads behind the core pages: home sections, the school overview, the people list."""
 
-import hashlib
-import time
-
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.middleware.csrf import get_token
 from django.utils import translation
 
 from advisories.models import Advisory, Membership
@@ -18,7 +13,7 @@ UNPLACED_SHOWN = 25
 OVER_CAPACITY_SHOWN = 50
 
 
-YEAR_CACHE_SECONDS = 300
+YEAR_CACHE_SECONDS = 60
 NO_YEAR = "none"
 
 
@@ -67,94 +62,15 @@ def with_year_levels(students, year: SchoolYear | None):
     return students
 
 
-OVERVIEW_CACHE_SECONDS = 120
-
-
-def school_version_key(school_id: int) -> str:
-    return f"bigpicture:school:{school_id}:version"
-
-
-FRAGMENT_CACHE_SECONDS = 300
-
-
-def school_version(school_id: int | None) -> int:
-    """A number that changes whenever a service changes the school's data (see below).
-
-    Should the cache lose it, a new number is drawn (never a fixed one), so that copies
-    made under an earlier number can never come back.
-    """
-    if not school_id:
-        return 0
-    key = school_version_key(school_id)
-    version = cache.get(key)
-    return version if version is not None else lasting_number(key)
-
-
-def lasting_number(key: str) -> int:
-    """The number stored under a key that never expires, drawn anew if the cache lost it
-    (never a fixed one, so that nothing stored under an earlier number can match it)."""
-    drawn = time.time_ns()
-    if cache.add(key, drawn, timeout=None):
-        return drawn
-    return cache.get(key) or drawn
-
-
-def fragment_key(request) -> str:
-    """What a cached fragment of a page varies on: the school's version, the viewer, their
-    language, the school's date (year levels roll over with it) and the page's address.
-
-    Pages wrap the parts that are costly to read and render (forms included) in
-    ``{% cache fragment_seconds "name" fragment_key %}``; their views defer those reads
-    (``SimpleLazyObject``), so a cached fragment costs neither queries nor rendering. A
-    fragment is never shared between two people, so what it shows is always what its viewer
-    may see.
-    """
-    if hasattr(request, "_fragment_key"):
-        return request._fragment_key
-    user = request.user
-    school = getattr(user, "school", None)
-    today = school.today() if school else None
-    # The version the request read when it loaded the person (the same read, earlier).
-    version = getattr(user, "school_version_read", None)
-    if version is None:
-        version = school_version(user.school_id)
-    # Forms inside a fragment carry a CSRF token made from the browser's CSRF secret: the
-    # secret is part of the key (hashed), so a cached form always posts with a valid token.
-    get_token(request)  # makes sure the secret exists (every page's sign-out form needs it)
-    csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
-    request._fragment_key = ":".join(
-        str(part)
-        for part in (
-            version,
-            user.pk,
-            translation.get_language(),
-            today,
-            csrf,
-            request.get_full_path(),
-        )
-    )
-    return request._fragment_key
-
-
-def school_changed(school_id: int) -> None:
-    """Drop a school's cached summaries and page fragments once the transaction commits.
-
-    Every service that changes what a school's pages show calls this.
-    """
-    transaction.on_commit(
-        lambda: cache.set(school_version_key(school_id), time.time_ns(), timeout=None),
-        robust=True,
-    )
+# Shared by everyone in a school and fine a minute old: kept that long, never per viewer.
+OVERVIEW_CACHE_SECONDS = 60
 
 
 def school_overview(school: School) -> dict:
-    """The admin's view of a school, cached until the school's people or placements change.
-
-    Every service that changes them calls ``school_changed``; edits made around the
-    services (the back office) show within two minutes.
+    """The admin's view of a school: its summary is the same for every admin of it and may
+    be a minute old, so it is kept for a minute (per school and language, never per viewer).
     """
-    version = school_version(school.pk)
-    key = f"bigpicture:school:{school.pk}:overview:{version}"
+    key = f"bigpicture:school:{school.pk}:overview:{translation.get_language()}"
     overview = cache.get(key)
     if overview is None:
         overview = _school_overview(school)

@@ -18,7 +18,7 @@ from bigpicture.models import (
     email_taken_message,
 )
 from bigpicture.rules import KINDS, RULES
-from bigpicture.selectors import school_changed, term_cache_key, year_cache_key
+from bigpicture.selectors import term_cache_key, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
 SCHOOL_FIELDS = (
@@ -72,7 +72,6 @@ def person_create(
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    school_changed(school.pk)
     # The invitation is written with the account: both, or neither.
     outbox.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
     return user
@@ -114,8 +113,6 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
     if old_email and old_email != person.email:
         told = reminders.email_changed(person, old_email=old_email, by=by)
         outbox.record(reminders.EMAIL_CHANGED, [told])
-    if person.school_id:
-        school_changed(person.school_id)
     return person
 
 
@@ -126,8 +123,6 @@ def preferences_update(*, user: User, **fields) -> User:
             setattr(user, key, fields[key].strip())
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "language"])
-    if user.school_id:
-        school_changed(user.school_id)
     return user
 
 
@@ -140,7 +135,6 @@ def school_update(*, school: School, by: User, **fields) -> School:
             setattr(school, key, fields[key])
     school.full_clean()
     school.save()
-    school_changed(school.pk)
     return school
 
 
@@ -151,7 +145,6 @@ def school_year_create(*, school: School, by: User, name: str, start_date, end_d
     year.full_clean()
     year.save()
     transaction.on_commit(lambda: cache.delete(year_cache_key(school.pk)), robust=True)
-    school_changed(school.pk)
     return year
 
 
@@ -164,7 +157,6 @@ def term_create(*, school_year: SchoolYear, by: User, name: str, start_date, end
     term.full_clean()
     term.save()
     transaction.on_commit(lambda: cache.delete(term_cache_key(school_year.school_id)), robust=True)
-    school_changed(school_year.school_id)
     return term
 
 

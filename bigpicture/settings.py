@@ -102,7 +102,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "bigpicture.context_processors.fragments",
             ],
         },
     },
@@ -119,13 +118,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by the web processes in production (Redis); local memory otherwise.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# The signed-in person and the main pages are cached per person (bigpicture/pagecache.py)
-# only on a cache every web process shares: a change retires the copies in that cache, which
-# another process's local memory would never hear of.
-SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
-PERSONAL_CACHE = env.bool(
-    "PERSONAL_CACHE", default=CACHES["default"]["BACKEND"].endswith(SHARED_CACHES)
-)
 # Sessions read from the cache and written through to the database, so a restart or a cache
 # flush never signs anyone out, and most requests skip the session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
@@ -24,15 +23,14 @@ from bigpicture.forms import (
     SchoolYearForm,
     TermForm,
 )
-from bigpicture.mixins import DeferredListMixin, QueryStringMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
-from bigpicture.pagecache import CachedPageMixin
 from bigpicture.twofactor.selectors import second_factor_status
 from internships.selectors import home as internships_home
 from students.selectors import children_of, own_profile
 
 
-class HomeView(RoleRequiredMixin, CachedPageMixin, TemplateView):
+class HomeView(RoleRequiredMixin, TemplateView):
     """One home for everybody: a section for each role the person holds."""
 
     allowed_roles = ALL_ROLES
@@ -47,16 +45,15 @@ class HomeView(RoleRequiredMixin, CachedPageMixin, TemplateView):
             context["admin_schools"] = list(School.objects.administered_by(user)[:50])
             if user.school_id:
                 context["overview"] = selectors.school_overview(user.school)
-        # Read only when the page's cached fragment for a section is missing.
         if access.ADVISOR in roles:
-            context["advisories"] = SimpleLazyObject(lambda: advisories_led_by(user))
+            context["advisories"] = advisories_led_by(user)
         if access.STUDENT in roles:
-            context["profile"] = SimpleLazyObject(lambda: own_profile(user))
+            context["profile"] = own_profile(user)
         if access.GUARDIAN in roles:
-            context["children"] = SimpleLazyObject(lambda: children_of(user))
-            context["consents"] = SimpleLazyObject(lambda: internships_home.consents_waiting(user))
+            context["children"] = children_of(user)
+            context["consents"] = internships_home.consents_waiting(user)
         if access.MENTOR in roles:
-            context["interns"] = SimpleLazyObject(lambda: internships_home.mentor_home(user))
+            context["interns"] = internships_home.mentor_home(user)
         return context
 
 
@@ -91,7 +88,7 @@ class SchoolAdminMixin(RoleRequiredMixin):
         return super().get_context_data(school=self.get_school(), **kwargs)
 
 
-class SchoolOverviewView(SchoolAdminMixin, CachedPageMixin, TemplateView):
+class SchoolOverviewView(SchoolAdminMixin, TemplateView):
     template_name = "bigpicture/school_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -174,7 +171,7 @@ class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("bigpicture:year-list", kwargs={"pk": self.get_year().school_id})
 
 
-class PersonListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
+class PersonListView(RoleRequiredMixin, ListPageMixin, ListView):
     allowed_roles = {ADMIN}
     requires_own_school = True
     template_name = "bigpicture/user_list.html"

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from bigpicture.admin import SchoolChangesAdmin
 from students.models import GuardianLink, Student
 
 
@@ -11,7 +10,7 @@ class GuardianLinkInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(SchoolChangesAdmin):
+class StudentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "school", "graduating_class"]
     list_filter = ["school", "graduating_class"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "preferred_name"]
@@ -21,7 +20,7 @@ class StudentAdmin(SchoolChangesAdmin):
 
 
 @admin.register(GuardianLink)
-class GuardianLinkAdmin(SchoolChangesAdmin):
+class GuardianLinkAdmin(admin.ModelAdmin):
     list_display = ["guardian", "student", "relationship", "is_primary_contact"]
     list_filter = ["relationship", "is_primary_contact", "student__school"]
     list_select_related = ["guardian", "student__user"]

@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: a database rolled back between tests may hand
-    the same ids to new rows, and a cached person or page from the last test must not show."""
+    the same ids to new rows, and a school's cached year, term or overview must not show."""
     cache.clear()
     yield
 

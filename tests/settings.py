@@ -23,8 +23,8 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# No cache between requests in tests, so every request costs the same queries.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-PERSONAL_CACHE = False  # tests of the person and page caches switch them on themselves
+# The cache production runs with: Redis where CACHE_URL names one (CI), local memory otherwise.
+# It holds only what a school shares (the current year and term, the overview's counts);
+# each test starts with it empty (tests/conftest.py).
 # Tests sign network admins in with force_login; those of the second factor turn it on.
 SECOND_FACTOR_FOR_NETWORK_ADMINS = False

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture import access
 from bigpicture.dates import span_errors
 from bigpicture.models import EMAIL_UNAVAILABLE, School, User, email_taken_message
-from bigpicture.selectors import school_changed
 from internships.models import Mentor, Opportunity, Site
 from internships.reminders import directory as reminders
 from students.models import Student
@@ -54,7 +53,6 @@ def _save_site(site: Site) -> Site:
         raise ValidationError(errors)
     site.full_clean()
     site.save()
-    school_changed(site.school_id)
     return site
 
 
@@ -177,7 +175,6 @@ def mentor_create(
         user=user, site=site, **{key: _strip(fields[key]) for key in MENTOR_FIELDS if key in fields}
     )
     _save_mentor(mentor)
-    school_changed(school.pk)
     return mentor
 
 
@@ -210,7 +207,6 @@ def mentor_update(
         if key in fields:
             setattr(mentor, key, _strip(fields[key]))
     _save_mentor(mentor)
-    school_changed(school_id)
     return mentor
 
 
@@ -225,7 +221,6 @@ def _save_opportunity(opportunity: Opportunity, by: User, site: Site, mentor) ->
     opportunity.interests = ", ".join(opportunity.tags)  # tidy the commas and spaces
     opportunity.full_clean()
     opportunity.save()
-    school_changed(site.school_id)
     return opportunity
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
 from bigpicture.models import School, User
-from bigpicture.selectors import school_changed
 from internships.models import DailyLog, HoursTarget, Placement
 from internships.reminders import logs as reminders
 
@@ -63,7 +62,6 @@ def log_check_in(*, placement: Placement, by: User, goal: str, on: date | None =
             log.save()
     except IntegrityError as clash:  # the same day logged twice at once
         raise ValidationError({"on": ALREADY_LOGGED}) from clash
-    school_changed(placement.student.school_id)
     return log
 
 
@@ -99,7 +97,6 @@ def log_check_out(
     log.checked_out_at = log.checked_out_at or timezone.now()
     log.full_clean()
     log.save()
-    school_changed(log.placement.student.school_id)
     return log
 
 
@@ -154,7 +151,6 @@ def log_review(
     log.save()
     if decision == Review.DISPUTED:
         reminders.notify_disputed(log)
-    school_changed(log.placement.student.school_id)
     return log
 
 
@@ -181,4 +177,3 @@ def hours_targets_set(*, school: School, by: User, targets: dict[int, int | None
         target.hours = hours
         target.full_clean()
         target.save()
-    school_changed(school.pk)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture.access import leads
 from bigpicture.dates import span_errors
 from bigpicture.models import User
-from bigpicture.selectors import current_term, current_year, school_changed
+from bigpicture.selectors import current_term, current_year
 from internships.models import (
     Evaluation,
     Exploration,
@@ -123,7 +123,6 @@ def _record(placement: Placement, before: str, by: User, note: str = "") -> Plac
     )
     event.full_clean()
     event.save()
-    school_changed(placement.student.school_id)
     return event
 
 
@@ -166,7 +165,6 @@ def exploration_log(
     )
     exploration.full_clean()
     exploration.save()
-    school_changed(student.school_id)
     return exploration
 
 
@@ -511,7 +509,6 @@ def visit_record(
     )
     visit.full_clean()
     visit.save()
-    school_changed(placement.student.school_id)
     return visit
 
 
@@ -567,7 +564,6 @@ def evaluation_write(
             evaluation.save()
     except IntegrityError as clash:  # should not happen under the lock; say so plainly
         raise ValidationError(_("This semester's evaluation is already written.")) from clash
-    school_changed(placement.student.school_id)
     if is_new:
         notify_evaluation(evaluation)
     return evaluation

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
 from bigpicture.models import Notification, User
-from bigpicture.selectors import school_changed
 from internships.models import Message, Placement, SignInLink
 from internships.reminders import portal as reminders
 from students.reminders.plans import advisor_ids
@@ -143,5 +142,4 @@ def message_send(*, placement: Placement, by: User, body: str) -> Message:
     message.full_clean()
     message.save()
     reminders.notify_message(message, [pk for pk in _other_side(placement, by) if pk != by.pk])
-    school_changed(placement.student.school_id)
     return message

@@ -9,9 +9,8 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from advisories.models import Advisory
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
+from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.models import School
-from bigpicture.pagecache import CachedPageMixin
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
 from internships.selectors import logs as selectors
@@ -22,7 +21,7 @@ READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
 
 
-class PlacementLogsView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
+class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
     """A placement's days, newest first, with its hours per week, term and school year."""
 
     allowed_roles = READERS
@@ -46,7 +45,7 @@ class PlacementLogsView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, L
         student = placement.student
         is_intern = user.is_student and student.user_id == user.pk
 
-        def read():  # only when the page's cached fragment is missing
+        def read():
             sees_student = Student.objects.visible_to(user).filter(pk=student.pk).exists()
             targets = School.objects.administered_by(user).filter(pk=student.school_id)
             return {
@@ -56,7 +55,7 @@ class PlacementLogsView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, L
             }
 
         return super().get_context_data(
-            **deferred(read, ("totals", "progress", "can_set_targets")),
+            **read(),
             placement=placement,
             is_intern=is_intern,
             is_mentor=user.is_mentor and placement.mentor.user_id == user.pk,
@@ -174,7 +173,7 @@ class LogReviewView(LogMixin, ServiceFormMixin, FormView):
         return reverse("internships:mentor-logs")
 
 
-class MentorLogsView(RoleRequiredMixin, CachedPageMixin, ListView):
+class MentorLogsView(RoleRequiredMixin, ListView):
     """Every day waiting for the mentor's review, across their interns, oldest first."""
 
     allowed_roles = {MENTOR}
@@ -186,7 +185,7 @@ class MentorLogsView(RoleRequiredMixin, CachedPageMixin, ListView):
         return selectors.waiting_for(self.request.user)
 
 
-class AdvisoryInternshipsView(RoleRequiredMixin, CachedPageMixin, TemplateView):
+class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
     """The advisor's view of their advisory's internships: who has none, who is behind on
     hours, whose days wait for the mentor, whose internship has gone quiet."""
 
@@ -199,7 +198,7 @@ class AdvisoryInternshipsView(RoleRequiredMixin, CachedPageMixin, TemplateView):
         )
         advisory = get_object_or_404(advisories, pk=self.kwargs["pk"])
 
-        def read():  # only when the page's cached fragment is missing
+        def read():
             rows = selectors.advisory_internships(advisory)
             return {
                 "rows": rows,
@@ -209,8 +208,7 @@ class AdvisoryInternshipsView(RoleRequiredMixin, CachedPageMixin, TemplateView):
                 "quiet": sum(row.quiet for row in rows),
             }
 
-        names = ("rows", "without", "behind", "unconfirmed", "quiet")
-        return super().get_context_data(advisory=advisory, **deferred(read, names), **kwargs)
+        return super().get_context_data(advisory=advisory, **read(), **kwargs)
 
 
 class HoursTargetsView(RoleRequiredMixin, ServiceFormMixin, FormView):

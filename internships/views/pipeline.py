@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin, deferred
-from bigpicture.pagecache import CachedPageMixin
+from bigpicture.mixins import ServiceFormMixin
 from internships.forms.pipeline import (
     EvaluationForm,
     ExplorationForm,
@@ -77,7 +76,7 @@ class PlacementMixin(RoleRequiredMixin):
 # --- the student's internship page -------------------------------------------------------------
 
 
-class StudentInternshipsView(StudentMixin, CachedPageMixin, TemplateView):
+class StudentInternshipsView(StudentMixin, TemplateView):
     allowed_roles = READERS
     template_name = "internships/pipeline/student_internships.html"
 
@@ -209,13 +208,13 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
 # --- the placement and its steps ---------------------------------------------------------------
 
 
-class PlacementDetailView(PlacementMixin, CachedPageMixin, TemplateView):
+class PlacementDetailView(PlacementMixin, TemplateView):
     allowed_roles = EVERYONE
     template_name = "internships/pipeline/placement_detail.html"
 
     def get_context_data(self, **kwargs):
         placement, user = self.get_placement(), self.request.user
-        page = deferred(lambda: selectors.placement_page(placement, user), selectors.PLACEMENT_PAGE)
+        page = selectors.placement_page(placement, user)
         return super().get_context_data(**page, **kwargs)
 
 

@@ -18,7 +18,6 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, MENTOR, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
-from bigpicture.pagecache import CachedPageMixin
 from bigpicture.throttle import limit_posts
 from internships.forms.portal import MessageForm, SignInLinkForm
 from internships.selectors import portal as selectors
@@ -77,7 +76,7 @@ class PortalLinkView(View):
 # --- the mentor's internships ------------------------------------------------------------------
 
 
-class MentorInternshipsView(RoleRequiredMixin, CachedPageMixin, ListView):
+class MentorInternshipsView(RoleRequiredMixin, ListView):
     allowed_roles = {MENTOR}
     template_name = "internships/portal/mentor_internships.html"
     context_object_name = "placements"

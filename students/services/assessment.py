@@ -13,7 +13,6 @@ from advisories.models import Membership
 from bigpicture.access import leads
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
-from bigpicture.selectors import school_changed
 from students.goals import FIVE_GOALS, PERSONAL
 from students.models import (
     Exhibition,
@@ -81,7 +80,6 @@ def narrative_create(
     )
     narrative.full_clean()
     narrative.save()
-    school_changed(student.school_id)
     return narrative
 
 
@@ -92,7 +90,6 @@ def narrative_update(*, narrative: Narrative, by: User, sections: dict) -> Narra
     narrative.sections = _clean_sections(sections)
     narrative.full_clean()
     narrative.save()
-    school_changed(narrative.student.school_id)
     return narrative
 
 
@@ -111,7 +108,6 @@ def narrative_publish(*, narrative: Narrative, by: User) -> Narrative:
         narrative.full_clean()
         narrative.save()
         notify_narrative_published(narrative)
-    school_changed(narrative.student.school_id)
     return narrative
 
 
@@ -121,7 +117,6 @@ def narrative_unpublish(*, narrative: Narrative, by: User) -> Narrative:
     narrative.published_at = None
     narrative.full_clean()
     narrative.save()
-    school_changed(narrative.student.school_id)
     return narrative
 
 
@@ -250,7 +245,6 @@ def _save_exhibition(
     exhibition.save()
     exhibition.work.set(work)
     _sync_panel(exhibition, people, names)
-    school_changed(student.school_id)
     return exhibition
 
 
@@ -342,7 +336,6 @@ def exhibition_result(
     exhibition.summary, exhibition.outcome = summary.strip(), outcome
     exhibition.full_clean()
     exhibition.save()
-    school_changed(exhibition.student.school_id)
     return exhibition
 
 
@@ -408,5 +401,4 @@ def feedback_record(
     feedback.strengths, feedback.suggestions = strengths, suggestions
     feedback.full_clean()
     feedback.save()
-    school_changed(exhibition.student.school_id)
     return feedback

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from bigpicture.access import require_admin_of
 from bigpicture.models import User
-from bigpicture.selectors import school_changed
 from students.models import Exhibition, MeetingInvite, Panelist, PlanMeeting, Student
 from students.reminders.handover import notify_handover
 
@@ -30,8 +29,6 @@ def learning_team_hand_over(*, student: Student, to: User, by: User, occasion: s
         meeting_ids=meeting_ids,
         exhibition_ids=exhibition_ids,
     )
-    if meeting_ids or exhibition_ids:
-        school_changed(student.school_id)
 
 
 def _meetings_hand_over(student: Student, to: User, now, held: Held) -> list[int]:

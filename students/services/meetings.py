@@ -13,7 +13,6 @@ from advisories.models import Membership
 from bigpicture import access, outbox
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
-from bigpicture.selectors import school_changed
 from students.models import CalendarFeed, GuardianLink, MeetingInvite, PlanMeeting, Student
 from students.reminders.meetings import (
     MEETING_CANCELLED,
@@ -57,7 +56,6 @@ def meeting_schedule(
     team = _team(meeting, guardians, mentor)
     _invite(meeting, team.values())
     outbox.record(MEETING_INVITATION, invitation_drafts(meeting, _told(meeting, team)))
-    school_changed(student.school_id)
     return meeting
 
 
@@ -102,7 +100,6 @@ def meeting_update(
     told = [pk for pk in _told(meeting, team) if changed or pk in added]
     outbox.record(MEETING_INVITATION, invitation_drafts(meeting, told))
     outbox.record(MEETING_CANCELLED, cancellation_drafts(meeting, removed))
-    school_changed(meeting.student.school_id)
     return meeting
 
 
@@ -118,7 +115,6 @@ def meeting_cancel(*, meeting: PlanMeeting, by: User) -> PlanMeeting:
     people = meeting.invites.exclude(person_id=meeting.advisor_id)
     people = people.values_list("person_id", flat=True)
     outbox.record(MEETING_CANCELLED, cancellation_drafts(meeting, people))
-    school_changed(meeting.student.school_id)
     return meeting
 
 
@@ -135,7 +131,6 @@ def meeting_record(*, meeting: PlanMeeting, by: User, notes: str, decisions: str
     meeting.notes, meeting.decisions, meeting.status = notes, decisions, Status.HELD
     meeting.full_clean()
     meeting.save()
-    school_changed(meeting.student.school_id)
     return meeting
 
 
@@ -151,7 +146,6 @@ def meeting_respond(*, meeting: PlanMeeting, by: User, response: str) -> Meeting
     invite.response, invite.responded_at = response, timezone.now()
     invite.full_clean()
     invite.save()
-    school_changed(meeting.student.school_id)
     return invite
 
 
@@ -327,8 +321,6 @@ def calendar_feed_open(*, person: User) -> str | None:
     )
     if not created:
         return None  # made by a request that ran alongside: that one showed it
-    if person.school_id:
-        school_changed(person.school_id)
     return token
 
 
@@ -342,6 +334,4 @@ def calendar_feed_reset(*, person: User) -> str:
     feed.token_hash, feed.created_at = CalendarFeed.hash(token), timezone.now()
     feed.full_clean()
     feed.save()
-    if person.school_id:
-        school_changed(person.school_id)
     return token

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
-from bigpicture.selectors import school_changed
 from students.models import (
     Evidence,
     LearningPlan,
@@ -122,7 +121,6 @@ def _revise(plan: LearningPlan, by: User, action: str, summary: str = "", fields
     PlanRevision.objects.create(
         plan=plan, version=plan.version, action=action, summary=summary[:500], by=by, snapshot=data
     )
-    school_changed(plan.student.school_id)
 
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -456,5 +454,4 @@ def plan_comment(*, plan: LearningPlan, by: User, body: str) -> PlanComment:
     comment = PlanComment(plan=plan, author=by, body=body)
     comment.full_clean()
     comment.save()
-    school_changed(plan.student.school_id)
     return comment

@@ -11,7 +11,6 @@ from advisories.models import Advisory, Membership
 from advisories.services import student_place
 from bigpicture.access import require_admin_of
 from bigpicture.models import EMAIL_UNAVAILABLE, School, User
-from bigpicture.selectors import school_changed
 from bigpicture.services import person_create
 from students.models import GuardianLink, Student
 from students.services.handover import learning_team_hand_over
@@ -95,7 +94,6 @@ def student_profile_update(*, student: Student, by: User, **fields) -> Student:
             setattr(student, key, fields[key].strip())
     student.full_clean()
     student.save()
-    school_changed(student.school_id)
     return student
 
 
@@ -143,7 +141,6 @@ def guardian_link(
     if GuardianLink.objects.filter(student=student, guardian=guardian).exists():
         raise ValidationError({"email": _("This guardian is already linked to this student.")})
     link = GuardianLink(student=student, guardian=guardian)
-    school_changed(student.school_id)
     return _save_link(link, link_fields)
 
 
@@ -152,7 +149,6 @@ def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> Guar
     """Change how a guardian relates to a student and how the school reaches them."""
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
-    school_changed(link.student.school_id)
     return _save_link(link, link_fields)
 
 
@@ -179,7 +175,6 @@ def guardian_unlink(*, link: GuardianLink, by: User) -> None:
         exhibition__starts_at__gt=now,
         feedback__isnull=True,
     ).delete()
-    school_changed(link.student.school_id)
     link.delete()
 
 

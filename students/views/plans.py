@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
-from bigpicture.pagecache import CachedPageMixin
+from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from students.forms.plans import (
     CommentForm,
     EvidenceForm,
@@ -95,7 +94,7 @@ class ServiceActionView(View):
 # --- a student's plans -------------------------------------------------------------------------
 
 
-class PlanListView(RoleRequiredMixin, CachedPageMixin, ListView):
+class PlanListView(RoleRequiredMixin, ListView):
     allowed_roles = READERS
     template_name = "students/plans/plan_list.html"
     context_object_name = "plans"
@@ -149,7 +148,7 @@ class PlanStartView(RoleRequiredMixin, ServiceFormMixin, FormView):
 # --- the plan ----------------------------------------------------------------------------------
 
 
-class PlanDetailView(PlanMixin, CachedPageMixin, TemplateView):
+class PlanDetailView(PlanMixin, TemplateView):
     allowed_roles = READERS
     template_name = "students/plans/plan_detail.html"
 
@@ -157,7 +156,7 @@ class PlanDetailView(PlanMixin, CachedPageMixin, TemplateView):
         plan, user = self.get_plan(), self.request.user
         is_author = plan.student.user_id == user.pk and user.is_student
 
-        def read():  # only when the page's cached fragment is missing
+        def read():
             can_review = LearningPlan.objects.reviewable_by(user).filter(pk=plan.pk).exists()
             return {
                 **selectors.plan_page(plan),
@@ -166,8 +165,7 @@ class PlanDetailView(PlanMixin, CachedPageMixin, TemplateView):
                 "can_track": is_author or can_review,
             }
 
-        names = (*selectors.PLAN_PAGE, "can_edit", "can_review", "can_track")
-        return super().get_context_data(**deferred(read, names), is_author=is_author, **kwargs)
+        return super().get_context_data(**read(), is_author=is_author, **kwargs)
 
 
 class PlanUpdateView(PlanMixin, ServiceFormMixin, FormView):
@@ -222,7 +220,7 @@ class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
         )
 
 
-class PlanHistoryView(PlanMixin, CachedPageMixin, DeferredListMixin, ListView):
+class PlanHistoryView(PlanMixin, ListPageMixin, ListView):
     allowed_roles = READERS
     template_name = "students/plans/plan_history.html"
     context_object_name = "revisions"

@@ -7,8 +7,7 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView, Upd
 
 from advisories.forms import MoveStudentForm
 from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import DeferredListMixin, ServiceFormMixin, deferred
-from bigpicture.pagecache import CachedPageMixin
+from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
@@ -20,7 +19,7 @@ from students.forms import (
 from students.models import GuardianLink, Student
 
 
-class StudentListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, ListView):
+class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
     allowed_roles = {ADMIN, ADVISOR}
     template_name = "students/student_list.html"
     context_object_name = "students"
@@ -46,7 +45,7 @@ class StudentListView(RoleRequiredMixin, CachedPageMixin, DeferredListMixin, Lis
         )
 
 
-class StudentDetailView(RoleRequiredMixin, CachedPageMixin, DetailView):
+class StudentDetailView(RoleRequiredMixin, DetailView):
     allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
     template_name = "students/student_detail.html"
     context_object_name = "student"
@@ -64,7 +63,7 @@ class StudentDetailView(RoleRequiredMixin, CachedPageMixin, DetailView):
             }
 
         return super().get_context_data(
-            **deferred(read, (*selectors.STUDENT_DETAIL, "can_edit")),
+            **read(),
             can_manage=user.is_superuser or (ADMIN in user.roles),
             **kwargs,
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -36,6 +37,7 @@ def assert_kept(response, name: str, value: str) -> None:
 
 
 def _queries(client, url) -> int:
+    cache.clear()  # the school's shared data read afresh
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
@@ -347,6 +349,7 @@ class TestQueryCounts:
         second = factories.AdvisoryFactory(school=world.school, advisor=world.advisor)
         students = [factories.student_with_family(world.advisory) for _ in range(27)]
         students += [factories.student_with_family(second) for _ in range(5)]
+        cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(small):
             response = client.get(url)
         page = response.content.decode()
@@ -365,6 +368,7 @@ class TestQueryCounts:
             for _ in range(6):
                 factories.student_with_family(advisory)
         factories.StudentFactory.create_batch(30, school=world.school)
+        cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(small):
             response = client.get(url)
         page = response.content.decode()
@@ -384,6 +388,7 @@ class TestQueryCounts:
             for _ in range(7):
                 factories.student_with_family(advisory)
         factories.StudentFactory.create_batch(10, school=world.school)
+        cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(small):
             client.get(url)
 
@@ -396,6 +401,7 @@ class TestQueryCounts:
 
         for _ in range(27):
             factories.student_with_family(world.advisory)
+        cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(small):
             response = client.get(url)
         total = User.objects.filter(school=world.school).count()
@@ -420,6 +426,7 @@ class TestQueryCounts:
             )
             factories.GuardianLinkFactory(student=child, guardian=world.guardian)
             children.append(child)
+        cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(small):
             response = client.get(url)
         page = response.content.decode()
