@@ -1,16 +1,17 @@
 from django.urls import path
 
 from bigpicture import views
+from bigpicture.pages import views as pages
 
 app_name = "bigpicture"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", pages.HomeView.as_view(), name="home"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/new/", views.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-update"),
-    path("schools/<int:pk>/", views.SchoolOverviewView.as_view(), name="school-overview"),
+    path("schools/<int:pk>/", pages.SchoolOverviewView.as_view(), name="school-overview"),
     path("schools/<int:pk>/settings/", views.SchoolUpdateView.as_view(), name="school-update"),
     path("schools/<int:pk>/years/", views.SchoolYearListView.as_view(), name="year-list"),
     path(

@@ -1,4 +1,4 @@
-"""Home pages per role, preferences, the school overview and the people directory."""
+"""The core pages: preferences, school settings, years and terms, people, notifications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,10 +9,9 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
+from django.views.generic import FormView, ListView, UpdateView, View
 
-from advisories.selectors import advisories_led_by
-from bigpicture import access, outbox, selectors, services
+from bigpicture import outbox, selectors, services
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
 from bigpicture.forms import (
     NotificationPreferencesForm,
@@ -26,35 +25,6 @@ from bigpicture.forms import (
 from bigpicture.mixins import ListPageMixin, QueryStringMixin, ServiceFormMixin
 from bigpicture.models import Notification, School, SchoolYear, User
 from bigpicture.twofactor.selectors import second_factor_status
-from internships.selectors import home as internships_home
-from students.selectors import children_of, own_profile
-
-
-class HomeView(RoleRequiredMixin, TemplateView):
-    """One home for everybody: a section for each role the person holds."""
-
-    allowed_roles = ALL_ROLES
-    template_name = "bigpicture/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        roles = access.roles_of(user)
-        context = super().get_context_data(**kwargs)
-        context["roles"] = roles
-        if ADMIN in roles:
-            context["admin_schools"] = list(School.objects.administered_by(user)[:50])
-            if user.school_id:
-                context["overview"] = selectors.school_overview(user.school)
-        if access.ADVISOR in roles:
-            context["advisories"] = advisories_led_by(user)
-        if access.STUDENT in roles:
-            context["profile"] = own_profile(user)
-        if access.GUARDIAN in roles:
-            context["children"] = children_of(user)
-            context["consents"] = internships_home.consents_waiting(user)
-        if access.MENTOR in roles:
-            context["interns"] = internships_home.mentor_home(user)
-        return context
 
 
 class PreferencesView(RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -86,15 +56,6 @@ class SchoolAdminMixin(RoleRequiredMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(school=self.get_school(), **kwargs)
-
-
-class SchoolOverviewView(SchoolAdminMixin, TemplateView):
-    template_name = "bigpicture/school_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["overview"] = selectors.school_overview(self.get_school())
-        return context
 
 
 class SchoolUpdateView(SchoolAdminMixin, ServiceFormMixin, UpdateView):

@@ -57,7 +57,7 @@ def test_the_school_overview_is_shared_for_a_minute_then_read_afresh(
     real_cache, world, django_assert_num_queries, time_machine
 ):
     from advisories.services import student_place
-    from bigpicture.selectors import OVERVIEW_CACHE_SECONDS, school_overview
+    from bigpicture.pages.selectors import OVERVIEW_CACHE_SECONDS, school_overview
 
     time_machine.move_to(timezone.now(), tick=False)
     first = school_overview(world.school)
