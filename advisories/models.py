@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
+from bigpicture.links import link
 
 
 class AdvisoryQuerySet(models.QuerySet):
@@ -98,7 +98,12 @@ class Advisory(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("advisories:advisory-detail", kwargs={"pk": self.pk})
+        return link("advisories:advisory-detail", self.pk)
+
+    def is_editable_by(self, user) -> bool:
+        """Whether a person may rename or reassign this advisory (``editable_by``: the
+        school's admins), asked of the advisory in hand without a query."""
+        return self.school.is_administered_by(user)
 
     @property
     def effective_capacity(self) -> int:
@@ -138,9 +143,11 @@ class MembershipQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gt=day)
         )
 
-    def visible_to(self, user):
-        """Membership rows of the students a person may see."""
-        return self.filter(student__in=access.student_ids_visible_to(user))
+    def advised_by(self, user):
+        """Memberships in the advisories a person leads (with ``current()``: their students
+        now). Memberships are read through the advisory or the student they belong to, so
+        whoever reaches those reaches them."""
+        return self.filter(advisory__advisor_id=user.pk)
 
 
 class Membership(models.Model):

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
 from bigpicture.models import School
-from bigpicture.rules import Draft, Rule, register
-from students.reminders import school_admin_ids
+from bigpicture.notifications.rules import Draft, Rule, register
+from bigpicture.selectors import school_admin_ids
 
 
 def crowded_advisories(school: School, today: date, days: int) -> list[Draft]:

@@ -1,25 +1,24 @@
 """Reads behind the advisory pages and the advisor's home."""
 
-from django.db.models import Prefetch
-
 from advisories.models import Advisory, Membership
 from bigpicture.selectors import current_year
-from students.models import GuardianLink
 
-GUARDIANS = Prefetch(
-    "student__guardian_links",
-    queryset=GuardianLink.objects.select_related("guardian").order_by(
-        "-is_primary_contact", "guardian__last_name"
-    ),
+# Each student's guardians, primary contact first (the links' own order): named by their
+# relations, as the students app sits above this one.
+GUARDIANS = "student__guardian_links__guardian"
+# What a roster shows of each student: their name, link and year level (not their profile).
+ROSTER_COLUMNS = (
+    *("advisory_id", "student_id", "student__school_id", "student__graduating_class"),
+    *("student__preferred_name", "student__user__first_name", "student__user__last_name"),
 )
 
 
-def _current_memberships(memberships, year):
+def _current_memberships(memberships, year, *, guardians: bool = True):
+    memberships = memberships.current().select_related("student__user").only(*ROSTER_COLUMNS)
+    if guardians:
+        memberships = memberships.prefetch_related(GUARDIANS)
     memberships = list(
-        memberships.current()
-        .select_related("student__user")
-        .prefetch_related(GUARDIANS)
-        .order_by("student__user__last_name", "student__user__first_name", "pk")
+        memberships.order_by("student__user__last_name", "student__user__first_name", "pk")
     )
     for membership in memberships:
         student = membership.student
@@ -42,18 +41,23 @@ def past_members(advisory: Advisory) -> list[Membership]:
 
 
 def advisories_led_by(user) -> list[Advisory]:
-    """The advisories a person leads, each with its current roster attached."""
-    advisories = list(
-        Advisory.objects.filter(advisor=user).with_size().select_related("school", "advisor")
-    )
+    """The advisories a person leads, each with its current roster attached (and its size,
+    the roster's length). The dashboard shows no guardians, so none are read; what it shows
+    of each student's learning is the students app's (``bigpicture.pages`` joins them)."""
+    advisories = list(Advisory.objects.filter(advisor=user))
     if not advisories:
         return []
     memberships = _current_memberships(
-        Membership.objects.filter(advisory__advisor=user), current_year(user.school)
+        Membership.objects.filter(advisory_id__in=[advisory.pk for advisory in advisories]),
+        current_year(user.school),
+        guardians=False,
     )
-    with_learning(memberships, user.school)
     for advisory in advisories:
+        advisory.advisor = user  # already loaded, with their school
+        if advisory.school_id == user.school_id:
+            advisory.school = user.school
         advisory.roster = [m for m in memberships if m.advisory_id == advisory.pk]
+        advisory.size = len(advisory.roster)
     return advisories
 
 
@@ -67,65 +71,3 @@ def advisory_list(user, *, graduating_class: int | None = None):
         .select_related("advisor", "school")
         .order_by("graduating_class", "name", "pk")
     )
-
-
-WAITING_TOO_LONG_DAYS = 7
-
-
-def with_learning(memberships, school) -> None:
-    """Attach to each roster student this term's plan (status, goals met of total), their
-    next meeting and exhibition, and what needs the advisor's attention. Five queries
-    whatever the size of the roster."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bigpicture.selectors import current_term
-    from students.models import Exhibition, LearningPlan, PlanMeeting
-    from students.selectors.plans import with_progress_counts
-
-    students = {membership.student_id: membership.student for membership in memberships}
-    term, now = current_term(school), timezone.now()
-    plans, meetings_this_term = {}, set()
-    if term is not None:
-        this_term = LearningPlan.objects.filter(student_id__in=students, term=term)
-        plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
-        meetings_this_term = set(
-            PlanMeeting.objects.filter(student_id__in=students, term=term)
-            .exclude(status=PlanMeeting.Status.CANCELLED)
-            .values_list("student_id", flat=True)
-        )
-    upcoming = {"status": "scheduled", "starts_at__gte": now, "student_id__in": students}
-    next_meeting = _first_per_student(PlanMeeting.objects.filter(**upcoming))
-    next_exhibition = _first_per_student(Exhibition.objects.filter(**upcoming))
-    waited = now - timedelta(days=WAITING_TOO_LONG_DAYS)
-    for student_id, student in students.items():
-        plan = plans.get(student_id)
-        student.plan = plan
-        student.next_meeting = next_meeting.get(student_id)
-        student.next_exhibition = next_exhibition.get(student_id)
-        student.flags = _flags(term, plan, student_id in meetings_this_term, waited)
-
-
-def _first_per_student(rows) -> dict:
-    first = {}
-    for row in rows.order_by("starts_at", "pk"):
-        first.setdefault(row.student_id, row)
-    return first
-
-
-def _flags(term, plan, has_meeting: bool, waited) -> list[str]:
-    from django.utils.translation import gettext as _
-
-    from students.models import LearningPlan
-
-    if term is None:
-        return []
-    flags = []
-    if plan is None:
-        flags.append(_("No plan this term"))
-    elif plan.status == LearningPlan.Status.SUBMITTED and plan.submitted_at <= waited:
-        flags.append(_("Waiting for review over 7 days"))
-    if not has_meeting:
-        flags.append(_("No meeting scheduled this term"))
-    return flags

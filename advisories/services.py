@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,9 @@ from advisories.models import Advisory, Membership
 from bigpicture.access import require_admin_of
 from bigpicture.dates import span_errors
 from bigpicture.models import School, User
-from students.models import Student
+
+# The students handed in are ``students.Student`` profiles: that app sits above this one, so
+# here they are plain models, reached through the memberships' relation.
 
 ADVISORY_FIELDS = ("name", "advisor", "graduating_class", "capacity")
 
@@ -39,7 +41,7 @@ def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
 @transaction.atomic
 def student_place(
     *,
-    student: Student,
+    student: models.Model,
     advisory: Advisory,
     start_date: date,
     by: User,
@@ -53,7 +55,7 @@ def student_place(
     """
     require_admin_of(by, advisory.school_id)
     # Lock the student and the advisory so two admins cannot overfill it or double-place.
-    student = Student.objects.select_for_update().get(pk=student.pk)
+    student = type(student)._default_manager.select_for_update().get(pk=student.pk)
     advisory = Advisory.objects.select_for_update().select_related("school").get(pk=advisory.pk)
     if student.school_id != advisory.school_id:
         raise ValidationError({"advisory": _("Choose an advisory of the student's school.")})
@@ -124,7 +126,7 @@ def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
 
 
 @transaction.atomic
-def student_leave_advisory(*, student: Student, end_date: date, by: User) -> Membership:
+def student_leave_advisory(*, student: models.Model, end_date: date, by: User) -> Membership:
     """End a student's current advisory membership (they left the school or graduated)."""
     require_admin_of(by, student.school_id)
     current = Membership.objects.select_for_update().current().filter(student=student).first()

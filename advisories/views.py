@@ -8,13 +8,13 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from advisories import selectors, services
 from advisories.forms import AdvisoryForm
 from advisories.models import Advisory
-from bigpicture.access import ADMIN, ADVISOR, RoleRequiredMixin
+from bigpicture.access import ADMIN, STAFF, RoleRequiredMixin
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.selectors import current_year
 
 
 class AdvisoryListView(RoleRequiredMixin, ListPageMixin, ListView):
-    allowed_roles = {ADMIN, ADVISOR}
+    allowed_roles = STAFF
     template_name = "advisories/advisory_list.html"
     context_object_name = "advisories"
     paginate_by = 50
@@ -25,6 +25,9 @@ class AdvisoryListView(RoleRequiredMixin, ListPageMixin, ListView):
 
     def get_queryset(self):
         return selectors.advisory_list(self.request.user, graduating_class=self.graduating_class())
+
+    def count_cache_key(self):
+        return self.school_count_key("advisories", self.graduating_class() or "all")
 
     def decorate(self, context):
         year = current_year(self.request.user.school)
@@ -42,7 +45,7 @@ class AdvisoryListView(RoleRequiredMixin, ListPageMixin, ListView):
 
 
 class AdvisoryDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = {ADMIN, ADVISOR}
+    allowed_roles = STAFF
     template_name = "advisories/advisory_detail.html"
     context_object_name = "advisory"
 
@@ -58,9 +61,7 @@ class AdvisoryDetailView(RoleRequiredMixin, DetailView):
         return super().get_context_data(
             roster=SimpleLazyObject(lambda: selectors.roster(advisory)),
             past_members=SimpleLazyObject(lambda: selectors.past_members(advisory)),
-            can_edit=Advisory.objects.editable_by(self.request.user)
-            .filter(pk=self.object.pk)
-            .exists(),
+            can_edit=advisory.is_editable_by(self.request.user),
             **kwargs,
         )
 

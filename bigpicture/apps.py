@@ -7,5 +7,7 @@ class BigPictureConfig(AppConfig):
     verbose_name = _("Big Picture school")
 
     def ready(self) -> None:
-        from bigpicture import reminders  # noqa: F401 - registers this app's reminder rules
+        # Registering, not dodging a cycle: this app's reminder rules, and its Celery tasks
+        # (the outbox queues its deliveries by the task's name, bigpicture.notifications.delivery).
+        from bigpicture import reminders, tasks  # noqa: F401
         from bigpicture.twofactor import signals as _  # noqa: F401 - notes devices at sign-in

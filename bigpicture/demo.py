@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Q
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import (
@@ -26,13 +25,12 @@ from bigpicture.models import (
     User,
 )
 from internships.demo import Intern, build_internships, delete_internships
-from students.demo import Family, build_learning, delete_learning
+from students.demo import Family, build_learning, delete_learning, insert_all, new, purge
 from students.models import GuardianLink, Student
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "bigpicture-demo"  # noqa: S105 - the published demo password
 DOMAIN = "demo.bigpicture.school"
-BATCH = 2000
 
 FEMALE_NAMES = (
     "Aaliyah Amara Ana Ava Brianna Camila Chloe Daniela Elena Emilia Fatima Grace Hana "
@@ -285,15 +283,17 @@ def _delete_demo_school() -> None:
     school = School.objects.filter(slug=DEMO_SLUG).first()
     if school is None:
         return
-    Notification.objects.filter(Q(school=school) | Q(recipient__school=school)).delete()
+    # Each step one statement a table (see ``purge``), children before their parents.
+    purge(Notification.objects.filter(school=school))
+    purge(Notification.objects.filter(recipient__school=school))
     delete_internships(school)
     delete_learning(school)
-    Membership.objects.filter(advisory__school=school).delete()
-    Advisory.objects.filter(school=school).delete()
-    GuardianLink.objects.filter(student__school=school).delete()
-    Student.objects.filter(school=school).delete()
-    User.objects.filter(school=school).delete()
-    school.delete()
+    purge(Membership.objects.filter(advisory__school=school))
+    purge(Advisory.objects.filter(school=school))
+    purge(GuardianLink.objects.filter(student__school=school))
+    purge(Student.objects.filter(school=school))
+    purge(User.objects.filter(school=school))
+    purge(School.objects.filter(pk=school.pk))
 
 
 class _Builder:
@@ -308,7 +308,8 @@ class _Builder:
     def _user(self, first, last, domain_part, **fields) -> User:
         self.serial += 1
         email = f"{first}.{last}.{self.serial}@{domain_part}.{DOMAIN}".lower()
-        return User(
+        return new(
+            User,
             email=email,
             first_name=first,
             last_name=last,
@@ -372,10 +373,10 @@ class _Builder:
                     )
                 )
         advisors[0].email = f"advisor@{DOMAIN}"
-        self.advisors = User.objects.bulk_create(advisors, batch_size=BATCH)
+        self.advisors = insert_all(User, advisors)
         for advisory, advisor in zip(advisories, self.advisors, strict=True):
             advisory.advisor = advisor
-        for advisory in Advisory.objects.bulk_create(advisories, batch_size=BATCH):
+        for advisory in insert_all(Advisory, advisories):
             by_class.setdefault(advisory.graduating_class, []).append(advisory)
         self.logins.advisor = self.advisors[0].email
         return by_class
@@ -397,7 +398,8 @@ class _Builder:
                 self.families.append([n])
             users.append(self._user(first, last, "students", is_student=True))
             profiles.append(
-                Student(
+                new(
+                    Student,
                     school=self.school,
                     graduating_class=graduating,
                     enrolled_on=self._entered(current, graduating, min(by_class), self.today),
@@ -410,13 +412,13 @@ class _Builder:
         users[0].email = f"student@{DOMAIN}"
         for profile in profiles[-unplaced:]:  # enrolled last week, not placed yet
             profile.enrolled_on = self.today - timedelta(days=10)
-        users = User.objects.bulk_create(users, batch_size=BATCH)
+        users = insert_all(User, users)
         for profile, user in zip(profiles, users, strict=True):
             profile.user = user
-        self.student_rows = Student.objects.bulk_create(profiles, batch_size=BATCH)
+        self.student_rows = insert_all(Student, profiles)
         self.logins.student = users[0].email
         memberships = self._memberships(self.student_rows[:-unplaced], by_class, current)
-        self.memberships = Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        self.memberships = insert_all(Membership, memberships)
 
     @staticmethod
     def _entered(current: SchoolYear, graduating: int, oldest_class: int, today: date) -> date:
@@ -436,7 +438,7 @@ class _Builder:
             advisory = advisories[filled.get(student.graduating_class, 0) % len(advisories)]
             filled[student.graduating_class] = filled.get(student.graduating_class, 0) + 1
             entered = student.enrolled_on
-            rows.append(Membership(student=student, advisory=advisory, start_date=entered))
+            rows.append(new(Membership, student=student, advisory=advisory, start_date=entered))
         extra = [
             r for r in rows if r.advisory.graduating_class == first_class and r.advisory != crowded
         ]
@@ -456,7 +458,8 @@ class _Builder:
                 target = next(a for a in advisories if a != row.advisory)
                 moved = current.start_date - timedelta(days=120)
                 rows.append(
-                    Membership(
+                    new(
+                        Membership,
                         student=row.student,
                         advisory=target,
                         start_date=moved,
@@ -485,7 +488,8 @@ class _Builder:
                 users.append(guardian)
                 for child in family:
                     links.append(
-                        GuardianLink(
+                        new(
+                            GuardianLink,
                             student=child,
                             guardian=guardian,
                             relationship=relationship,
@@ -494,8 +498,8 @@ class _Builder:
                         )
                     )
         self._pick_guardian_login(users, links)
-        User.objects.bulk_create(users, batch_size=BATCH)
-        self.links = GuardianLink.objects.bulk_create(links, batch_size=BATCH)
+        insert_all(User, users)
+        self.links = insert_all(GuardianLink, links)
 
     def _pick_guardian_login(self, users, links) -> None:
         """Prefer a Spanish-speaking parent of two children as the demo guardian."""
@@ -511,12 +515,14 @@ class _Builder:
 
     def reminders(self) -> None:
         """The demo guardian asked for the weekly email, sent any day; then run the scan."""
-        from bigpicture import outbox
+        from bigpicture import notifications
 
         guardian = User.objects.get(email=self.logins.guardian)
         NotificationPreference.objects.create(user=guardian, kind="progress", delivery="now")
         ReminderSetting.objects.create(school=self.school, rule="weekly_progress", days=0)
-        self.logins.counts["reminders"] = outbox.scan(schools=[self.school], today=self.today)
+        self.logins.counts["reminders"] = notifications.scan(
+            schools=[self.school], today=self.today
+        )
 
     def mentors(self) -> None:
         mentors = [

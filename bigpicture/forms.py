@@ -9,8 +9,11 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture import notifications, reminders
 from bigpicture.access import ROLE_FIELDS
 from bigpicture.models import (
+    Delivery,
+    NotificationPreference,
     Role,
     School,
     SchoolYear,
@@ -19,6 +22,8 @@ from bigpicture.models import (
     email_taken_message,
     validate_deliverable_email,
 )
+from bigpicture.notifications import school_settings
+from bigpicture.notifications.rules import KINDS, RULES, Draft
 
 
 class SubmitHelperMixin:
@@ -151,9 +156,6 @@ class PasswordSetupForm(PasswordResetForm):
         return User.objects.filter(email=email, is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        from bigpicture import outbox, reminders
-        from bigpicture.rules import Draft
-
         user = context["user"]
         draft = Draft(
             recipient_id=user.pk,
@@ -163,7 +165,7 @@ class PasswordSetupForm(PasswordResetForm):
             # One link per quarter hour, however often the form is sent (no mail-bombing).
             occasion=f"asked-{int(timezone.now().timestamp()) // 900}",
         )
-        outbox.record(reminders.PASSWORD_RESET, [draft])
+        notifications.record(reminders.PASSWORD_RESET, [draft])
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -203,9 +205,6 @@ class NotificationPreferencesForm(SubmitHelperMixin, forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        from bigpicture.models import Delivery, NotificationPreference
-        from bigpicture.rules import KINDS
-
         super().__init__(*args, **kwargs)
         chosen = dict(
             NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
@@ -244,9 +243,6 @@ class ReminderSettingsForm(SubmitHelperMixin, forms.Form):
     """A school's reminders: each one on or off, and its number of days where it has one."""
 
     def __init__(self, *args, school, **kwargs):
-        from bigpicture.outbox import school_settings
-        from bigpicture.rules import RULES
-
         super().__init__(*args, **kwargs)
         current = school_settings(school)
         self.rules = [rule for rule in RULES.values() if not rule.safety_critical]

@@ -6,13 +6,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture.rules import Draft, Rule, register
+from bigpicture.models import Notification
+from bigpicture.notifications import site_url, subject_of
+from bigpicture.notifications.rules import DIGEST_RULE, Draft, Rule, register
 
 
 def set_password_link(notification) -> dict:
     """A fresh set-password link, made when the email leaves (never stored in the outbox)."""
-    from bigpicture.outbox import site_url
-
     person = notification.recipient
     path = reverse(
         "password_reset_confirm",
@@ -76,16 +76,13 @@ def email_changed(person, *, old_email: str, by) -> Draft:
 
 def digest_items(notification) -> dict:
     """The subjects of the messages a daily email bundles, in the reader's language."""
-    from bigpicture.models import Notification
-    from bigpicture.outbox import subject_of
-
     items = Notification.objects.filter(pk__in=notification.context.get("items", []))
     return {"subjects": [subject_of(item) for item in items.select_related("recipient")]}
 
 
 DAILY_DIGEST = register(
     Rule(
-        key="daily_digest",
+        key=DIGEST_RULE,
         kind="digest",
         label=_("Daily email"),
         description=_("Messages people chose to get once a day, in one email."),

@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.db.models import Q
 
+from bigpicture.access import ADMIN, ROLE_FIELDS
 from bigpicture.models import School, SchoolYear, Term, User
 
 YEAR_CACHE_SECONDS = 60
@@ -56,8 +57,6 @@ def with_year_levels(students, year: SchoolYear | None):
 
 def people_in(school: School, *, search: str = "", role: str = ""):
     """People of a school for the admin's directory, filtered by a search and a role."""
-    from bigpicture.access import ROLE_FIELDS
-
     people = User.objects.filter(school=school)
     if role in ROLE_FIELDS:
         people = people.filter(**{ROLE_FIELDS[role]: True})
@@ -66,3 +65,9 @@ def people_in(school: School, *, search: str = "", role: str = ""):
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
         )
     return people.order_by("last_name", "first_name", "pk")
+
+
+def school_admin_ids(school: School) -> list[int]:
+    """The ids of a school's active admins (who hear of what the whole school must know)."""
+    admins = User.objects.with_role(ADMIN).filter(school=school, is_active=True)
+    return list(admins.values_list("pk", flat=True))

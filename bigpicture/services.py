@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bigpicture import access, outbox, reminders
+from bigpicture import access, notifications, reminders
 from bigpicture.access import require_admin_of
 from bigpicture.models import (
     Delivery,
@@ -17,7 +17,7 @@ from bigpicture.models import (
     User,
     email_taken_message,
 )
-from bigpicture.rules import KINDS, RULES
+from bigpicture.notifications.rules import KINDS, RULES
 from bigpicture.selectors import term_cache_key, year_cache_key
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "language")
@@ -73,7 +73,7 @@ def person_create(
     user.full_clean()
     user.save()
     # The invitation is written with the account: both, or neither.
-    outbox.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
+    notifications.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
     return user
 
 
@@ -112,7 +112,7 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
     person.save()
     if old_email and old_email != person.email:
         told = reminders.email_changed(person, old_email=old_email, by=by)
-        outbox.record(reminders.EMAIL_CHANGED, [told])
+        notifications.record(reminders.EMAIL_CHANGED, [told])
     return person
 
 

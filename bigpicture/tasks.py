@@ -2,30 +2,30 @@
 
 from celery import shared_task
 
-from bigpicture import outbox
+from bigpicture import notifications
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_notifications(ids: list[int]) -> dict:
     """Deliver these outbox rows if they are still due (safe to run twice)."""
-    return outbox.deliver(ids)
+    return notifications.deliver(ids)
 
 
 @shared_task(ignore_result=True)
 def scan_reminders() -> int:
     """Run every school's periodic reminder rules, then queue what is due."""
-    written = outbox.scan()
-    outbox.sweep()
+    written = notifications.scan()
+    notifications.sweep()
     return written
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Queue every due row again, and release claims of workers that died."""
-    return outbox.sweep()
+    return notifications.sweep()
 
 
 @shared_task(ignore_result=True)
 def write_daily_digests() -> int:
     """Bundle held-back messages into each person's daily email."""
-    return outbox.write_digests()
+    return notifications.write_digests()

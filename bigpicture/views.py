@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, UpdateView, View
 
-from bigpicture import outbox, selectors, services
+from bigpicture import access, notifications, selectors, services
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
 from bigpicture.forms import (
     NotificationPreferencesForm,
@@ -23,7 +23,7 @@ from bigpicture.forms import (
     TermForm,
 )
 from bigpicture.mixins import ListPageMixin, QueryStringMixin, ServiceFormMixin
-from bigpicture.models import Notification, School, SchoolYear, User
+from bigpicture.models import Notification, Role, School, SchoolYear, Term, User
 from bigpicture.twofactor.selectors import second_factor_status
 
 
@@ -116,8 +116,6 @@ class TermCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.year
 
     def get_form_kwargs(self):
-        from bigpicture.models import Term
-
         return {**super().get_form_kwargs(), "instance": Term(school_year=self.get_year())}
 
     def get_context_data(self, **kwargs):
@@ -149,9 +147,11 @@ class PersonListView(RoleRequiredMixin, ListPageMixin, ListView):
             role=self.request.GET.get("role", ""),
         )
 
-    def get_context_data(self, **kwargs):
-        from bigpicture.models import Role
+    def count_cache_key(self):
+        role = self.request.GET.get("role", "")
+        return self.school_count_key("people", role if role in access.ROLE_FIELDS else "any")
 
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
             roles=Role.choices,
             q=self.request.GET.get("q", ""),
@@ -226,7 +226,7 @@ class NotificationListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for notification in context["notifications"]:
-            notification.title = outbox.subject_of(notification)
+            notification.title = notifications.subject_of(notification)
         return context
 
 
@@ -235,7 +235,7 @@ class NotificationReadView(RoleRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        outbox.mark_read(request.user)
+        notifications.mark_read(request.user)
         messages.success(request, _("All your notifications are marked as read."))
         return redirect("bigpicture:notification-list")
 
@@ -280,13 +280,13 @@ class TokenPreferencesView(NotificationPreferencesMixin, FormView):
 
     def get_person(self):
         if not hasattr(self, "person"):
-            self.person = outbox.user_from_preferences_token(self.kwargs["token"])
+            self.person = notifications.user_from_preferences_token(self.kwargs["token"])
             if self.person is None:
                 raise Http404("This link is not valid any more.")
         return self.person
 
     def get_success_url(self):
-        token = outbox.preferences_token(self.get_person())
+        token = notifications.preferences_token(self.get_person())
         return reverse("bigpicture:preferences-token", args=[token])
 
 
@@ -327,11 +327,11 @@ class OutboxView(SchoolAdminMixin, QueryStringMixin, ListView):
             (value, label, count)
             for (value, label), count in zip(
                 Notification.Status.choices,
-                outbox.status_counts(self.get_school()).values(),
+                notifications.status_counts(self.get_school()).values(),
                 strict=True,
             )
         ]
         context["status"] = self.request.GET.get("status", "")
         for notification in context["notifications"]:
-            notification.title = outbox.subject_of(notification)
+            notification.title = notifications.subject_of(notification)
         return context

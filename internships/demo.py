@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 
 from bigpicture.models import School, SchoolYear, User
 from internships.models import (
+    RUBRIC_KEYS,
     DailyLog,
     Evaluation,
     Exploration,
@@ -25,7 +26,7 @@ from internships.models import (
     Site,
     SiteVisit,
 )
-from internships.services.pipeline import RUBRIC_KEYS
+from students.demo import insert_all, new, purge
 
 BATCH = 2000
 Status = Placement.Status
@@ -307,7 +308,8 @@ class _Internships:
             for n in range(self.rng.randint(0, 2)):
                 self.add(
                     "explorations",
-                    Exploration(
+                    new(
+                        Exploration,
                         student=student,
                         kind=Exploration.Kind.INTERVIEW if n == 0 else Exploration.Kind.SHADOW,
                         site=self.rng.choice(self.sites),
@@ -338,7 +340,8 @@ class _Internships:
         opportunity_title = self.site_titles[site.organization][0]
         placement = self.add(
             "placements",
-            Placement(
+            new(
+                Placement,
                 student=intern.student,
                 site=site,
                 mentor=mentor,
@@ -416,7 +419,8 @@ class _Internships:
                 )
             self.add(
                 "events",
-                PlacementEvent(
+                new(
+                    PlacementEvent,
                     placement=placement,
                     from_status=previous,
                     to_status=state,
@@ -429,7 +433,8 @@ class _Internships:
     def _visit_and_evaluation(self, placement, intern, start, last_year) -> None:
         self.add(
             "visits",
-            SiteVisit(
+            new(
+                SiteVisit,
                 placement=placement,
                 advisor_id=intern.advisor_id,
                 on=min(self.today - timedelta(days=3), start + timedelta(days=30)),
@@ -442,7 +447,8 @@ class _Internships:
         for semester in (1, 2):
             self.add(
                 "evaluations",
-                Evaluation(
+                new(
+                    Evaluation,
                     placement=placement,
                     school_year=self.previous_year,
                     semester=semester,
@@ -486,7 +492,8 @@ class _Internships:
             review = DailyLog.Review.CLAIMED  # waiting for the mentor
         elif self.rng.random() < 0.03:
             review = DailyLog.Review.DISPUTED
-        return DailyLog(
+        return new(
+            DailyLog,
             placement=placement,
             on=day,
             goal=self.rng.choice(GOALS),
@@ -515,10 +522,10 @@ class _Internships:
             ("evaluations", Evaluation),
         ):
             rows = self.rows.get(kind, [])
-            model.objects.bulk_create(rows, batch_size=BATCH)
+            insert_all(model, rows)
             counts[kind] = len(rows)
         logs = self._logs()
-        DailyLog.objects.bulk_create(logs, batch_size=BATCH)
+        insert_all(DailyLog, logs)
         counts["daily logs"] = len(logs)
         self._messages()
         return counts
@@ -537,7 +544,7 @@ class _Internships:
 
 def delete_internships(school: School) -> None:
     """Remove a school's internships and directory before it is rebuilt."""
-    Placement.objects.filter(student__school=school).delete()
-    Exploration.objects.filter(student__school=school).delete()
-    Mentor.objects.filter(site__school=school).delete()
-    Site.objects.filter(school=school).delete()
+    purge(Placement.objects.filter(student__school=school))
+    purge(Exploration.objects.filter(student__school=school))
+    purge(Mentor.objects.filter(site__school=school))
+    purge(Site.objects.filter(school=school))

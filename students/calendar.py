@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from bigpicture.outbox import site_url
+from bigpicture.notifications import site_url
 from students.models import Exhibition, PlanMeeting
 
 PRODUCT_ID = "-//Big Picture school platform//Meetings and exhibitions//EN"

@@ -1,29 +1,14 @@
-"""The Five Learning Goals of the Big Picture model, with their guiding questions.
+"""The Five Learning Goals of the Big Picture model: their table (kept beside the
+``LearningGoal`` model, whose names it translates) and the seeding of their rows."""
 
-The data migration seeds ``LearningGoal`` rows from this table; pages show the names and
-questions from here, in the reader's language.
-"""
+from students.models import FIVE_GOALS, PERSONAL, LearningGoal
 
-from django.utils.translation import gettext_lazy as _
-
-FIVE_GOALS = {
-    "empirical": (_("Empirical Reasoning"), _("How do I prove it?")),
-    "quantitative": (
-        _("Quantitative Reasoning"),
-        _("How do I measure, compare or represent it?"),
-    ),
-    "communication": (_("Communication"), _("How do I take in and express ideas?")),
-    "social": (_("Social Reasoning"), _("What do other people have to say about this?")),
-    "personal": (_("Personal Qualities"), _("What do I bring to this process?")),
-}
-PERSONAL = "personal-goals"  # narratives' section for the student's own, personal goals
+__all__ = ["FIVE_GOALS", "PERSONAL", "ensure_learning_goals"]
 
 
 def ensure_learning_goals() -> None:
     """Make sure the five goals exist (the data migration seeds them; a flushed test
     database or a restored dump may not have them)."""
-    from students.models import LearningGoal
-
     names = {
         "empirical": ("Empirical Reasoning", "How do I prove it?"),
         "quantitative": ("Quantitative Reasoning", "How do I measure, compare or represent it?"),

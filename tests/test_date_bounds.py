@@ -13,7 +13,7 @@ from bigpicture import services as core_services
 from bigpicture.models import SchoolYear, Term
 from internships.models import Exploration, Placement
 from internships.services import directory as directory_services
-from internships.services import pipeline as pipeline_services
+from internships.services import visits as visits_services
 from students.models import Exhibition, PlanMeeting, ProgressUpdate
 from students.services import plans as plan_services
 from tests import factories
@@ -187,7 +187,7 @@ def _progress_message(world):
 class TestInternships:
     def test_an_exploration_in_year_one_is_refused(self, world):
         with pytest.raises(ValidationError) as error:
-            pipeline_services.exploration_log(
+            visits_services.exploration_log(
                 student=world.student,
                 by=world.student.user,
                 kind="interview",

@@ -5,9 +5,6 @@ from bigpicture.models.core import (
     Role,
     School,
     SchoolQuerySet,
-    SchoolYear,
-    SchoolYearQuerySet,
-    Term,
     User,
     UserManager,
     UserQuerySet,
@@ -22,9 +19,11 @@ from bigpicture.models.notifications import (
     ReminderSetting,
 )
 from bigpicture.models.twofactor import SecondFactorReset
+from bigpicture.models.years import DatedPeriod, SchoolYear, SchoolYearQuerySet, Term
 
 __all__ = [
     "EMAIL_UNAVAILABLE",
+    "DatedPeriod",
     "Delivery",
     "Notification",
     "NotificationPreference",

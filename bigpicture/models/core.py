@@ -1,4 +1,4 @@
-"""Core models: people and their roles, schools, school years and terms."""
+"""Core models: people and their roles, and schools (their years and terms: years.py)."""
 
 import secrets
 import zoneinfo
@@ -10,12 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail.message import sanitize_address
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
-from bigpicture.dates import span_errors
+from bigpicture.links import link
 
 
 def validate_time_zone(value: str) -> None:
@@ -120,7 +119,13 @@ class School(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("bigpicture:school-overview", kwargs={"pk": self.pk})
+        return link("bigpicture:school-overview", self.pk)
+
+    def is_administered_by(self, user) -> bool:
+        """Whether a person may manage this school (``administered_by``), without a query."""
+        if access.is_network_admin(user):
+            return True
+        return access.has_role(user, Role.ADMIN) and user.school_id == self.pk
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -141,9 +146,8 @@ class UserQuerySet(models.QuerySet):
     def with_role(self, role: str):
         return self.filter(**{access.ROLE_FIELDS[role]: True})
 
-    def visible_to(self, user):
-        """People a person may see, following the access policy."""
-        return access.people_visible_to(self, user)
+    # Whom a person may see among people follows the students they reach: the students app
+    # says it (``students.models.people_visible_to``), as the core knows no students.
 
     def editable_by(self, user):
         """People whose account details a person may change: admins, within their school."""
@@ -256,7 +260,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_absolute_url(self) -> str:
-        return reverse("bigpicture:person-update", kwargs={"pk": self.pk})
+        return link("bigpicture:person-update", self.pk)
 
     def clean(self) -> None:
         super().clean()
@@ -283,136 +287,5 @@ class User(AbstractBaseUser, PermissionsMixin):
         return access.roles_of(self)
 
     def get_roles_display(self) -> str:
-        return ", ".join(str(Role(role).label) for role in Role.values if role in self.roles)
-
-
-class SchoolYearQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """School years of the schools a person may see."""
-        return self.filter(school__in=School.objects.visible_to(user))
-
-    def current_for(self, school: School, today: date | None = None):
-        """The school year running today, else the next one, else the latest one."""
-        today = today or school.today()
-        years = self.filter(school=school)
-        return (
-            years.filter(start_date__lte=today, end_date__gte=today).first()
-            or years.filter(start_date__gt=today).order_by("start_date").first()
-            or years.order_by("-end_date").first()
-        )
-
-
-class SchoolYear(models.Model):
-    school = models.ForeignKey(
-        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="years"
-    )
-    name = models.CharField(_("name"), max_length=40, help_text=_("For example 2026-2027."))
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
-
-    objects = SchoolYearQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["school_id", "start_date"]
-        verbose_name = _("school year")
-        verbose_name_plural = _("school years")
-        constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="school_year_unique_name"),
-            models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")),
-                name="school_year_ends_after_start",
-                violation_error_message=_("The last day must come after the first day."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def graduation_year(self) -> int:
-        """The class that graduates at the end of this school year."""
-        return self.end_date.year
-
-    def year_level(self, graduating_class: int) -> int | None:
-        """Big Picture year level (101, 201, 301, 401) of a class in this year, if enrolled."""
-        years_left = graduating_class - self.graduation_year
-        if 0 <= years_left <= 3:
-            return (4 - years_left) * 100 + 1
-        return None
-
-    def clean(self) -> None:
-        super().clean()
-        if self.school_id and (
-            errors := span_errors(
-                self.school.today(), start_date=self.start_date, end_date=self.end_date
-            )
-        ):
-            raise ValidationError(errors)
-        if self.start_date and self.end_date and self.school_id:
-            overlapping = SchoolYear.objects.filter(
-                school_id=self.school_id,
-                start_date__lte=self.end_date,
-                end_date__gte=self.start_date,
-            ).exclude(pk=self.pk)
-            if overlapping.exists():
-                raise ValidationError(_("This school year overlaps another one of the school."))
-
-
-class TermQuerySet(models.QuerySet):
-    def of_school(self, school_id: int):
-        return self.filter(school_year__school_id=school_id)
-
-    def current_for(self, school: School, today: date | None = None):
-        """The term running today, else the next one, else the latest one."""
-        today = today or school.today()
-        terms = self.of_school(school.pk).select_related("school_year")
-        return (
-            terms.filter(start_date__lte=today, end_date__gte=today).first()
-            or terms.filter(start_date__gt=today).order_by("start_date").first()
-            or terms.order_by("-end_date").first()
-        )
-
-
-class Term(models.Model):
-    school_year = models.ForeignKey(
-        SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="terms"
-    )
-    name = models.CharField(_("name"), max_length=40, help_text=_("For example Quarter 1."))
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
-
-    objects = TermQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["school_year_id", "start_date"]
-        verbose_name = _("term")
-        verbose_name_plural = _("terms")
-        constraints = [
-            models.UniqueConstraint(fields=["school_year", "name"], name="term_unique_name"),
-            models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")),
-                name="term_ends_after_start",
-                violation_error_message=_("The last day must come after the first day."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.school_year}"
-
-    def clean(self) -> None:
-        super().clean()
-        if not (self.start_date and self.end_date and self.school_year_id):
-            return
-        year = self.school_year
-        today = year.school.today()
-        if errors := span_errors(today, start_date=self.start_date, end_date=self.end_date):
-            raise ValidationError(errors)
-        if self.start_date < year.start_date or self.end_date > year.end_date:
-            raise ValidationError(_("A term must fall inside its school year."))
-        overlapping = Term.objects.filter(
-            school_year_id=self.school_year_id,
-            start_date__lte=self.end_date,
-            end_date__gte=self.start_date,
-        ).exclude(pk=self.pk)
-        if overlapping.exists():
-            raise ValidationError(_("This term overlaps another term of the same year."))
+        held = self.roles  # worked out once, not once per role
+        return ", ".join(str(label) for role, label in Role.choices if role in held)

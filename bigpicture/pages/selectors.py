@@ -1,4 +1,5 @@
-"""Reads behind the pages that gather every app: the school overview."""
+"""Reads behind the pages that gather every app: the homes' sections that join apps, the
+school overview."""
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum, Value
@@ -6,12 +7,35 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from advisories.models import Advisory, Membership
+from advisories.selectors import advisories_led_by
 from bigpicture.models import School, SchoolYear, User
 from bigpicture.selectors import current_year, with_year_levels
+from internships.selectors import home as internships_home
 from students.models import Student
+from students.selectors import own_profile
+from students.selectors.roster import with_learning
 
 UNPLACED_SHOWN = 25
 OVER_CAPACITY_SHOWN = 50
+
+
+def advisor_home(user) -> list[Advisory]:
+    """The advisories a person leads (advisories), each roster student with their learning
+    this term and what needs the advisor's attention (students)."""
+    advisories = advisories_led_by(user)
+    memberships = [membership for advisory in advisories for membership in advisory.roster]
+    if memberships:
+        with_learning(memberships, user.school)
+    return advisories
+
+
+def student_home(user) -> Student | None:
+    """The signed-in student's profile, advisory and plan (students) with their internship
+    now (internships)."""
+    student = own_profile(user)
+    if student is not None:
+        student.internship = internships_home.student_home(student)
+    return student
 
 
 # Shared by everyone in a school and fine a minute old: kept that long, never per viewer.

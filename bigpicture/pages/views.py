@@ -2,14 +2,13 @@
 
 from django.views.generic import TemplateView
 
-from advisories.selectors import advisories_led_by
 from bigpicture import access
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
 from bigpicture.models import School
 from bigpicture.pages import selectors
 from bigpicture.views import SchoolAdminMixin
 from internships.selectors import home as internships_home
-from students.selectors import children_of, own_profile
+from students.selectors import children_of
 
 
 class HomeView(RoleRequiredMixin, TemplateView):
@@ -28,12 +27,12 @@ class HomeView(RoleRequiredMixin, TemplateView):
             if user.school_id:
                 context["overview"] = selectors.school_overview(user.school)
         if access.ADVISOR in roles:
-            context["advisories"] = advisories_led_by(user)
+            context["advisories"] = selectors.advisor_home(user)
         if access.STUDENT in roles:
-            context["profile"] = own_profile(user)
+            context["profile"] = selectors.student_home(user)
         if access.GUARDIAN in roles:
             context["children"] = children_of(user)
-            context["consents"] = internships_home.consents_waiting(user)
+            context["consents"] = internships_home.consents_waiting(context["children"])
         if access.MENTOR in roles:
             context["interns"] = internships_home.mentor_home(user)
         return context

@@ -25,7 +25,7 @@ def second_factor_required(user) -> bool:
 
 def may_enrol(user) -> bool:
     """Staff (admins, advisors) and back-office operators may set up a second factor."""
-    return bool(access.has_role(user, *access.STAFF_ROLES) or user.is_staff)
+    return bool(access.has_role(user, *access.STAFF) or user.is_staff)
 
 
 def has_second_factor(user) -> bool:

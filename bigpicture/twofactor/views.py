@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
-from bigpicture.access import ADMIN, ALL_ROLES, STAFF_ROLES, RoleRequiredMixin
+from bigpicture.access import ADMIN, ALL_ROLES, STAFF, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
 from bigpicture.models import User
 from bigpicture.throttle import forget_failures
@@ -67,7 +67,7 @@ class SecondFactorStepMixin:
 class EnrolView(RoleRequiredMixin, SecondFactorStepMixin, ServiceFormMixin, FormView):
     """Scan a QR code (or type the secret) into an authenticator app, confirm with a code."""
 
-    allowed_roles = STAFF_ROLES
+    allowed_roles = STAFF
     form_class = EnrolForm
     template_name = "registration/second_factor_setup.html"
 
@@ -113,7 +113,7 @@ class EnrolView(RoleRequiredMixin, SecondFactorStepMixin, ServiceFormMixin, Form
 class RecoveryCodesView(RoleRequiredMixin, SecondFactorStepMixin, TemplateView):
     """The recovery codes, shown once after they are made; a verified person makes new ones."""
 
-    allowed_roles = STAFF_ROLES
+    allowed_roles = STAFF
     template_name = "registration/second_factor_recovery_codes.html"
 
     def get_context_data(self, **kwargs):

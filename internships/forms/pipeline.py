@@ -6,14 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.forms import DateInput, SubmitHelperMixin
-from internships.models import Exploration, Placement, SiteVisit
-from internships.services.pipeline import (
+from internships.models import (
     RUBRIC_KEYS,
     RUBRIC_LEVELS,
-    STEPS,
     WORKPLACE_QUALITIES,
+    Exploration,
+    Placement,
+    SiteVisit,
 )
-from students.goals import FIVE_GOALS
+from internships.services.pipeline import STEPS
+from students.models import FIVE_GOALS
 
 
 class TimeInput(forms.TimeInput):

@@ -8,18 +8,28 @@ from internships.models.directory import (
     Opportunity,
     Site,
 )
+from internships.models.logs import DailyLog
 from internships.models.placements import (
-    DailyLog,
-    Evaluation,
     Exploration,
     Message,
     Placement,
     PlacementEvent,
+    may_propose,
+)
+from internships.models.portal import PORTAL_ROLES, SignInLink, can_use_portal, link_minutes
+from internships.models.visits import (
+    RUBRIC_KEYS,
+    RUBRIC_LEVELS,
+    WORKPLACE_QUALITIES,
+    Evaluation,
     SiteVisit,
 )
-from internships.models.portal import SignInLink
 
 __all__ = [
+    "PORTAL_ROLES",
+    "RUBRIC_KEYS",
+    "RUBRIC_LEVELS",
+    "WORKPLACE_QUALITIES",
     "CareerCluster",
     "DailyLog",
     "Evaluation",
@@ -33,4 +43,7 @@ __all__ = [
     "SignInLink",
     "Site",
     "SiteVisit",
+    "can_use_portal",
+    "link_minutes",
+    "may_propose",
 ]

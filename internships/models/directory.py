@@ -6,10 +6,10 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
+from bigpicture.links import link
 
 
 class CareerCluster(models.TextChoices):
@@ -109,7 +109,7 @@ class Site(models.Model):
         return self.organization
 
     def get_absolute_url(self) -> str:
-        return reverse("internships:site-detail", kwargs={"pk": self.pk})
+        return link("internships:site-detail", self.pk)
 
     @property
     def cluster_label(self) -> str:
@@ -194,7 +194,7 @@ class Mentor(models.Model):
         return self.user.get_full_name() or self.user.email
 
     def get_absolute_url(self) -> str:
-        return reverse("internships:mentor-update", kwargs={"pk": self.pk})
+        return link("internships:mentor-update", self.pk)
 
     @property
     def check_label(self) -> str:
@@ -259,7 +259,7 @@ class Opportunity(models.Model):
         return f"{self.title} ({self.site})"
 
     def get_absolute_url(self) -> str:
-        return reverse("internships:opportunity-detail", kwargs={"pk": self.pk})
+        return link("internships:opportunity-detail", self.pk)
 
     @property
     def tags(self) -> list[str]:

@@ -2,23 +2,19 @@
 placement and its agreement, every step of its pipeline, the daily log, the advisor's site
 visits, the mentor's evaluations and the messages between mentor and advisor."""
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture.links import link
+from internships.models.directory import Mentor
+from students.models import Student
 
 
 def mentored_by(user) -> Q:
     """Placements a person mentors, as a filter on Placement: from the family's consent on
     (a proposal, its review and the advisor's notes are the school's and the family's)."""
-    from internships.models.directory import Mentor
-
     consented = Q(status__in=["consented", "active", "completed"]) | Q(
         status="ended", consented_at__isnull=False
     )
@@ -28,7 +24,7 @@ def mentored_by(user) -> Q:
 
 class ExplorationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(student__in=access.student_ids_visible_to(user))
+        return self.filter(student__in=Student.objects.visible_to(user).values("pk"))
 
 
 class Exploration(models.Model):
@@ -78,11 +74,12 @@ class PlacementQuerySet(models.QuerySet):
         """Placements of students a person may see, and those a mentor mentors."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | mentored_by(user))
+        students = Student.objects.visible_to(user).values("pk")
+        return self.filter(Q(student__in=students) | mentored_by(user))
 
     def led_by(self, user):
         """Placements a person runs: the student's advisor, and the school's admins."""
-        return self.filter(student__in=access.student_ids_led_by(user))
+        return self.filter(student__in=Student.objects.led_by(user).values("pk"))
 
     def mentored_by(self, user):
         if not user.is_authenticated:
@@ -114,6 +111,12 @@ class Placement(models.Model):
         FRI = "fri", _("Friday")
         SAT = "sat", _("Saturday")
         SUN = "sun", _("Sunday")
+
+    # Groups of states: in the pipeline or running; the agreement may still change; the
+    # mentor accepted the intern.
+    OPEN = (Status.PROPOSED, Status.APPROVED, Status.CONSENTED, Status.ACTIVE)
+    EDITABLE = (Status.PROPOSED, Status.APPROVED)
+    STARTED = (Status.ACTIVE, Status.COMPLETED)
 
     student = models.ForeignKey(
         "students.Student",
@@ -213,7 +216,7 @@ class Placement(models.Model):
         return f"{self.project} ({self.site})"
 
     def get_absolute_url(self) -> str:
-        return reverse("internships:placement-detail", kwargs={"pk": self.pk})
+        return link("internships:placement-detail", self.pk)
 
     @property
     def status_label(self) -> str:
@@ -226,7 +229,25 @@ class Placement(models.Model):
     @property
     def is_open(self) -> bool:
         """Still in the pipeline or running (not completed nor ended)."""
-        return self.status not in (self.Status.COMPLETED, self.Status.ENDED)
+        return self.status in self.OPEN
+
+    @property
+    def has_started(self) -> bool:
+        """Active or completed, or ended after the mentor accepted the intern."""
+        ended_running = self.status == self.Status.ENDED and self.accepted_at is not None
+        return self.status in self.STARTED or ended_running
+
+    def is_editable_by(self, user) -> bool:
+        """Whether a person may change the agreement (while its state allows): the student
+        who proposed it, or the student's advisor (or an admin)."""
+        student = self.student
+        return (user.pk == self.proposed_by_id and student.is_self(user)) or student.is_led_by(user)
+
+
+def may_propose(user, student: Student) -> bool:
+    """Whether a person may propose an internship for a student (and log their
+    explorations): the student for themself, or their advisor (or an admin) for them."""
+    return student.is_self(user) or student.is_led_by(user)
 
 
 class PlacementEvent(models.Model):
@@ -256,164 +277,6 @@ class PlacementEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(Placement.Status(self.to_status).label)
-
-
-RATING = [MinValueValidator(1), MaxValueValidator(5)]
-
-
-class DailyLogQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(placement__in=Placement.objects.visible_to(user))
-
-
-class DailyLog(models.Model):
-    """One internship day: the student's check-in and check-out, and the mentor's word."""
-
-    class Review(models.TextChoices):
-        CLAIMED = "claimed", _("Waiting for the mentor")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DISPUTED = "disputed", _("Disputed")
-
-    placement = models.ForeignKey(
-        Placement, verbose_name=_("internship"), on_delete=models.CASCADE, related_name="logs"
-    )
-    on = models.DateField(_("day"))
-    goal = models.TextField(_("my goal for the day"))
-    checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
-    did = models.TextField(_("what I did"), blank=True)
-    reflection = models.TextField(_("reflection"), blank=True)
-    hours = models.DecimalField(
-        _("hours"),
-        max_digits=4,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
-    )
-    learning = models.PositiveSmallIntegerField(
-        _("how much I learned (1-5)"), null=True, blank=True, validators=RATING
-    )
-    engagement = models.PositiveSmallIntegerField(
-        _("how engaged I was (1-5)"), null=True, blank=True, validators=RATING
-    )
-    support = models.PositiveSmallIntegerField(
-        _("how supported I felt (1-5)"), null=True, blank=True, validators=RATING
-    )
-    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
-    review = models.CharField(
-        _("mentor's review"), max_length=20, choices=Review.choices, default=Review.CLAIMED
-    )
-    confirmed_hours = models.DecimalField(
-        _("hours confirmed"), max_digits=4, decimal_places=2, null=True, blank=True
-    )
-    mentor_comment = models.TextField(_("mentor's comment"), blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-
-    objects = DailyLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["placement_id", "-on"]
-        verbose_name = _("daily log")
-        verbose_name_plural = _("daily logs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["placement", "on"],
-                name="daily_log_one_per_day",
-                violation_error_message=_("There is already a log for this day."),
-            ),
-            models.CheckConstraint(
-                condition=Q(hours__isnull=True) | (Q(hours__gt=0) & Q(hours__lte=24)),
-                name="daily_log_hours_in_a_day",
-                violation_error_message=_("Hours must be more than 0 and at most 24."),
-            ),
-        ]
-        indexes = [models.Index(fields=["review", "on"])]
-
-    def __str__(self) -> str:
-        return f"{self.placement_id} {self.on}"
-
-    @property
-    def review_label(self) -> str:
-        return str(self.Review(self.review).label)
-
-    @property
-    def checked_out(self) -> bool:
-        return self.checked_out_at is not None
-
-
-class SiteVisit(models.Model):
-    """The advisor's visit to a student's internship."""
-
-    placement = models.ForeignKey(
-        Placement, verbose_name=_("internship"), on_delete=models.CASCADE, related_name="visits"
-    )
-    advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("advisor"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    on = models.DateField(_("date"))
-    observations = models.TextField(_("observations"))
-    follow_ups = models.TextField(_("follow-ups"), blank=True)
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["placement_id", "-on", "-pk"]
-        verbose_name = _("site visit")
-        verbose_name_plural = _("site visits")
-
-    def __str__(self) -> str:
-        return f"{self.placement_id} {self.on}"
-
-
-class Evaluation(models.Model):
-    """The mentor's evaluation of the intern for one semester of a school year."""
-
-    class Semester(models.IntegerChoices):
-        FIRST = 1, _("First semester")
-        SECOND = 2, _("Second semester")
-
-    placement = models.ForeignKey(
-        Placement,
-        verbose_name=_("internship"),
-        on_delete=models.CASCADE,
-        related_name="evaluations",
-    )
-    school_year = models.ForeignKey(
-        "bigpicture.SchoolYear",
-        verbose_name=_("school year"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    semester = models.PositiveSmallIntegerField(_("semester"), choices=Semester.choices)
-    # Learning goal codes and workplace qualities -> level 1-4.
-    ratings = models.JSONField(_("rubric"), default=dict)
-    strengths = models.TextField(_("strengths"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    class Meta:
-        ordering = ["placement_id", "school_year_id", "semester"]
-        verbose_name = _("mentor evaluation")
-        verbose_name_plural = _("mentor evaluations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["placement", "school_year", "semester"],
-                name="evaluation_one_per_semester",
-                violation_error_message=_("This semester's evaluation is already written."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.placement_id} {self.school_year_id}/{self.semester}"
 
 
 class Message(models.Model):

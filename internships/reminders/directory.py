@@ -7,11 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import School
-from bigpicture.rules import Draft, Rule, register
+from bigpicture.notifications.rules import Draft, Rule, register
+from bigpicture.selectors import school_admin_ids
 from internships.models import CareerCluster, Mentor, Placement, Site
-from students.reminders.profile import school_admin_ids
 
 
 def notify_site_proposed(site: Site, why: str) -> None:
@@ -35,7 +35,7 @@ def notify_site_proposed(site: Site, why: str) -> None:
         )
         for admin in school_admin_ids(site.school)
     ]
-    outbox.record(SITE_PROPOSED, drafts)
+    notifications.record(SITE_PROPOSED, drafts)
 
 
 def checks_expiring(school: School, today: date, days: int) -> list[Draft]:

@@ -8,9 +8,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import School
-from bigpicture.rules import Draft, Rule, register, week_of
+from bigpicture.notifications.rules import Draft, Rule, register, week_of
 from internships.models import DailyLog, Placement
 from students.reminders.plans import advisor_ids
 
@@ -55,7 +55,7 @@ def notify_disputed(log: DailyLog) -> None:
         )
         for recipient in recipients
     ]
-    outbox.record(LOG_DISPUTED, drafts)
+    notifications.record(LOG_DISPUTED, drafts)
 
 
 def confirmations_due(school: School, today: date, days: int) -> list[Draft]:

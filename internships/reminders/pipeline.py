@@ -7,9 +7,9 @@ email leaves: once the step is taken (or the proposal sent back), there is nothi
 
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
-from bigpicture.outbox import NothingToSend, site_url
-from bigpicture.rules import Draft, Rule, register
+from bigpicture import notifications
+from bigpicture.notifications import NothingToSend, site_url
+from bigpicture.notifications.rules import Draft, Rule, register
 from internships.models import Evaluation, Placement, PlacementEvent
 from internships.selectors.pipeline import step_code
 from students.models import GuardianLink
@@ -72,13 +72,13 @@ def notify_consent_request(placement: Placement) -> None:
     """Ask the student's guardians to read the approved agreement and consent to it."""
     occasion = f"approved-{placement.approved_at.isoformat()}"
     drafts = [_draft(placement, pk, occasion) for pk in guardian_ids(placement)]
-    outbox.record(CONSENT_REQUEST, drafts)
+    notifications.record(CONSENT_REQUEST, drafts)
 
 
 def notify_accept_request(placement: Placement) -> None:
     """Ask the mentor to accept the intern, now that the family consented."""
     occasion = f"consented-{placement.consented_at.isoformat()}"
-    outbox.record(ACCEPT_REQUEST, [_draft(placement, placement.mentor.user_id, occasion)])
+    notifications.record(ACCEPT_REQUEST, [_draft(placement, placement.mentor.user_id, occasion)])
 
 
 def step_recipients(placement: Placement, event: PlacementEvent, step: str) -> set[int]:
@@ -111,7 +111,7 @@ def notify_step(placement: Placement, event: PlacementEvent) -> None:
         )
         for pk in sorted(step_recipients(placement, event, step))
     ]
-    outbox.record(PLACEMENT_STEP, drafts)
+    notifications.record(PLACEMENT_STEP, drafts)
 
 
 def notify_evaluation(evaluation: Evaluation) -> None:
@@ -132,7 +132,7 @@ def notify_evaluation(evaluation: Evaluation) -> None:
         )
         for pk in sorted(people)
     ]
-    outbox.record(EVALUATION_WRITTEN, drafts)
+    notifications.record(EVALUATION_WRITTEN, drafts)
 
 
 CONSENT_REQUEST = register(

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import User
-from bigpicture.rules import Draft, Rule, register
-from internships.models import Message
+from bigpicture.notifications.rules import Draft, Rule, register
+from internships.models import Message, SignInLink, can_use_portal, link_minutes
 
 
 def notify_sign_in(user: User, minutes: int) -> int:
@@ -22,20 +22,18 @@ def notify_sign_in(user: User, minutes: int) -> int:
         occasion=f"asked-{now.isoformat()}",
         context={"minutes": minutes},
     )
-    return outbox.record(MENTOR_SIGN_IN, [draft], now=now)
+    return notifications.record(MENTOR_SIGN_IN, [draft], now=now)
 
 
 def sign_in_link(notification) -> dict:
     """A fresh single-use link, made as the email leaves: only its hash is ever stored, so
     neither the outbox nor any log holds a token that opens the account."""
-    from internships.services.portal import can_use_portal, link_minutes, sign_in_link_issue
-
     person = notification.recipient
     if not can_use_portal(person):
-        raise outbox.NothingToSend("The person no longer signs in as a mentor.")
-    token, _link = sign_in_link_issue(user=person)
+        raise notifications.NothingToSend("The person no longer signs in as a mentor.")
+    token, _link = SignInLink.objects.issue(user=person)
     path = reverse("internships:portal-link", kwargs={"token": token})
-    return {"sign_in_url": outbox.site_url(path), "minutes": link_minutes()}
+    return {"sign_in_url": notifications.site_url(path), "minutes": link_minutes()}
 
 
 def notify_message(message: Message, recipient_ids: list[int]) -> None:
@@ -59,7 +57,7 @@ def notify_message(message: Message, recipient_ids: list[int]) -> None:
         )
         for recipient in recipient_ids
     ]
-    outbox.record(INTERNSHIP_MESSAGE, drafts)
+    notifications.record(INTERNSHIP_MESSAGE, drafts)
 
 
 MENTOR_SIGN_IN = register(

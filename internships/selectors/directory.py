@@ -228,7 +228,7 @@ def mentor_rows(user, today: date):
 
 
 def is_staff(user) -> bool:
-    return access.is_network_admin(user) or access.has_role(user, *access.STAFF_ROLES)
+    return access.is_network_admin(user) or access.has_role(user, *access.STAFF)
 
 
 def opportunities_for(user):

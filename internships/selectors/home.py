@@ -4,8 +4,12 @@ from django.db.models import Count, Q
 
 from internships.models import DailyLog, Placement
 
-OPEN = [Placement.Status.PROPOSED, Placement.Status.APPROVED, Placement.Status.CONSENTED]
-RUNNING = [*OPEN, Placement.Status.ACTIVE]
+RUNNING = Placement.OPEN  # on its way or under way
+# What the homes show of an internship (its link, project, status, site and who is in it),
+# so that its agreement and the rest of its many columns are not read.
+SHOWN = ("pk", "student_id", "status", "project", "site__organization")
+STUDENT_SHOWN = ("student__preferred_name", "student__user__first_name", "student__user__last_name")
+MENTOR_SHOWN = ("mentor__user__first_name", "mentor__user__last_name", "mentor__user__email")
 
 
 def mentor_home(user) -> list[Placement]:
@@ -15,6 +19,7 @@ def mentor_home(user) -> list[Placement]:
         Placement.objects.mentored_by(user)
         .filter(status__in=RUNNING)
         .select_related("student__user", "site")
+        .only(*SHOWN, *STUDENT_SHOWN)
         .annotate(waiting=Count("logs", filter=waiting))
         .order_by("student__user__first_name", "pk")
     )
@@ -22,18 +27,25 @@ def mentor_home(user) -> list[Placement]:
 
 def student_home(student) -> Placement | None:
     """The student's internship now: the active one, else the one on its way."""
-    placements = Placement.objects.filter(student=student, status__in=RUNNING).select_related(
-        "site", "mentor__user"
+    placements = (
+        Placement.objects.filter(student=student, status__in=RUNNING)
+        .select_related("site", "mentor__user")
+        .only(*SHOWN, *MENTOR_SHOWN)
     )
     return min(placements, key=lambda p: (p.status != Placement.Status.ACTIVE, p.pk), default=None)
 
 
-def consents_waiting(guardian) -> list[Placement]:
-    """Internships of a guardian's children that wait for the family's consent."""
-    return list(
-        Placement.objects.filter(
-            student__guardian_links__guardian=guardian,
-            student__school_id=guardian.school_id,
-            status=Placement.Status.APPROVED,
-        ).select_related("student__user", "site")
+def consents_waiting(children) -> list[Placement]:
+    """Internships of a guardian's children (already read, with their names) that wait for
+    the family's consent; no query for a guardian without children."""
+    by_pk = {child.pk: child for child in children}
+    if not by_pk:
+        return []
+    placements = list(
+        Placement.objects.filter(student_id__in=by_pk, status=Placement.Status.APPROVED)
+        .select_related("site")
+        .only(*SHOWN)
     )
+    for placement in placements:
+        placement.student = by_pk[placement.student_id]
+    return placements

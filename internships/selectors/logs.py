@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from advisories.models import Advisory, Membership
@@ -106,13 +106,16 @@ class Totals:
     terms: list = field(default_factory=list)  # (term, totals) for each term of the year
     term: Term | None = None
     weeks: list = field(default_factory=list)  # rows: week, claimed, confirmed, days
+    days: int = 0  # every day of the logs, whenever it was
 
 
 def hours_totals(logs, school: School) -> Totals:
     """Totals of a set of logs per ISO week, per term and for the school year running now.
 
-    Three queries at any number of logs: the year's terms, one conditional aggregate and one
-    grouping by week.
+    Two queries at any number of logs: the year's terms and the logs' days. The logs are one
+    placement's (a few hundred days at the most), so their hours are added up here in one
+    pass: cheaper than compiling a conditional aggregate for every span and a grouping by
+    week, and the same sums.
     """
     today = school.today()
     monday = today - timedelta(days=today.weekday())
@@ -123,45 +126,52 @@ def hours_totals(logs, school: School) -> Totals:
         spans["year"] = (year.start_date, year.end_date)
     for term in terms:
         spans[f"term{term.pk}"] = (term.start_date, term.end_date)
-    sums = {}
-    for name, (start, end) in spans.items():
-        sums[f"{name}_claimed"] = _claimed(_between(start, end))
-        sums[f"{name}_confirmed"] = _confirmed(_between(start, end))
-    values = logs.aggregate(**sums)
-
-    def pick(name):
-        return {
-            "claimed": values.get(f"{name}_claimed", ZERO),
-            "confirmed": values.get(f"{name}_confirmed", ZERO),
-        }
+    sums = {name: {"claimed": ZERO, "confirmed": ZERO} for name in spans}
+    weeks: dict[date, dict] = {}
+    for on, claimed, confirmed in _day_hours(logs):
+        week = on - timedelta(days=on.weekday())
+        row = weeks.setdefault(week, {"claimed": ZERO, "confirmed": ZERO, "days": 0})
+        row["claimed"] += claimed or ZERO
+        row["confirmed"] += confirmed or ZERO
+        row["days"] += 1
+        if claimed is None and confirmed is None:
+            continue
+        for name, (start, end) in spans.items():
+            if start <= on <= end:
+                sums[name]["claimed"] += claimed or ZERO
+                sums[name]["confirmed"] += confirmed or ZERO
 
     running = current_term(school)
     return Totals(
         week_start=monday,
-        week=pick("week"),
+        week=sums["week"],
         year=year,
-        year_totals=pick("year"),
-        terms=[(term, pick(f"term{term.pk}")) for term in terms],
+        year_totals=sums.get("year", {"claimed": ZERO, "confirmed": ZERO}),
+        terms=[(term, sums[f"term{term.pk}"]) for term in terms],
         term=running if running and any(t.pk == running.pk for t in terms) else None,
-        weeks=weekly_hours(logs),
+        weeks=_weekly(weeks),
+        days=sum(row["days"] for row in weeks.values()),
     )
 
 
-def weekly_hours(logs) -> list[dict]:
+def _day_hours(logs):
+    """Each day of the logs with the hours it counts as claimed (checked out) and as
+    confirmed (reviewed by the mentor), None where it counts none, as ``_claimed()`` and
+    ``_confirmed()`` count them."""
+    rows = logs.order_by().values_list("on", "hours", "checked_out_at", "confirmed_hours", "review")
+    for on, hours, checked_out_at, confirmed_hours, review in rows:
+        claimed = hours if checked_out_at is not None else None
+        confirmed = confirmed_hours if review != Review.CLAIMED else None
+        yield on, claimed, confirmed
+
+
+def _weekly(weeks: dict) -> list[dict]:
     """Claimed and confirmed hours per ISO week (Monday first), newest week first."""
-    rows = (
-        logs.annotate(week=TruncWeek("on"))
-        .values("week")
-        .annotate(claimed=_claimed(), confirmed=_confirmed(), days=Count("pk"))
-        .order_by("-week")[:WEEKS_SHOWN]
-    )
-    weeks = []
-    for row in rows:
-        week = row["week"]
-        week = week.date() if hasattr(week, "date") else week
+    rows = []
+    for week in sorted(weeks, reverse=True)[:WEEKS_SHOWN]:
         iso = week.isocalendar()
-        weeks.append({**row, "week": week, "label": f"{iso[0]}-W{iso[1]:02d}"})
-    return weeks
+        rows.append({"week": week, **weeks[week], "label": f"{iso[0]}-W{iso[1]:02d}"})
+    return rows
 
 
 def student_progress(student: Student, *, year: SchoolYear | None = None) -> Progress:

@@ -4,10 +4,12 @@ queries at any history size), and the choices offered by their forms."""
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from advisories.models import Membership
 from bigpicture.models import User
 from bigpicture.selectors import current_year
 from internships.models import (
+    RUBRIC_LEVELS,
+    WORKPLACE_QUALITIES,
     Evaluation,
     Exploration,
     Mentor,
@@ -17,8 +19,8 @@ from internships.models import (
     Site,
     SiteVisit,
 )
-from students.goals import FIVE_GOALS
-from students.models import GuardianLink, LearningGoal, Student
+from students.models import FIVE_GOALS, GuardianLink, LearningGoal, Student
+from students.selectors.plans import current_plan_items
 
 Status = Placement.Status
 
@@ -51,7 +53,7 @@ def step_code(event: PlacementEvent) -> str:
 
 def students_proposable_by(user: User):
     """Students a person may propose for: themself, an advisor's students, an admin's school."""
-    reach = Q(pk__in=access.student_ids_led_by(user))
+    reach = Q(pk__in=Student.objects.led_by(user).values("pk"))
     if user.is_authenticated and user.is_student:
         reach |= Q(user_id=user.pk)
     return Student.objects.filter(reach)
@@ -59,7 +61,7 @@ def students_proposable_by(user: User):
 
 def placements_editable_by(user: User):
     """Placements whose agreement a person may change: the proposing student, advisor, admin."""
-    reach = Q(student__in=access.student_ids_led_by(user))
+    reach = Q(student__in=Student.objects.led_by(user).values("pk"))
     if user.is_authenticated and user.is_student:
         reach |= Q(proposed_by_id=user.pk, student__user_id=user.pk)
     return Placement.objects.filter(reach)
@@ -91,8 +93,6 @@ def placement_opportunities(student: Student, user: User):
 
 
 def _advisor(student: Student) -> User | None:
-    from advisories.models import Membership
-
     membership = (
         Membership.objects.current()
         .filter(student_id=student.pk)
@@ -169,7 +169,6 @@ def placements_for_page(placements):
 
 def rubric_rows(evaluation: Evaluation) -> dict:
     """An evaluation's rubric as (label, level, level name) rows: learning goals, workplace."""
-    from internships.services.pipeline import RUBRIC_LEVELS, WORKPLACE_QUALITIES
 
     def rows(labels):
         result = []
@@ -193,15 +192,10 @@ PLACEMENT_PAGE = (
 
 def placement_page(placement: Placement, user: User) -> dict:
     """The agreement's goals, the steps, visits, evaluations, and what the viewer may do."""
-    from internships.services.pipeline import EDITABLE, OPEN, STARTED, has_started, leads
-
     student = placement.student
-    is_leader = leads(user, student)
-    is_student = user.is_student and user.pk == student.user_id
-    is_guardian = (
-        user.is_guardian
-        and GuardianLink.objects.filter(student_id=student.pk, guardian_id=user.pk).exists()
-    )
+    is_leader = student.is_led_by(user)
+    is_student = student.is_self(user)
+    is_guardian = student.has_guardian(user)
     is_mentor = placement.mentor.user_id == user.pk
     events = list(placement.events.select_related("by").order_by("at", "pk"))
     if is_mentor and not is_leader:
@@ -235,7 +229,7 @@ def placement_page(placement: Placement, user: User) -> dict:
         evaluation.semester_label = Evaluation.Semester(evaluation.semester).label
     status = placement.status
     may_edit = is_leader or (placement.proposed_by_id == user.pk and is_student)
-    year = current_year(student.school) if is_mentor and status in STARTED else None
+    year = current_year(student.school) if is_mentor and status in Placement.STARTED else None
     written = {(e.school_year_id, e.semester) for e in evaluations}
     semesters = [
         (value, label, (year.pk, value) in written)
@@ -248,13 +242,13 @@ def placement_page(placement: Placement, user: User) -> dict:
         "visits": visits,
         "sees_visits": sees_student,
         "evaluations": evaluations,
-        "can_edit": may_edit and status in EDITABLE,
+        "can_edit": may_edit and status in Placement.EDITABLE,
         "can_review": is_leader and status == Status.PROPOSED,
         "can_consent": is_guardian and status == Status.APPROVED,
         "can_accept": is_mentor and status == Status.CONSENTED,
         "can_complete": is_leader and status == Status.ACTIVE,
-        "can_end": is_leader and status in OPEN,
-        "can_visit": is_leader and has_started(placement),
+        "can_end": is_leader and status in Placement.OPEN,
+        "can_visit": is_leader and placement.has_started,
         "evaluation_semesters": semesters,
         "school_year": year,
         "mentor_refusal": placement.mentor.placement_refusal(
@@ -287,6 +281,4 @@ def current_semester(placement: Placement) -> int:
 
 def plan_item_choices(student: Student):
     """The goals and projects of the student's plan for the current term, for the agreement."""
-    from internships.services.pipeline import current_plan_items
-
     return current_plan_items(student).select_related("plan").order_by("position", "pk")

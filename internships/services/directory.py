@@ -34,7 +34,7 @@ def _require_staff_of(by: User, school_id: int) -> None:
     """Opportunities are kept by the school's admins and advisors."""
     if access.is_network_admin(by):
         return
-    if not (by.is_active and access.has_role(by, *access.STAFF_ROLES)):
+    if not (by.is_active and access.has_role(by, *access.STAFF)):
         raise PermissionDenied
     if by.school_id != school_id:
         raise PermissionDenied

@@ -1,6 +1,6 @@
-"""Writes along a student's way into an internship: exploration steps, the placement's
-pipeline (each step is that person's signature of the agreement), the agreement while it
-may still change, the advisor's site visits and the mentor's evaluations.
+"""Writes along a student's way into an internship: the placement's pipeline (each step is
+that person's signature of the agreement) and the agreement while it may still change.
+Explorations, site visits and evaluations are in ``internships.services.visits``.
 
 Sending a proposal back keeps it PROPOSED: the step is recorded (PROPOSED -> PROPOSED, the
 advisor's comment as its note) and the proposer changes the agreement and waits for approval
@@ -12,47 +12,29 @@ state to itself with no note; a change by the student after approval withdraws t
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture.access import leads
 from bigpicture.dates import span_errors
 from bigpicture.models import User
-from bigpicture.selectors import current_term, current_year
 from internships.models import (
-    Evaluation,
-    Exploration,
     Mentor,
     Opportunity,
     Placement,
     PlacementEvent,
     Site,
-    SiteVisit,
+    may_propose,
 )
-from students.goals import FIVE_GOALS
-from students.models import GuardianLink, PlanItem, Student
+from internships.reminders.pipeline import (
+    notify_accept_request,
+    notify_consent_request,
+    notify_step,
+)
+from students.models import Student
+from students.selectors.plans import current_plan_items
 
 Status = Placement.Status
-OPEN = (Status.PROPOSED, Status.APPROVED, Status.CONSENTED, Status.ACTIVE)
-EDITABLE = (Status.PROPOSED, Status.APPROVED)
-STARTED = (Status.ACTIVE, Status.COMPLETED)
-
-# The mentor's rubric: each of the Five Learning Goals and these workplace qualities, 1-4.
-WORKPLACE_QUALITIES = {
-    "punctuality": _("Punctuality and attendance"),
-    "initiative": _("Initiative"),
-    "professionalism": _("Professionalism"),
-    "workplace_communication": _("Communication at work"),
-    "quality": _("Quality of work"),
-}
-RUBRIC_LEVELS = {
-    1: _("Beginning"),
-    2: _("Developing"),
-    3: _("Proficient"),
-    4: _("Exemplary"),
-}
-RUBRIC_KEYS = (*FIVE_GOALS, *WORKPLACE_QUALITIES)
 
 AGREEMENT_FIELDS = (
     "site",
@@ -70,39 +52,15 @@ AGREEMENT_FIELDS = (
 PLAIN_TEXT = ("project", "project_description")
 
 
-# --- who may do what ---------------------------------------------------------------------------
+# --- the re-checks (who may do what is said by the models) -------------------------------------
 
 
-def is_own(user: User, student: Student) -> bool:
-    """Whether the person is the student themself."""
-    return bool(user.is_authenticated and user.is_student and user.pk == student.user_id)
-
-
-def may_propose(user: User, student: Student) -> bool:
-    """The student for themself, or their advisor (or an admin) for them."""
-    return is_own(user, student) or leads(user, student)
-
-
-def is_guardian_of(user: User, student: Student) -> bool:
-    """A guardian linked to the student (a guardian of another student is not)."""
-    if not (user.is_authenticated and user.is_guardian and user.is_active):
-        return False
-    return GuardianLink.objects.filter(student_id=student.pk, guardian_id=user.pk).exists()
-
-
-def may_edit(user: User, placement: Placement) -> bool:
-    """The proposer, or the student's advisor (or an admin)."""
-    if user.pk == placement.proposed_by_id and may_propose(user, placement.student):
-        return True
-    return leads(user, placement.student)
-
-
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
 
 
-def _lock(placement: Placement) -> None:
+def lock(placement: Placement) -> None:
     """Read the placement's state under a lock: two steps taken at once go one by one."""
     placement.status = (
         Placement.objects.select_for_update().values_list("status", flat=True).get(pk=placement.pk)
@@ -126,57 +84,7 @@ def _record(placement: Placement, before: str, by: User, note: str = "") -> Plac
     return event
 
 
-# --- explorations ------------------------------------------------------------------------------
-
-
-def exploration_log(
-    *,
-    student: Student,
-    by: User,
-    kind: str,
-    on: date,
-    reflection: str,
-    site: Site | None = None,
-    with_whom: str = "",
-) -> Exploration:
-    """Log an informational interview or a shadow day, with the student's reflection."""
-    _require(may_propose(by, student))
-    errors = {}
-    if on > student.school.today():
-        errors["on"] = _("Log an exploration on the day it happened, not ahead.")
-    else:
-        errors |= span_errors(student.school.today(), on=on)
-    if site is not None and (
-        site.school_id != student.school_id or not Site.objects.visible_to(by).filter(pk=site.pk)
-    ):
-        errors["site"] = _("Choose a site of the school's directory.")
-    with_whom = with_whom.strip()
-    if site is None and not with_whom:
-        errors["with_whom"] = _("Choose a site, or say with whom.")
-    if errors:
-        raise ValidationError(errors)
-    exploration = Exploration(
-        student=student,
-        kind=kind,
-        on=on,
-        site=site,
-        with_whom=with_whom,
-        reflection=reflection.strip(),
-    )
-    exploration.full_clean()
-    exploration.save()
-    return exploration
-
-
 # --- the agreement -----------------------------------------------------------------------------
-
-
-def current_plan_items(student: Student):
-    """The goals and projects of the student's learning plan for the current term."""
-    term = current_term(student.school)
-    if term is None:
-        return PlanItem.objects.none()
-    return PlanItem.objects.filter(plan__student_id=student.pk, plan__term_id=term.pk)
 
 
 def _check_agreement(
@@ -234,7 +142,9 @@ def _lock_student(student: Student) -> None:
 
 
 def _refuse_second_open(student: Student, site: Site, placement: Placement | None = None) -> None:
-    others = Placement.objects.filter(student_id=student.pk, site_id=site.pk, status__in=OPEN)
+    others = Placement.objects.filter(
+        student_id=student.pk, site_id=site.pk, status__in=Placement.OPEN
+    )
     if placement is not None:
         others = others.exclude(pk=placement.pk)
     if others.exists():
@@ -262,9 +172,7 @@ def placement_propose(
     plan_items=(),
 ) -> Placement:
     """Propose an internship and its agreement: the proposer's signature."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(may_propose(by, student))
+    require(may_propose(by, student))
     plan_items, days = list(plan_items), list(days)
     agreement = {
         "site": site,
@@ -299,11 +207,9 @@ def placement_propose(
 @transaction.atomic
 def placement_update(*, placement: Placement, by: User, plan_items=None, **fields) -> Placement:
     """Change the agreement while it waits for the family's consent (not after it)."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(may_edit(by, placement))
-    _lock(placement)
-    if placement.status not in EDITABLE:
+    require(placement.is_editable_by(by))
+    lock(placement)
+    if placement.status not in Placement.EDITABLE:
         raise ValidationError(
             _("The family consented to this agreement, so it can no longer change.")
         )
@@ -345,10 +251,8 @@ def placement_update(*, placement: Placement, by: User, plan_items=None, **field
 @transaction.atomic
 def placement_approve(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) approves the proposal (their signature); the family is asked."""
-    from internships.reminders.pipeline import notify_consent_request, notify_step
-
-    _require(leads(by, placement.student))
-    _lock(placement)
+    require(placement.student.is_led_by(by))
+    lock(placement)
     _require_status(placement, Status.PROPOSED)
     day = max(placement.start_on, placement.student.school.today())
     if refusal := placement.mentor.placement_refusal(day):
@@ -368,10 +272,8 @@ def placement_approve(*, placement: Placement, by: User, note: str = "") -> Plac
 @transaction.atomic
 def placement_send_back(*, placement: Placement, by: User, note: str) -> Placement:
     """The advisor (or an admin) sends the proposal back, still proposed, saying what to change."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(leads(by, placement.student))
-    _lock(placement)
+    require(placement.student.is_led_by(by))
+    lock(placement)
     _require_status(placement, Status.PROPOSED)
     note = note.strip()
     if not note:
@@ -384,10 +286,8 @@ def placement_send_back(*, placement: Placement, by: User, note: str) -> Placeme
 @transaction.atomic
 def placement_consent(*, placement: Placement, by: User, note: str = "") -> Placement:
     """A guardian of the student consents (the family's signature); the mentor is asked."""
-    from internships.reminders.pipeline import notify_accept_request, notify_step
-
-    _require(is_guardian_of(by, placement.student))
-    _lock(placement)
+    require(placement.student.has_guardian(by))
+    lock(placement)
     _require_status(placement, Status.APPROVED)
     placement.status, placement.consented_by, placement.consented_at = (
         Status.CONSENTED,
@@ -404,10 +304,8 @@ def placement_consent(*, placement: Placement, by: User, note: str = "") -> Plac
 @transaction.atomic
 def placement_accept(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The mentor accepts the intern: their signature, and the internship is active."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(Placement.objects.mentored_by(by).filter(pk=placement.pk).exists())
-    _lock(placement)
+    require(Placement.objects.mentored_by(by).filter(pk=placement.pk).exists())
+    lock(placement)
     _require_status(placement, Status.CONSENTED)
     day = max(placement.start_on, placement.student.school.today())
     if refusal := placement.mentor.placement_refusal(day):
@@ -422,10 +320,8 @@ def placement_accept(*, placement: Placement, by: User, note: str = "") -> Place
 @transaction.atomic
 def placement_complete(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) completes it: after the last day, or before it with a note."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(leads(by, placement.student))
-    _lock(placement)
+    require(placement.student.is_led_by(by))
+    lock(placement)
     _require_status(placement, Status.ACTIVE)
     note = note.strip()
     if placement.student.school.today() < placement.end_on and not note:
@@ -442,11 +338,9 @@ def placement_complete(*, placement: Placement, by: User, note: str = "") -> Pla
 @transaction.atomic
 def placement_end(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) ends the internship early, at any open step, with a reason."""
-    from internships.reminders.pipeline import notify_step
-
-    _require(leads(by, placement.student))
-    _lock(placement)
-    _require_status(placement, *OPEN)
+    require(placement.student.is_led_by(by))
+    lock(placement)
+    _require_status(placement, *Placement.OPEN)
     reason = note.strip()
     if not reason:
         raise ValidationError({"note": _("Say why the internship ends early.")})
@@ -478,92 +372,3 @@ def placement_step(*, placement: Placement, by: User, step: str, note: str = "")
     if step not in STEPS:
         raise ValidationError({"step": _("There is no such step.")})
     return STEPS[step](placement=placement, by=by, note=note)
-
-
-# --- site visits and evaluations ---------------------------------------------------------------
-
-
-def has_started(placement: Placement) -> bool:
-    """Active or completed, or ended after the mentor accepted the intern."""
-    ended_running = placement.status == Status.ENDED and placement.accepted_at is not None
-    return placement.status in STARTED or ended_running
-
-
-def visit_record(
-    *, placement: Placement, by: User, on: date, observations: str, follow_ups: str = ""
-) -> SiteVisit:
-    """The advisor (or an admin) records a visit to the student's internship."""
-    _require(leads(by, placement.student))
-    if not has_started(placement):
-        raise ValidationError(_("Site visits are recorded once the internship has started."))
-    if on > placement.student.school.today():
-        raise ValidationError({"on": _("Record a visit on or after the day it happened.")})
-    if on < placement.start_on:
-        raise ValidationError({"on": _("The visit cannot come before the internship's first day.")})
-    visit = SiteVisit(
-        placement=placement,
-        advisor=by,
-        on=on,
-        observations=observations.strip(),
-        follow_ups=follow_ups.strip(),
-    )
-    visit.full_clean()
-    visit.save()
-    return visit
-
-
-def _check_ratings(ratings: dict) -> dict:
-    if set(ratings) != set(RUBRIC_KEYS):
-        raise ValidationError({"ratings": _("Give a level for every line of the rubric.")})
-    checked = {}
-    for key in RUBRIC_KEYS:
-        try:
-            level = int(ratings[key])
-        except (TypeError, ValueError):
-            level = 0
-        if level not in RUBRIC_LEVELS:
-            raise ValidationError({key: _("Choose a level from 1 to 4.")})
-        checked[key] = level
-    return checked
-
-
-@transaction.atomic
-def evaluation_write(
-    *,
-    placement: Placement,
-    by: User,
-    semester: int,
-    ratings: dict,
-    strengths: str = "",
-    next_steps: str = "",
-) -> Evaluation:
-    """The mentor writes (or changes) the intern's evaluation for a semester of this year."""
-    from internships.reminders.pipeline import notify_evaluation
-
-    _require(Placement.objects.mentored_by(by).filter(pk=placement.pk).exists())
-    _lock(placement)
-    if placement.status not in STARTED:
-        raise ValidationError(_("Evaluations are written for active or completed internships."))
-    if semester not in Evaluation.Semester.values:
-        raise ValidationError({"semester": _("Choose the first or the second semester.")})
-    year = current_year(placement.student.school)
-    if year is None:
-        raise ValidationError(_("The school has no school year running: ask the school."))
-    checked = _check_ratings(ratings)
-    evaluation = Evaluation.objects.filter(
-        placement=placement, school_year=year, semester=semester
-    ).first()
-    is_new = evaluation is None
-    if is_new:
-        evaluation = Evaluation(placement=placement, school_year=year, semester=semester)
-    evaluation.ratings, evaluation.author = checked, by
-    evaluation.strengths, evaluation.next_steps = strengths.strip(), next_steps.strip()
-    evaluation.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            evaluation.save()
-    except IntegrityError as clash:  # should not happen under the lock; say so plainly
-        raise ValidationError(_("This semester's evaluation is already written.")) from clash
-    if is_new:
-        notify_evaluation(evaluation)
-    return evaluation

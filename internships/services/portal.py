@@ -1,27 +1,20 @@
 """Writes of the mentors' portal: one-time sign-in links (mentors keep no password) and the
 messages between a placement's mentor and the student's advisor."""
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
 from bigpicture.models import Notification, User
-from internships.models import Message, Placement, SignInLink
+from bigpicture.selectors import school_admin_ids
+from internships.models import Message, Placement, SignInLink, can_use_portal, link_minutes
 from internships.reminders import portal as reminders
 from students.reminders.plans import advisor_ids
-from students.reminders.profile import school_admin_ids
 
 LINKS_PER_HOUR = 5
-# Roles whose accounts may sign in by emailed link. Staff and students keep their password
-# (and its lockout), so a mailbox alone never opens an account that reaches the school.
-PORTAL_ROLES = frozenset({access.MENTOR, access.GUARDIAN})
 
 
 class LinkRefused(Exception):
@@ -30,25 +23,6 @@ class LinkRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def link_minutes() -> int:
-    return int(getattr(settings, "MENTOR_LINK_MINUTES", 30))
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def can_use_portal(user: User) -> bool:
-    """Whether a person signs in by emailed link: an active mentor and nothing more."""
-    roles = access.roles_of(user)
-    return bool(
-        user.is_active
-        and access.MENTOR in roles
-        and roles <= PORTAL_ROLES
-        and not (user.is_staff or user.is_superuser)
-    )
 
 
 @transaction.atomic
@@ -72,24 +46,12 @@ def sign_in_request(*, email: str, now: datetime | None = None) -> bool:
     return reminders.notify_sign_in(user, link_minutes()) > 0
 
 
-def sign_in_link_issue(*, user: User, now: datetime | None = None) -> tuple[str, SignInLink]:
-    """Make a single-use link for a person; only the token's hash is stored."""
-    now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
-    link = SignInLink(
-        user=user,
-        token_hash=token_hash(token),
-        expires_at=now + timedelta(minutes=link_minutes()),
-    )
-    link.full_clean()
-    link.save()
-    return token, link
-
-
 def link_state(token: str, now: datetime | None = None) -> tuple[str, SignInLink | None]:
     """Whether a token is a link that can sign someone in ("valid") or why not."""
     now = now or timezone.now()
-    link = SignInLink.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    link = (
+        SignInLink.objects.select_related("user").filter(token_hash=SignInLink.hash(token)).first()
+    )
     return _state(link, now), link
 
 
@@ -110,7 +72,7 @@ def sign_in_link_redeem(*, token: str, now: datetime | None = None) -> User:
     link = (
         SignInLink.objects.select_for_update()
         .select_related("user")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=SignInLink.hash(token))
         .first()
     )
     state = _state(link, now)

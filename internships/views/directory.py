@@ -5,11 +5,11 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView, View
 
-from bigpicture.access import ADMIN, ADVISOR, ALL_ROLES, STUDENT, RoleRequiredMixin
+from bigpicture.access import ADMIN, ALL_ROLES, STAFF, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import QueryStringMixin, ServiceFormMixin
 from internships.forms.directory import MentorForm, OpportunityForm, SiteForm, SiteProposeForm
 from internships.models import CareerCluster, Mentor, Opportunity, Site
@@ -17,7 +17,6 @@ from internships.selectors import directory as selectors
 from internships.services import directory as services
 from students.models import Student
 
-STAFF = {ADMIN, ADVISOR}
 # A cell a spreadsheet would read as a formula is prefixed with a quote (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -358,26 +357,3 @@ class OpportunityUpdateView(OpportunityFormMixin, UpdateView):
         return services.opportunity_update(
             opportunity=self.object, by=self.request.user, **form.cleaned_data
         )
-
-
-urlpatterns = [
-    path("sites/", SiteListView.as_view(), name="site-list"),
-    path("sites/new/", SiteCreateView.as_view(), name="site-create"),
-    path("sites/propose/", SiteProposeView.as_view(), name="site-propose"),
-    path("sites/export.csv", SiteExportView.as_view(), name="site-export"),
-    path("sites/<int:pk>/", SiteDetailView.as_view(), name="site-detail"),
-    path("sites/<int:pk>/edit/", SiteUpdateView.as_view(), name="site-update"),
-    path("mentors/", MentorListView.as_view(), name="mentor-list"),
-    path("mentors/new/", MentorCreateView.as_view(), name="mentor-create"),
-    path("mentors/export.csv", MentorExportView.as_view(), name="mentor-export"),
-    path("mentors/<int:pk>/", MentorDetailView.as_view(), name="mentor-detail"),
-    path("mentors/<int:pk>/edit/", MentorUpdateView.as_view(), name="mentor-update"),
-    path("opportunities/", OpportunityListView.as_view(), name="opportunity-list"),
-    path("opportunities/new/", OpportunityCreateView.as_view(), name="opportunity-create"),
-    path("opportunities/<int:pk>/", OpportunityDetailView.as_view(), name="opportunity-detail"),
-    path(
-        "opportunities/<int:pk>/edit/",
-        OpportunityUpdateView.as_view(),
-        name="opportunity-update",
-    ),
-]

@@ -5,11 +5,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
-from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
+from bigpicture.access import (
+    INTERNSHIP_TEAM,
+    LEARNING_TEAM,
+    MENTOR,
+    STAFF,
+    STUDENT_AND_STAFF,
+    RoleRequiredMixin,
+)
 from bigpicture.mixins import ServiceFormMixin
 from internships.forms.pipeline import (
     EvaluationForm,
@@ -18,15 +25,12 @@ from internships.forms.pipeline import (
     StepForm,
     VisitForm,
 )
-from internships.models import Evaluation, Placement
+from internships.models import Evaluation, Placement, may_propose
 from internships.selectors import pipeline as selectors
 from internships.services import pipeline as services
+from internships.services import visits
 from students.models import Student
-
-READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
-TEAM = {ADMIN, ADVISOR, STUDENT}
-LEADERS = {ADMIN, ADVISOR}
-EVERYONE = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
+from students.views.mixins import StudentMixin
 
 STEP_MESSAGES = {
     "approve": _("The internship is approved. The family is asked for consent."),
@@ -36,22 +40,6 @@ STEP_MESSAGES = {
     "complete": _("The internship is complete."),
     "end": _("The internship is ended."),
 }
-
-
-class StudentMixin(RoleRequiredMixin):
-    """Pages about one student, fetched through the queryset ``students()`` names."""
-
-    def students(self):
-        return Student.objects.visible_to(self.request.user)
-
-    def get_student(self) -> Student:
-        if not hasattr(self, "student"):
-            students = self.students().select_related("user", "school")
-            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
-        return self.student
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(student=self.get_student(), **kwargs)
 
 
 class PlacementMixin(RoleRequiredMixin):
@@ -77,20 +65,20 @@ class PlacementMixin(RoleRequiredMixin):
 
 
 class StudentInternshipsView(StudentMixin, TemplateView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "internships/pipeline/student_internships.html"
 
     def get_context_data(self, **kwargs):
         student = self.get_student()
         return super().get_context_data(
             **selectors.student_page(student),
-            can_propose=services.may_propose(self.request.user, student),
+            can_propose=may_propose(self.request.user, student),
             **kwargs,
         )
 
 
 class ExplorationCreateView(StudentMixin, ServiceFormMixin, FormView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     form_class = ExplorationForm
     template_name = "internships/pipeline/exploration_form.html"
     success_message = _("The exploration is logged.")
@@ -106,7 +94,7 @@ class ExplorationCreateView(StudentMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "sites": sites}
 
     def perform(self, form):
-        return services.exploration_log(
+        return visits.exploration_log(
             student=self.get_student(), by=self.request.user, **form.cleaned_data
         )
 
@@ -145,7 +133,7 @@ class AgreementFormMixin(ServiceFormMixin):
 
 
 class PlacementProposeView(StudentMixin, AgreementFormMixin, FormView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     success_message = _("The internship is proposed. The advisor will review it.")
 
     def students(self):
@@ -174,7 +162,7 @@ class PlacementProposeView(StudentMixin, AgreementFormMixin, FormView):
 
 
 class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     success_message = _("The agreement is saved.")
 
     def placements(self):
@@ -184,7 +172,7 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
         return self.get_placement().student
 
     def get(self, request, *args, **kwargs):
-        if self.get_placement().status not in services.EDITABLE:
+        if self.get_placement().status not in Placement.EDITABLE:
             messages.error(
                 request, _("The family consented to this agreement, so it can no longer change.")
             )
@@ -209,7 +197,7 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
 
 
 class PlacementDetailView(PlacementMixin, TemplateView):
-    allowed_roles = EVERYONE
+    allowed_roles = INTERNSHIP_TEAM
     template_name = "internships/pipeline/placement_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -229,7 +217,7 @@ class ObjectFirstMixin:
 class PlacementStepView(PlacementMixin, ObjectFirstMixin, View):
     """POST: take one step of the pipeline (``step`` and an optional ``note``)."""
 
-    allowed_roles = EVERYONE
+    allowed_roles = INTERNSHIP_TEAM
 
     def post(self, request, *args, **kwargs):
         form = StepForm(request.POST)
@@ -254,7 +242,7 @@ class PlacementStepView(PlacementMixin, ObjectFirstMixin, View):
 
 
 class VisitCreateView(PlacementMixin, ServiceFormMixin, FormView):
-    allowed_roles = LEADERS
+    allowed_roles = STAFF
     form_class = VisitForm
     template_name = "internships/pipeline/visit_form.html"
     success_message = _("The site visit is recorded.")
@@ -266,7 +254,7 @@ class VisitCreateView(PlacementMixin, ServiceFormMixin, FormView):
         return {"on": self.get_placement().student.school.today()}
 
     def perform(self, form):
-        return services.visit_record(
+        return visits.visit_record(
             placement=self.get_placement(), by=self.request.user, **form.cleaned_data
         )
 
@@ -300,35 +288,15 @@ class EvaluationWriteView(PlacementMixin, ServiceFormMixin, FormView):
         return super().get_context_data(
             semester=semester,
             semester_label=Evaluation.Semester(semester).label,
-            started=self.get_placement().status in services.STARTED,
+            started=self.get_placement().status in Placement.STARTED,
             **kwargs,
         )
 
     def perform(self, form):
-        return services.evaluation_write(
+        return visits.evaluation_write(
             placement=self.get_placement(),
             by=self.request.user,
             semester=self.get_semester(),
             ratings=form.ratings(),
             **form.text(),
         )
-
-
-urlpatterns = [
-    path("students/<int:pk>/", StudentInternshipsView.as_view(), name="student-internships"),
-    path(
-        "students/<int:pk>/explorations/new/",
-        ExplorationCreateView.as_view(),
-        name="exploration-create",
-    ),
-    path("students/<int:pk>/propose/", PlacementProposeView.as_view(), name="placement-propose"),
-    path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement-detail"),
-    path("placements/<int:pk>/edit/", PlacementUpdateView.as_view(), name="placement-update"),
-    path("placements/<int:pk>/step/", PlacementStepView.as_view(), name="placement-step"),
-    path("placements/<int:pk>/visits/new/", VisitCreateView.as_view(), name="visit-create"),
-    path(
-        "placements/<int:pk>/evaluation/",
-        EvaluationWriteView.as_view(),
-        name="evaluation-write",
-    ),
-]

@@ -10,22 +10,22 @@ pages say so and offer a new link.
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from bigpicture.access import ADMIN, ADVISOR, MENTOR, RoleRequiredMixin
+from bigpicture.access import MENTOR, STAFF_AND_MENTORS, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
 from bigpicture.throttle import limit_posts
 from internships.forms.portal import MessageForm, SignInLinkForm
+from internships.models import link_minutes
 from internships.selectors import portal as selectors
 from internships.services import portal as services
 
 SIGN_IN_BACKEND = "bigpicture.backends.EmailBackend"
 REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410}
-CONVERSATION = {ADMIN, ADVISOR, MENTOR}
 
 
 # --- signing in --------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ class PortalLinkView(View):
         return render(
             self.request,
             "internships/portal/link_refused.html",
-            {"reason": reason, "minutes": services.link_minutes()},
+            {"reason": reason, "minutes": link_minutes()},
             status=REFUSED_STATUS[reason],
         )
 
@@ -111,7 +111,7 @@ class PlacementMixin:
 
 
 class PlacementMessagesView(RoleRequiredMixin, PlacementMixin, TemplateView):
-    allowed_roles = CONVERSATION
+    allowed_roles = STAFF_AND_MENTORS
     template_name = "internships/portal/placement_messages.html"
 
     def get_context_data(self, **kwargs):
@@ -121,7 +121,7 @@ class PlacementMessagesView(RoleRequiredMixin, PlacementMixin, TemplateView):
 class PlacementMessageView(RoleRequiredMixin, PlacementMixin, ServiceFormMixin, FormView):
     """Post a message (POST only); a refused one comes back on the conversation page."""
 
-    allowed_roles = CONVERSATION
+    allowed_roles = STAFF_AND_MENTORS
     http_method_names = ["post"]
     form_class = MessageForm
     template_name = "internships/portal/placement_messages.html"
@@ -134,20 +134,3 @@ class PlacementMessageView(RoleRequiredMixin, PlacementMixin, ServiceFormMixin, 
 
     def get_success_url(self):
         return reverse("internships:placement-messages", args=[self.placement.pk])
-
-
-urlpatterns = [
-    path("portal/sign-in/", PortalSignInView.as_view(), name="portal-sign-in"),
-    path("portal/<str:token>/", PortalLinkView.as_view(), name="portal-link"),
-    path("mentoring/", MentorInternshipsView.as_view(), name="mentor-internships"),
-    path(
-        "placements/<int:pk>/messages/",
-        PlacementMessagesView.as_view(),
-        name="placement-messages",
-    ),
-    path(
-        "placements/<int:pk>/messages/send/",
-        PlacementMessageView.as_view(),
-        name="placement-message",
-    ),
-]

@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.forms import DateTimeLocalInput, SubmitHelperMixin
-from students.goals import FIVE_GOALS
-from students.models import Exhibition, Feedback
+from students.models import FIVE_GOALS, Exhibition, Feedback
 from students.selectors.assessment import section_labels
 
 NOT_RATED = [("", _("Not rated"))]

@@ -1,8 +1,17 @@
 """The students app's models: profiles and families, learning plans, meetings, assessment."""
 
-from students.models.assessment import Exhibition, Feedback, Narrative, Panelist
+from students.models.assessment import (
+    Exhibition,
+    Feedback,
+    Narrative,
+    Panelist,
+    may_give_feedback,
+    may_write_narrative,
+)
 from students.models.meetings import CalendarFeed, MeetingInvite, PlanMeeting
 from students.models.plans import (
+    FIVE_GOALS,
+    PERSONAL,
     Evidence,
     LearningGoal,
     LearningPlan,
@@ -11,9 +20,11 @@ from students.models.plans import (
     PlanRevision,
     ProgressUpdate,
 )
-from students.models.profile import GuardianLink, Student
+from students.models.profile import GuardianLink, Student, people_visible_to
 
 __all__ = [
+    "FIVE_GOALS",
+    "PERSONAL",
     "CalendarFeed",
     "Evidence",
     "Exhibition",
@@ -30,4 +41,7 @@ __all__ = [
     "PlanRevision",
     "ProgressUpdate",
     "Student",
+    "may_give_feedback",
+    "may_write_narrative",
+    "people_visible_to",
 ]

@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture.links import link
 from students.models.profile import Student
 
 
@@ -16,10 +15,10 @@ class NarrativeQuerySet(models.QuerySet):
         advisor's once it is published, as the family does."""
         if not user.is_authenticated:
             return self.none()
-        led = Q(student__in=access.student_ids_led_by(user))
+        led = Q(student__in=Student.objects.led_by(user).values("pk"))
         own = Q(student__user_id=user.pk, kind=Narrative.Kind.STUDENT)
         published = Q(
-            student__in=access.student_ids_visible_to(user),
+            student__in=Student.objects.visible_to(user).values("pk"),
             kind=Narrative.Kind.ADVISOR,
             published_at__isnull=False,
         )
@@ -52,7 +51,7 @@ class Narrative(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # One text per learning goal code, and one for the personal goals (students.goals).
+    # One text per learning goal code, and one for the personal goals (FIVE_GOALS, PERSONAL).
     sections = models.JSONField(_("sections"), default=dict)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -76,7 +75,7 @@ class Narrative(models.Model):
         return f"{self.kind_label}: {self.student}, {self.term}"
 
     def get_absolute_url(self) -> str:
-        return reverse("students:narrative-detail", kwargs={"pk": self.pk})
+        return link("students:narrative-detail", self.pk)
 
     @property
     def kind_label(self) -> str:
@@ -85,6 +84,13 @@ class Narrative(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+def may_write_narrative(user, student: Student, kind: str) -> bool:
+    """The student writes their own narrative; the advisor (or an admin) writes theirs."""
+    if kind == Narrative.Kind.STUDENT:
+        return user.is_authenticated and user.pk == student.user_id
+    return kind == Narrative.Kind.ADVISOR and student.is_led_by(user)
 
 
 SEATED_READERS = ["peer"]
@@ -108,11 +114,11 @@ class ExhibitionQuerySet(models.QuerySet):
             )
         )
         seated = Q(pk__in=seats.values("exhibition_id"))
-        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | seated)
+        return self.filter(Q(student__in=Student.objects.visible_to(user).values("pk")) | seated)
 
     def editable_by(self, user):
         """Exhibitions a person may schedule and change: the student's advisor, admins."""
-        return self.filter(student__in=access.student_ids_led_by(user))
+        return self.filter(student__in=Student.objects.led_by(user).values("pk"))
 
 
 class Exhibition(models.Model):
@@ -194,7 +200,7 @@ class Exhibition(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("students:exhibition-detail", kwargs={"pk": self.pk})
+        return link("students:exhibition-detail", self.pk)
 
     @property
     def status_label(self) -> str:
@@ -261,6 +267,16 @@ class Panelist(models.Model):
     @property
     def role_label(self) -> str:
         return str(self.Role(self.role).label)
+
+
+def may_give_feedback(user, exhibition: Exhibition, panelist: Panelist) -> bool:
+    """A panelist with an account records their own; the advisor (or an admin) records an
+    outside adult's."""
+    if panelist.exhibition_id != exhibition.pk:
+        return False
+    if panelist.person_id:
+        return panelist.person_id == user.pk
+    return exhibition.student.is_led_by(user)
 
 
 class Feedback(models.Model):

@@ -6,10 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture.links import link
 from students.models.profile import Student
 
 
@@ -29,11 +28,11 @@ class MeetingQuerySet(models.QuerySet):
             meeting__student__in=Student.objects.mentored_by(user).values("pk"),
         )
         invited = Q(pk__in=invites.values("meeting_id"))
-        return self.filter(Q(student__in=access.student_ids_visible_to(user)) | invited)
+        return self.filter(Q(student__in=Student.objects.visible_to(user).values("pk")) | invited)
 
     def editable_by(self, user):
         """Meetings a person may change: the student's advisor and the school's admins."""
-        return self.filter(student__in=access.student_ids_led_by(user))
+        return self.filter(student__in=Student.objects.led_by(user).values("pk"))
 
 
 class PlanMeeting(models.Model):
@@ -103,7 +102,7 @@ class PlanMeeting(models.Model):
         return _("Learning plan meeting of %(student)s") % {"student": self.student}
 
     def get_absolute_url(self) -> str:
-        return reverse("students:meeting-detail", kwargs={"pk": self.pk})
+        return link("students:meeting-detail", self.pk)
 
     @property
     def ends_at(self):

@@ -1,14 +1,32 @@
 """Personalized learning plans: one per student per term, its goals and projects, their
 progress, the evidence behind them, the conversation around the plan and its history."""
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture.links import link
+from students.models.profile import Student
+
+# The Five Learning Goals of the Big Picture model, with their guiding questions: the data
+# migration seeds ``LearningGoal`` rows from this table; pages show the names and questions
+# from here, in the reader's language.
+FIVE_GOALS = {
+    "empirical": (_("Empirical Reasoning"), _("How do I prove it?")),
+    "quantitative": (
+        _("Quantitative Reasoning"),
+        _("How do I measure, compare or represent it?"),
+    ),
+    "communication": (_("Communication"), _("How do I take in and express ideas?")),
+    "social": (_("Social Reasoning"), _("What do other people have to say about this?")),
+    "personal": (_("Personal Qualities"), _("What do I bring to this process?")),
+}
+PERSONAL = "personal-goals"  # narratives' section for the student's own, personal goals
 
 
 class LearningGoal(models.Model):
@@ -30,21 +48,17 @@ class LearningGoal(models.Model):
     @property
     def label(self) -> str:
         """The goal's name in the reader's language."""
-        from students.goals import FIVE_GOALS
-
         return FIVE_GOALS.get(self.code, (self.name, self.question))[0]
 
     @property
     def guiding_question(self) -> str:
-        from students.goals import FIVE_GOALS
-
         return FIVE_GOALS.get(self.code, (self.name, self.question))[1]
 
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans of the students a person may see (admins, advisor, the student, family)."""
-        return self.filter(student__in=access.student_ids_visible_to(user))
+        return self.filter(student__in=Student.objects.visible_to(user).values("pk"))
 
     def editable_by(self, user):
         """Plans whose content a person may change: only the student, their own."""
@@ -54,7 +68,7 @@ class PlanQuerySet(models.QuerySet):
 
     def reviewable_by(self, user):
         """Plans a person may approve or send back: the student's advisor, and admins."""
-        return self.filter(student__in=access.student_ids_led_by(user))
+        return self.filter(student__in=Student.objects.led_by(user).values("pk"))
 
 
 class LearningPlan(models.Model):
@@ -126,7 +140,7 @@ class LearningPlan(models.Model):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("students:plan-detail", kwargs={"pk": self.pk})
+        return link("students:plan-detail", self.pk)
 
     @property
     def status_label(self) -> str:
@@ -236,15 +250,11 @@ class ProgressUpdate(models.Model):
 
 def private_storage():
     """Where evidence files live: no public URL, served only through the access policy."""
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 
 def evidence_path(instance, filename: str) -> str:
     """Private storage path; the name the student gave is kept only as a label."""
-    import uuid
-
     return f"evidence/{instance.item.plan.student_id}/{uuid.uuid4().hex}"
 
 
@@ -298,7 +308,7 @@ class Evidence(models.Model):
     def get_absolute_url(self) -> str:
         if self.url:
             return self.url
-        return reverse("students:evidence-file", kwargs={"pk": self.pk})
+        return link("students:evidence-file", self.pk)
 
 
 class PlanComment(models.Model):

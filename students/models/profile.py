@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advisories.models import Membership
 from bigpicture import access
+from bigpicture.links import link
+from bigpicture.models import User
 
 # The states of an internship (``internships`` Placement.Status) in which its mentor is the
 # student's mentor. Now: chosen for meetings and panels. Ever: what the internship itself
@@ -20,26 +22,46 @@ MENTORING_EVER = Q(placements__status__in=["consented", "active", "completed"]) 
 )
 
 
-class StudentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Students a person may see, following the access policy."""
-        return self.filter(access.student_filter(user))
+def _advised(user) -> Q:
+    """The students now in the advisories a person leads (a subquery, so no duplicates)."""
+    return Q(pk__in=Membership.objects.current().advised_by(user).values("student_id"))
 
-    def editable_by(self, user):
-        """Profiles a person may edit: admins, the student's advisor, and the student."""
+
+class StudentQuerySet(models.QuerySet):
+    def _reach(self, user, *roles: str):
+        """Students the given roles of a person reach within their school: an admin the
+        school's, an advisor their advisories' students now, a student themself, a guardian
+        their children. A network admin reaches every school's."""
         if access.is_network_admin(user):
             return self.all()
         if not user.is_authenticated or user.school_id is None:
             return self.none()
-        roles = access.roles_of(user)
+        held = access.roles_of(user) & set(roles)
+        if access.ADMIN in held:
+            return self.filter(school_id=user.school_id)
         reach = Q(pk__in=[])
-        if access.ADMIN in roles:
-            reach |= Q(school_id=user.school_id)
-        if access.ADVISOR in roles:
-            reach |= Q(pk__in=access.advised_student_ids(user))
-        if access.STUDENT in roles:
+        if access.ADVISOR in held:
+            reach |= _advised(user)
+        if access.STUDENT in held:
             reach |= Q(user_id=user.pk)
+        if access.GUARDIAN in held:
+            children = GuardianLink.objects.filter(guardian_id=user.pk).values("student_id")
+            reach |= Q(pk__in=children)
         return self.filter(reach, school_id=user.school_id)
+
+    def visible_to(self, user):
+        """Students a person may see, following the access policy (no joins, so no
+        duplicates)."""
+        return self._reach(user, access.ADMIN, access.ADVISOR, access.STUDENT, access.GUARDIAN)
+
+    def led_by(self, user):
+        """Students whose learning and internships a person runs: an advisor their
+        advisories' students, an admin their whole school."""
+        return self._reach(user, *access.STAFF)
+
+    def editable_by(self, user):
+        """Profiles a person may edit: admins, the student's advisor, and the student."""
+        return self._reach(user, *access.STUDENT_AND_STAFF)
 
     def mentored_by(self, user):
         """Students a person mentors (or mentored) an internship of, from the family's consent
@@ -51,8 +73,6 @@ class StudentQuerySet(models.QuerySet):
 
     def without_advisory(self):
         """Students with no current advisory membership (never placed, or left)."""
-        from advisories.models import Membership
-
         return self.exclude(pk__in=Membership.objects.current().values("student_id"))
 
 
@@ -102,12 +122,57 @@ class Student(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("students:student-detail", kwargs={"pk": self.pk})
+        return link("students:student-detail", self.pk)
 
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.user.first_name
         return f"{first} {self.user.last_name}".strip()
+
+    def is_self(self, user) -> bool:
+        """Whether the person is the student themself."""
+        return bool(user.is_authenticated and user.is_student and user.pk == self.user_id)
+
+    def has_guardian(self, user) -> bool:
+        """Whether the person is a guardian linked to the student (one query)."""
+        if not (user.is_authenticated and user.is_guardian and user.is_active):
+            return False
+        return self.guardian_links.filter(guardian_id=user.pk).exists()
+
+    def is_led_by(self, user) -> bool:
+        """Whether a person runs this student's learning and internships (``led_by``): an
+        admin of the student's school at no cost, their advisor now in one query."""
+        if access.is_network_admin(user):
+            return True
+        if not user.is_authenticated or user.school_id != self.school_id:
+            return False
+        roles = access.roles_of(user)
+        if access.ADMIN in roles:
+            return True
+        if access.ADVISOR not in roles:
+            return False
+        return Membership.objects.current().advised_by(user).filter(student_id=self.pk).exists()
+
+    def is_visible_to(self, user) -> bool:
+        """Whether a person may see this student (``visible_to``): an admin of the student's
+        school and the student themself at no cost, an advisor or a family in one query."""
+        if access.is_network_admin(user):
+            return True
+        if not user.is_authenticated or user.school_id != self.school_id:
+            return False
+        roles = access.roles_of(user)
+        if access.ADMIN in roles or (access.STUDENT in roles and self.user_id == user.pk):
+            return True
+        if not roles & {access.ADVISOR, access.GUARDIAN}:
+            return False
+        return Student.objects.visible_to(user).filter(pk=self.pk).exists()
+
+    def is_editable_by(self, user) -> bool:
+        """Whether a person may edit this profile (``editable_by``): the student themself at
+        no cost, and whoever runs their learning (``is_led_by``)."""
+        if self.is_self(user) and user.school_id == self.school_id:
+            return True
+        return self.is_led_by(user)
 
     def clean(self) -> None:
         super().clean()
@@ -118,7 +183,7 @@ class Student(models.Model):
 class GuardianLinkQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Links of the students a person may see."""
-        return self.filter(student__in=access.student_ids_visible_to(user))
+        return self.filter(student__in=Student.objects.visible_to(user).values("pk"))
 
     def editable_by(self, user):
         """Links a person may add, change or remove: admins, within their school."""
@@ -209,3 +274,22 @@ class GuardianLink(models.Model):
                 )
             if self.guardian_id == self.student.user_id:
                 raise ValidationError(_("A student cannot be their own guardian."))
+
+
+def people_visible_to(user):
+    """People a person may see: themself, plus whom their roles reach in their school (an
+    admin everyone; others the students they see, and an advisor those students' guardians).
+    """
+    people = User.objects.all()
+    if access.is_network_admin(user):
+        return people
+    if not user.is_authenticated or user.school_id is None:
+        return people.none()
+    if access.has_role(user, access.ADMIN):
+        return people.filter(school_id=user.school_id)
+    students = Student.objects.visible_to(user).values("pk")
+    reach = Q(pk=user.pk) | Q(student_profile__in=students)
+    if access.has_role(user, access.ADVISOR):
+        guardians = GuardianLink.objects.filter(student__in=students).values("guardian_id")
+        reach |= Q(pk__in=guardians)
+    return people.filter(reach, school_id=user.school_id)

@@ -7,9 +7,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import School
-from bigpicture.rules import Draft, Rule, register
+from bigpicture.notifications.rules import Draft, Rule, register
 from students.models import Exhibition, GuardianLink, Narrative, Panelist
 
 # --- a narrative published -----------------------------------------------------------------------
@@ -35,7 +35,7 @@ def notify_narrative_published(narrative: Narrative) -> None:
         )
         for guardian_id in guardians.values_list("guardian_id", flat=True)
     ]
-    outbox.record(NARRATIVE_PUBLISHED, drafts)
+    notifications.record(NARRATIVE_PUBLISHED, drafts)
 
 
 def narrative_still_published(notification) -> dict:
@@ -47,7 +47,7 @@ def narrative_still_published(notification) -> dict:
         student__guardian_links__receives_reminders=True,
     )
     if not still.exists():
-        raise outbox.NothingToSend("The narrative is no longer published to this guardian.")
+        raise notifications.NothingToSend("The narrative is no longer published to this guardian.")
     return {}
 
 
@@ -124,7 +124,7 @@ def exhibition_still_on(notification) -> dict:
         or exhibition.status != Exhibition.Status.SCHEDULED
         or exhibition.starts_at.isoformat() != notification.context.get("starts_at")
     ):
-        raise outbox.NothingToSend("The exhibition was cancelled or moved.")
+        raise notifications.NothingToSend("The exhibition was cancelled or moved.")
     local = timezone.localtime(exhibition.starts_at, exhibition.student.school.zone)
     # Naive, so templates show the school's time whatever time zone the worker runs in.
     return {"starts": timezone.make_naive(local, local.tzinfo)}

@@ -4,9 +4,9 @@ come pass from the former advisor to the new one, and both hear which (registere
 
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
-from bigpicture.outbox import site_url
-from bigpicture.rules import Draft, Rule, register
+from bigpicture import notifications
+from bigpicture.notifications import site_url
+from bigpicture.notifications.rules import Draft, Rule, register
 from students.models import Exhibition, PlanMeeting, Student
 
 GIVEN, TAKEN = "given", "taken"
@@ -30,7 +30,7 @@ def notify_handover(
     ]
     if meeting_ids or exhibition_ids:
         drafts.append(_draft(student, taken_by, occasion, TAKEN, meeting_ids, exhibition_ids))
-    outbox.record(ADVISOR_HANDOVER, drafts)
+    notifications.record(ADVISOR_HANDOVER, drafts)
 
 
 def _draft(student, person_id, occasion, side, meeting_ids, exhibition_ids) -> Draft:
@@ -57,7 +57,7 @@ def handover_context(notification) -> dict:
     meetings = list(meetings.select_related("student__school", "advisor").order_by("starts_at"))
     exhibitions = list(exhibitions.select_related("student__school").order_by("starts_at"))
     if not (meetings or exhibitions):
-        raise outbox.NothingToSend("The meetings and exhibitions are gone.")
+        raise notifications.NothingToSend("The meetings and exhibitions are gone.")
     school = (meetings or exhibitions)[0].student.school
     taken = context.get("side") == TAKEN
     return {

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.models import School
-from bigpicture.outbox import NothingToSend, site_url
-from bigpicture.rules import Draft, Rule, register
+from bigpicture.notifications import NothingToSend, site_url
+from bigpicture.notifications.rules import Draft, Rule, register
 from students import calendar
 from students.models import MeetingInvite, PlanMeeting
 

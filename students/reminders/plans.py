@@ -5,16 +5,15 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import outbox
+from advisories.models import Membership
+from bigpicture import notifications
 from bigpicture.models import School
-from bigpicture.rules import Draft, Rule, register
+from bigpicture.notifications.rules import Draft, Rule, register
 from students.models import LearningPlan
 
 
 def advisor_ids(student_ids) -> dict[int, int]:
     """Student id -> the id of their current advisor, for students who have one."""
-    from advisories.models import Membership
-
     memberships = Membership.objects.current().filter(
         student_id__in=student_ids, advisory__advisor__is_active=True
     )
@@ -43,7 +42,7 @@ def notify_submitted(plan: LearningPlan) -> None:
         occasion=f"submitted-{plan.submitted_at.isoformat()}",
         context=_plan_context(plan),
     )
-    outbox.record(PLAN_SUBMITTED, [draft])
+    notifications.record(PLAN_SUBMITTED, [draft])
 
 
 def notify_reviewed(plan: LearningPlan, comment: str) -> None:
@@ -61,7 +60,7 @@ def notify_reviewed(plan: LearningPlan, comment: str) -> None:
             "reviewer": plan.reviewed_by.get_full_name(),
         },
     )
-    outbox.record(PLAN_REVIEWED, [draft])
+    notifications.record(PLAN_REVIEWED, [draft])
 
 
 def _local_day(moment: datetime, school: School) -> str:

@@ -8,18 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
-from bigpicture.models import NotificationPreference, School, User
-from bigpicture.rules import Draft, Rule, register, week_of
-from bigpicture.selectors import current_year
+from bigpicture.models import NotificationPreference, School
+from bigpicture.notifications import NothingToSend
+from bigpicture.notifications.rules import Draft, Rule, register, week_of
+from bigpicture.selectors import current_year, school_admin_ids
 from students.models import GuardianLink, Student
-
-
-def school_admin_ids(school: School) -> list[int]:
-    return list(
-        User.objects.filter(school=school, is_school_admin=True, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def unplaced_students(school: School, today: date, days: int) -> list[Draft]:
@@ -123,8 +116,6 @@ STUDENT_WITHOUT_ADVISORY = register(
 
 def children_still_linked(notification) -> dict:
     """At send time, keep only the children the guardian is still linked to (and hears of)."""
-    from bigpicture.outbox import NothingToSend
-
     linked = set(
         GuardianLink.objects.filter(
             guardian_id=notification.recipient_id, receives_reminders=True

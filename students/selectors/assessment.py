@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from advisories.models import Membership
 from bigpicture.models import School, Term, User
-from students.goals import FIVE_GOALS, PERSONAL
 from students.models import (
+    FIVE_GOALS,
+    PERSONAL,
     Exhibition,
     Feedback,
     GuardianLink,
@@ -18,7 +19,6 @@ from students.models import (
     Student,
 )
 from students.selectors.meetings import mentors_of
-from students.services.assessment import leads
 
 # --- narratives --------------------------------------------------------------------------------
 
@@ -29,14 +29,14 @@ def narratives_editable_by(user: User):
     if not user.is_authenticated:
         return Narrative.objects.none()
     own = Q(kind=Narrative.Kind.STUDENT, student__user_id=user.pk)
-    led = Q(kind=Narrative.Kind.ADVISOR, student__in=access.student_ids_led_by(user))
+    led = Q(kind=Narrative.Kind.ADVISOR, student__in=Student.objects.led_by(user).values("pk"))
     return Narrative.objects.filter(own | led)
 
 
 def narratives_publishable_by(user: User):
     """Advisor's narratives a person may publish or take back: the advisor's, an admin's."""
     return Narrative.objects.filter(
-        kind=Narrative.Kind.ADVISOR, student__in=access.student_ids_led_by(user)
+        kind=Narrative.Kind.ADVISOR, student__in=Student.objects.led_by(user).values("pk")
     )
 
 
@@ -87,7 +87,7 @@ def narrative_actions(user: User, student: Student) -> dict:
     """What a person may write about a student: their own narrative, the advisor's."""
     return {
         "writes_student": user.pk == student.user_id,
-        "writes_advisor": leads(user, student),
+        "writes_advisor": student.is_led_by(user),
     }
 
 
@@ -136,7 +136,7 @@ def exhibition_detail(user: User, exhibition: Exhibition) -> dict:
     """What the exhibition page shows this person: the panel, the work and, to the staff and
     (once it is held) the student and the family, the feedback and the result."""
     panel = list(exhibition.panelists.all())
-    staff = leads(user, exhibition.student)
+    staff = exhibition.student.is_led_by(user)
     family = Student.objects.visible_to(user).filter(pk=exhibition.student_id).exists()
     results = staff or (family and exhibition.status == Exhibition.Status.HELD)
     mine = next((p for p in panel if p.person_id == user.pk), None)
@@ -200,8 +200,6 @@ def mentor_choices(student: Student):
 
 def peer_choices(student: Student):
     """Peers for the panel: the student's advisory-mates."""
-    from advisories.models import Membership
-
     advisories = Membership.objects.current().filter(student=student).values("advisory_id")
     mates = Membership.objects.current().filter(advisory_id__in=advisories).values("student_id")
     return (

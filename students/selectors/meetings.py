@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from bigpicture import access
 from bigpicture.models import User
 from students.models import (
     CalendarFeed,
@@ -34,11 +33,6 @@ def meetings_visible_to(user):
         .select_related("student__user", "student__school", "term__school_year", "advisor")
         .prefetch_related(INVITES)
     )
-
-
-def students_led_by(user):
-    """Students whose meetings a person schedules: their advisees; for admins, the school."""
-    return Student.objects.visible_to(user).filter(pk__in=access.student_ids_led_by(user))
 
 
 def upcoming_invites_of(person: User) -> list[MeetingInvite]:

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from bigpicture.models import Term
+from bigpicture.selectors import current_term
 from students.models import (
     Evidence,
     LearningGoal,
@@ -23,6 +24,14 @@ def with_progress_counts(plans):
         items_total=Count("items", distinct=True),
         items_met=Count("items", filter=Q(items__progress=PlanItem.Progress.MET), distinct=True),
     )
+
+
+def current_plan_items(student: Student):
+    """The goals and projects of the student's learning plan for the current term."""
+    term = current_term(student.school)
+    if term is None:
+        return PlanItem.objects.none()
+    return PlanItem.objects.filter(plan__student_id=student.pk, plan__term_id=term.pk)
 
 
 def student_plans(student: Student) -> list[LearningPlan]:

@@ -1,14 +1,25 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from advisories.models import Membership
-from bigpicture.selectors import current_year
-from students.models import GuardianLink, Student
+from bigpicture.selectors import current_term, current_year
+from students.models import GuardianLink, LearningPlan, Student
+from students.selectors.plans import with_progress_counts
 
+# The advisory now and its advisor, with only what the pages show of them (the advisory's
+# name, the advisor's name and email).
 CURRENT_ADVISORY = Prefetch(
     "memberships",
-    queryset=Membership.objects.current().select_related("advisory__advisor"),
+    queryset=Membership.objects.current()
+    .select_related("advisory__advisor")
+    .only(
+        "student_id",
+        "advisory__name",
+        "advisory__advisor__first_name",
+        "advisory__advisor__last_name",
+        "advisory__advisor__email",
+    ),
     to_attr="current_memberships",
 )
 GUARDIANS = Prefetch(
@@ -57,9 +68,7 @@ def student_detail(student: Student) -> dict:
     """A student's profile page: advisory history, guardians, year level."""
     year = current_year(student.school)
     history = list(
-        student.memberships.select_related("advisory__advisor", "created_by").order_by(
-            "-start_date", "-pk"
-        )
+        student.memberships.select_related("advisory__advisor").order_by("-start_date", "-pk")
     )
     current = next((m for m in history if m.is_current), None)
     return {
@@ -76,13 +85,24 @@ def student_detail(student: Student) -> dict:
 
 
 def children_of(guardian) -> list[Student]:
-    """A guardian's children with their advisory, advisor and year level."""
-    students = (
+    """A guardian's children with their advisory, advisor and year level (and only what the
+    home shows of each: their name, class and link; their school is the guardian's)."""
+    students = list(
         Student.objects.filter(guardian_links__guardian=guardian, school_id=guardian.school_id)
-        .select_related("user", "school")
+        .select_related("user")
+        .only(
+            "pk",
+            "school_id",
+            "graduating_class",
+            "preferred_name",
+            "user__first_name",
+            "user__last_name",
+        )
         .prefetch_related(CURRENT_ADVISORY)
         .order_by("user__first_name", "pk")
     )
+    for student in students:
+        student.school = guardian.school
     return with_current_plans(
         with_levels_and_advisory(students, current_year(guardian.school)), guardian.school
     )
@@ -90,14 +110,12 @@ def children_of(guardian) -> list[Student]:
 
 def with_current_plans(students: list[Student], school) -> list[Student]:
     """Attach each student's plan for the term running now (or None), in one query."""
-    from bigpicture.selectors import current_term
-    from students.models import LearningPlan
-    from students.selectors.plans import with_progress_counts
-
     term = current_term(school)
     plans = {}
     if term is not None and students:
-        this_term = LearningPlan.objects.filter(student__in=students, term=term)
+        this_term = LearningPlan.objects.filter(
+            student_id__in=[student.pk for student in students], term=term
+        ).only("pk", "student_id", "term_id", "status")  # what the homes show of it
         plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
     for student in students:
         student.current_term = term
@@ -106,18 +124,15 @@ def with_current_plans(students: list[Student], school) -> list[Student]:
 
 
 def own_profile(user) -> Student | None:
-    """The student profile of the signed-in student, with advisory and guardians."""
-    student = (
-        Student.objects.filter(user=user)
-        .select_related("user", "school")
-        .prefetch_related(CURRENT_ADVISORY, GUARDIANS)
-        .first()
-    )
-    if student is None:
+    """The student profile of the signed-in student (read with the person at sign-in), with
+    their advisory and this term's plan (their internship is added by the home page, which
+    gathers every app). The home shows no guardians."""
+    try:
+        student = user.student_profile
+    except Student.DoesNotExist:
         return None
-    from internships.selectors.home import student_home
-
+    if student.school_id == user.school_id:
+        student.school = user.school  # already loaded with the person
+    prefetch_related_objects([student], CURRENT_ADVISORY)
     students = with_levels_and_advisory([student], current_year(user.school))
-    student = with_current_plans(students, user.school)[0]
-    student.internship = student_home(student)
-    return student
+    return with_current_plans(students, user.school)[0]

@@ -10,11 +10,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Membership
-from bigpicture.access import leads
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
-from students.goals import FIVE_GOALS, PERSONAL
 from students.models import (
+    FIVE_GOALS,
+    PERSONAL,
     Exhibition,
     Feedback,
     GuardianLink,
@@ -22,6 +22,8 @@ from students.models import (
     Panelist,
     PlanItem,
     Student,
+    may_give_feedback,
+    may_write_narrative,
 )
 from students.reminders.assessment import notify_narrative_published
 from students.selectors.meetings import mentors_of
@@ -31,18 +33,11 @@ OUTSIDE_NAME_LENGTH = 150
 Role = Panelist.Role
 
 
-# --- who may do what -------------------------------------------------------------------------
-
-
-def may_write_narrative(user: User, student: Student, kind: str) -> bool:
-    """The student writes their own narrative; the advisor (or an admin) writes theirs."""
-    if kind == Narrative.Kind.STUDENT:
-        return user.is_authenticated and user.pk == student.user_id
-    return kind == Narrative.Kind.ADVISOR and leads(user, student)
+# --- the re-checks (who may do what is said by the models) -----------------------------------
 
 
 def _require_leader(user: User, student: Student) -> None:
-    if not leads(user, student):
+    if not student.is_led_by(user):
         raise PermissionDenied
 
 
@@ -340,16 +335,6 @@ def exhibition_result(
 
 
 # --- feedback ----------------------------------------------------------------------------------
-
-
-def may_give_feedback(user: User, exhibition: Exhibition, panelist: Panelist) -> bool:
-    """A panelist with an account records their own; the advisor (or an admin) records an
-    outside adult's."""
-    if panelist.exhibition_id != exhibition.pk:
-        return False
-    if panelist.person_id:
-        return panelist.person_id == user.pk
-    return leads(user, exhibition.student)
 
 
 def _clean_ratings(ratings: dict) -> dict[str, int]:

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Membership
-from bigpicture import access, outbox
+from bigpicture import notifications
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from students.models import CalendarFeed, GuardianLink, MeetingInvite, PlanMeeting, Student
@@ -44,7 +44,7 @@ def meeting_schedule(
     mentor: User | None = None,
 ) -> PlanMeeting:
     """Schedule a student's learning plan meeting of the term and invite the learning team."""
-    if not Student.objects.filter(access.staff_student_filter(by), pk=student.pk).exists():
+    if not student.is_led_by(by):
         raise PermissionDenied
     meeting = PlanMeeting(student=student, advisor=_advisor_of(student, by))
     _lock_advisor(meeting)
@@ -55,7 +55,7 @@ def meeting_schedule(
     meeting.save()
     team = _team(meeting, guardians, mentor)
     _invite(meeting, team.values())
-    outbox.record(MEETING_INVITATION, invitation_drafts(meeting, _told(meeting, team)))
+    notifications.record(MEETING_INVITATION, invitation_drafts(meeting, _told(meeting, team)))
     return meeting
 
 
@@ -98,8 +98,8 @@ def meeting_update(
             response=Response.PENDING, responded_at=None
         )
     told = [pk for pk in _told(meeting, team) if changed or pk in added]
-    outbox.record(MEETING_INVITATION, invitation_drafts(meeting, told))
-    outbox.record(MEETING_CANCELLED, cancellation_drafts(meeting, removed))
+    notifications.record(MEETING_INVITATION, invitation_drafts(meeting, told))
+    notifications.record(MEETING_CANCELLED, cancellation_drafts(meeting, removed))
     return meeting
 
 
@@ -114,7 +114,7 @@ def meeting_cancel(*, meeting: PlanMeeting, by: User) -> PlanMeeting:
     meeting.save()
     people = meeting.invites.exclude(person_id=meeting.advisor_id)
     people = people.values_list("person_id", flat=True)
-    outbox.record(MEETING_CANCELLED, cancellation_drafts(meeting, people))
+    notifications.record(MEETING_CANCELLED, cancellation_drafts(meeting, people))
     return meeting
 
 

@@ -3,8 +3,6 @@ learning team comments. Every change leaves a revision holding the whole plan af
 
 from datetime import date
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -14,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from students.models import (
-    Evidence,
     LearningPlan,
     PlanComment,
     PlanItem,
@@ -22,6 +19,7 @@ from students.models import (
     ProgressUpdate,
     Student,
 )
+from students.reminders.plans import notify_reviewed, notify_submitted
 
 ABOUT_FIELDS = ("interests", "life_goals", "learning_style", "needs")
 ITEM_FIELDS = ("kind", "title", "is_personal", "what", "how", "resources", "due_on")
@@ -35,22 +33,6 @@ CONTENT_CHANGES = {
     Action.ITEM_CHANGED,
     Action.ITEM_REMOVED,
     Action.REORDERED,
-}
-
-# Evidence files: what a school accepts, by the type read from the file's own bytes, and the
-# file-name endings each type may carry (a PDF renamed .png is refused).
-EVIDENCE_TYPES = {
-    "application/pdf": {"pdf"},
-    "image/png": {"png"},
-    "image/jpeg": {"jpg", "jpeg"},
-    "image/gif": {"gif"},
-    "image/webp": {"webp"},
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {"pptx"},
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
-    "application/vnd.oasis.opendocument.text": {"odt"},
-    "application/vnd.oasis.opendocument.presentation": {"odp"},
-    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
 }
 
 
@@ -72,7 +54,7 @@ def _require_author(plan: LearningPlan, by: User) -> None:
         )
 
 
-def _require_team(plan: LearningPlan, by: User) -> None:
+def require_team(plan: LearningPlan, by: User) -> None:
     """The student or their advisor (or an admin): who records progress and evidence."""
     authors = LearningPlan.objects.editable_by(by).filter(pk=plan.pk)
     reviewers = LearningPlan.objects.reviewable_by(by).filter(pk=plan.pk)
@@ -108,7 +90,7 @@ def snapshot(plan: LearningPlan) -> dict:
     }
 
 
-def _revise(plan: LearningPlan, by: User, action: str, summary: str = "", fields=()) -> None:
+def revise(plan: LearningPlan, by: User, action: str, summary: str = "", fields=()) -> None:
     """Record a change: a content change to an approved plan starts its next version."""
     if action in CONTENT_CHANGES and plan.status == Status.APPROVED:
         plan.status = Status.DRAFT
@@ -158,7 +140,7 @@ def plan_start(*, student: Student, term: Term, by: User, carry_over: bool = Tru
         raise ValidationError({"term": _("You already have a plan for this term.")}) from clash
     if previous is not None and carry_over:
         _carry_over(previous, plan, by)
-    _revise(plan, by, Action.CREATED)
+    revise(plan, by, Action.CREATED)
     return plan
 
 
@@ -204,7 +186,7 @@ def plan_update(*, plan: LearningPlan, by: User, **fields) -> LearningPlan:
         return plan
     plan.full_clean()
     plan.save()
-    _revise(plan, by, Action.EDITED, fields=changed)
+    revise(plan, by, Action.EDITED, fields=changed)
     return plan
 
 
@@ -241,7 +223,7 @@ def item_add(*, plan: LearningPlan, by: User, learning_goals=(), title: str, **f
     item.full_clean()
     item.save()
     item.learning_goals.set(goals)
-    _revise(plan, by, Action.ITEM_ADDED, item.title)
+    revise(plan, by, Action.ITEM_ADDED, item.title)
     return item
 
 
@@ -264,7 +246,7 @@ def item_update(*, item: PlanItem, by: User, learning_goals=None, **fields) -> P
     item.full_clean()
     item.save()
     item.learning_goals.set(goals)
-    _revise(plan, by, Action.ITEM_CHANGED, item.title)
+    revise(plan, by, Action.ITEM_CHANGED, item.title)
     return item
 
 
@@ -282,7 +264,7 @@ def item_remove(*, item: PlanItem, by: User) -> None:
     item.delete()
     for storage, name in files:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name), robust=True)
-    _revise(plan, by, Action.ITEM_REMOVED, title)
+    revise(plan, by, Action.ITEM_REMOVED, title)
 
 
 @transaction.atomic
@@ -300,7 +282,7 @@ def item_move(*, item: PlanItem, by: User, direction: str) -> None:
         if other.position != position:
             other.position = position
             other.save(update_fields=["position"])
-    _revise(plan, by, Action.REORDERED, item.title)
+    revise(plan, by, Action.REORDERED, item.title)
 
 
 @transaction.atomic
@@ -309,7 +291,7 @@ def progress_record(
 ) -> ProgressUpdate:
     """A dated progress update on a goal or project, by the student or their advisor."""
     plan = item.plan
-    _require_team(plan, by)
+    require_team(plan, by)
     today = plan.student.school.today()
     on = on or today
     if on > today:
@@ -333,68 +315,11 @@ def progress_record(
     if latest.pk == update.pk and item.progress != progress:
         item.progress = progress
         item.save(update_fields=["progress"])
-    _revise(plan, by, Action.PROGRESS, item.title)
+    revise(plan, by, Action.PROGRESS, item.title)
     return update
 
 
 # --- evidence ----------------------------------------------------------------------------------
-
-
-def check_upload(upload) -> tuple[str, str]:
-    """Check a file's size and its type, read from its bytes; return (type, clean name)."""
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": _("The file is too large: the limit is %(mb)s MB.") % {"mb": limit // 2**20}}
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        raise ValidationError(
-            {"file": _("This kind of file is not accepted. Upload a PDF, an image or a document.")}
-        )
-    if extension not in EVIDENCE_TYPES[kind.mime]:
-        raise ValidationError(
-            {
-                "file": _("The file's name does not match its content (it is a %(kind)s file).")
-                % {"kind": kind.extension.upper()}
-            }
-        )
-    name = "".join(ch for ch in upload.name if ch.isalnum() or ch in "._- ")[-150:] or "file"
-    return kind.mime, name
-
-
-@transaction.atomic
-def evidence_add(*, item: PlanItem, by: User, title: str, file=None, url: str = "") -> Evidence:
-    """Attach a file or a link to a goal or project as evidence of the work."""
-    plan = item.plan
-    _require_team(plan, by)
-    if bool(file) == bool(url):
-        raise ValidationError({"file": _("Attach a file or give a link, not both.")})
-    evidence = Evidence(item=item, title=title.strip(), url=url.strip(), added_by=by)
-    if file:
-        evidence.content_type, evidence.filename = check_upload(file)
-        evidence.size = file.size
-        evidence.file = file
-    evidence.full_clean(exclude=["file"])
-    evidence.save()
-    _revise(plan, by, Action.EVIDENCE, evidence.title)
-    return evidence
-
-
-@transaction.atomic
-def evidence_remove(*, evidence: Evidence, by: User) -> None:
-    """Remove a piece of evidence, and its file once the change is committed."""
-    plan = evidence.item.plan
-    _require_team(plan, by)
-    title, stored = evidence.title, evidence.file.name
-    storage = evidence.file.storage
-    evidence.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored), robust=True)
-    _revise(plan, by, Action.EVIDENCE, title)
 
 
 # --- review and conversation -------------------------------------------------------------------
@@ -403,8 +328,6 @@ def evidence_remove(*, evidence: Evidence, by: User) -> None:
 @transaction.atomic
 def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
     """The student hands the plan (or its revision) to their advisor for review."""
-    from students.reminders.plans import notify_submitted
-
     _require_author(plan, by)
     if plan.status == Status.APPROVED:
         raise ValidationError(_("This version is approved already. Change it to revise it."))
@@ -413,7 +336,7 @@ def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
     plan.status = Status.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
-    _revise(plan, by, Action.SUBMITTED)
+    revise(plan, by, Action.SUBMITTED)
     notify_submitted(plan)
     return plan
 
@@ -421,8 +344,6 @@ def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
 @transaction.atomic
 def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "") -> LearningPlan:
     """The advisor approves a submitted plan, or sends it back with what to change."""
-    from students.reminders.plans import notify_reviewed
-
     if not LearningPlan.objects.reviewable_by(by).filter(pk=plan.pk).exists():
         raise PermissionDenied
     # Lock the plan: two reviews sent at once are applied one after the other.
@@ -439,7 +360,7 @@ def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "
     plan.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
     if comment:
         PlanComment.objects.create(plan=plan, author=by, body=comment)
-    _revise(plan, by, Action.APPROVED if approve else Action.CHANGES_REQUESTED, comment)
+    revise(plan, by, Action.APPROVED if approve else Action.CHANGES_REQUESTED, comment)
     notify_reviewed(plan, comment)
     return plan
 

@@ -12,7 +12,7 @@ from advisories.services import student_place
 from bigpicture.access import require_admin_of
 from bigpicture.models import EMAIL_UNAVAILABLE, School, User
 from bigpicture.services import person_create
-from students.models import GuardianLink, Student
+from students.models import GuardianLink, MeetingInvite, Panelist, Student
 from students.services.handover import learning_team_hand_over
 
 PROFILE_FIELDS = (
@@ -159,8 +159,6 @@ def guardian_unlink(*, link: GuardianLink, by: User) -> None:
     Their invitations to the student's meetings still to come, and their seats on panels of
     exhibitions still to come, go with the link.
     """
-    from students.models import MeetingInvite, Panelist
-
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
     now = timezone.now()

@@ -5,13 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from bigpicture import access
-from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, MENTOR, STUDENT, RoleRequiredMixin
+from bigpicture.access import (
+    INTERNSHIP_TEAM,
+    LEARNING_TEAM,
+    STAFF,
+    STUDENT_AND_STAFF,
+    RoleRequiredMixin,
+)
 from bigpicture.mixins import ServiceFormMixin
 from bigpicture.selectors import current_term
 from students.forms.assessment import (
@@ -22,30 +26,17 @@ from students.forms.assessment import (
     NarrativeCreateForm,
     NarrativeForm,
 )
-from students.models import Exhibition, Narrative, Panelist, Student
+from students.models import (
+    Exhibition,
+    Narrative,
+    Panelist,
+    Student,
+    may_give_feedback,
+    may_write_narrative,
+)
 from students.selectors import assessment as selectors
 from students.services import assessment as services
-
-READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
-WRITERS = {ADMIN, ADVISOR, STUDENT}
-LEADERS = {ADMIN, ADVISOR}
-PANEL = {ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR}
-
-
-class StudentMixin(RoleRequiredMixin):
-    """Pages about one student, fetched through the queryset named by ``students``."""
-
-    def students(self):
-        return Student.objects.visible_to(self.request.user)
-
-    def get_student(self) -> Student:
-        if not hasattr(self, "student"):
-            students = self.students().select_related("user", "school")
-            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
-        return self.student
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(student=self.get_student(), **kwargs)
+from students.views.mixins import StudentMixin
 
 
 class ObjectFirstMixin:
@@ -60,7 +51,7 @@ class ObjectFirstMixin:
 
 
 class NarrativeListView(StudentMixin, TemplateView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/assessment/narrative_list.html"
 
     def get_context_data(self, **kwargs):
@@ -73,7 +64,7 @@ class NarrativeListView(StudentMixin, TemplateView):
 
 
 class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
-    allowed_roles = WRITERS
+    allowed_roles = STUDENT_AND_STAFF
     form_class = NarrativeCreateForm
     template_name = "students/assessment/narrative_form.html"
     success_message = _("The narrative is saved.")
@@ -89,7 +80,7 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
         user = self.request.user
         if self.get_kind() == Narrative.Kind.STUDENT:
             return Student.objects.filter(user_id=user.pk)
-        return Student.objects.filter(pk__in=access.student_ids_led_by(user))
+        return Student.objects.led_by(user)
 
     def get(self, request, *args, **kwargs):
         existing = Narrative.objects.filter(
@@ -133,7 +124,7 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
 
 
 class NarrativeDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/assessment/narrative_detail.html"
     context_object_name = "narrative"
 
@@ -147,14 +138,14 @@ class NarrativeDetailView(RoleRequiredMixin, DetailView):
         return super().get_context_data(
             student=narrative.student,
             sections=selectors.narrative_sections(narrative),
-            can_edit=services.may_write_narrative(user, narrative.student, narrative.kind),
+            can_edit=may_write_narrative(user, narrative.student, narrative.kind),
             can_publish=selectors.narratives_publishable_by(user).filter(pk=narrative.pk).exists(),
             **kwargs,
         )
 
 
 class NarrativeUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    allowed_roles = WRITERS
+    allowed_roles = STUDENT_AND_STAFF
     form_class = NarrativeForm
     template_name = "students/assessment/narrative_form.html"
     success_message = _("The narrative is saved.")
@@ -191,7 +182,7 @@ class NarrativeUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 class NarrativePublishView(RoleRequiredMixin, ObjectFirstMixin, View):
     """POST: publish the advisor's narrative to the family (``action=unpublish`` takes it back)."""
 
-    allowed_roles = LEADERS
+    allowed_roles = STAFF
 
     def get_object(self) -> Narrative:
         narratives = selectors.narratives_publishable_by(self.request.user)
@@ -211,14 +202,14 @@ class NarrativePublishView(RoleRequiredMixin, ObjectFirstMixin, View):
 
 
 class ExhibitionListView(StudentMixin, TemplateView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/assessment/exhibition_list.html"
 
     def get_context_data(self, **kwargs):
         student, user = self.get_student(), self.request.user
         return super().get_context_data(
             exhibitions=selectors.exhibition_list(user, student),
-            can_schedule=services.leads(user, student),
+            can_schedule=student.is_led_by(user),
             **kwargs,
         )
 
@@ -247,11 +238,11 @@ class ExhibitionFormMixin(ServiceFormMixin):
 
 
 class ExhibitionCreateView(StudentMixin, ExhibitionFormMixin, FormView):
-    allowed_roles = LEADERS
+    allowed_roles = STAFF
     form_class = ExhibitionForm
 
     def students(self):
-        return Student.objects.filter(pk__in=access.student_ids_led_by(self.request.user))
+        return Student.objects.led_by(self.request.user)
 
     def get_initial(self):
         return {"guardians": list(selectors.guardian_choices(self.get_student()))}
@@ -286,7 +277,7 @@ class ExhibitionMixin(RoleRequiredMixin):
 
 
 class ExhibitionDetailView(ExhibitionMixin, TemplateView):
-    allowed_roles = PANEL
+    allowed_roles = INTERNSHIP_TEAM  # the learning team, and the student's mentor on the panel
     template_name = "students/assessment/exhibition_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -295,7 +286,7 @@ class ExhibitionDetailView(ExhibitionMixin, TemplateView):
 
 
 class ExhibitionUpdateView(ExhibitionMixin, ExhibitionFormMixin, FormView):
-    allowed_roles = LEADERS
+    allowed_roles = STAFF
     reach = "editable_by"
     form_class = ExhibitionUpdateForm
 
@@ -322,7 +313,7 @@ class ExhibitionUpdateView(ExhibitionMixin, ExhibitionFormMixin, FormView):
 class ExhibitionFeedbackView(ExhibitionMixin, ServiceFormMixin, FormView):
     """A panelist's own rubric; the advisor records an outside adult's (``?panelist=<id>``)."""
 
-    allowed_roles = PANEL
+    allowed_roles = INTERNSHIP_TEAM
     form_class = FeedbackForm
     template_name = "students/assessment/feedback_form.html"
     success_message = _("The feedback is saved.")
@@ -338,7 +329,7 @@ class ExhibitionFeedbackView(ExhibitionMixin, ServiceFormMixin, FormView):
                 panelist = next((p for p in panel if p.person_id == user.pk), None)
             if panelist is None:
                 raise Http404("Not on this panel.")
-            if not services.may_give_feedback(user, exhibition, panelist):
+            if not may_give_feedback(user, exhibition, panelist):
                 raise PermissionDenied
             self.panelist = panelist
         return self.panelist
@@ -366,7 +357,7 @@ class ExhibitionFeedbackView(ExhibitionMixin, ServiceFormMixin, FormView):
 
 
 class ExhibitionResultView(ExhibitionMixin, ServiceFormMixin, FormView):
-    allowed_roles = LEADERS
+    allowed_roles = STAFF
     reach = "editable_by"
     form_class = ExhibitionResultForm
     template_name = "students/assessment/exhibition_result.html"
@@ -387,26 +378,3 @@ class ExhibitionResultView(ExhibitionMixin, ServiceFormMixin, FormView):
         return services.exhibition_result(
             exhibition=self.get_object(), by=self.request.user, **form.cleaned_data
         )
-
-
-urlpatterns = [
-    path("<int:pk>/narratives/", NarrativeListView.as_view(), name="narrative-list"),
-    path("<int:pk>/narratives/new/", NarrativeCreateView.as_view(), name="narrative-create"),
-    path("narratives/<int:pk>/", NarrativeDetailView.as_view(), name="narrative-detail"),
-    path("narratives/<int:pk>/edit/", NarrativeUpdateView.as_view(), name="narrative-update"),
-    path("narratives/<int:pk>/publish/", NarrativePublishView.as_view(), name="narrative-publish"),
-    path("<int:pk>/exhibitions/", ExhibitionListView.as_view(), name="exhibition-list"),
-    path("<int:pk>/exhibitions/new/", ExhibitionCreateView.as_view(), name="exhibition-create"),
-    path("exhibitions/<int:pk>/", ExhibitionDetailView.as_view(), name="exhibition-detail"),
-    path("exhibitions/<int:pk>/edit/", ExhibitionUpdateView.as_view(), name="exhibition-update"),
-    path(
-        "exhibitions/<int:pk>/feedback/",
-        ExhibitionFeedbackView.as_view(),
-        name="exhibition-feedback",
-    ),
-    path(
-        "exhibitions/<int:pk>/result/",
-        ExhibitionResultView.as_view(),
-        name="exhibition-result",
-    ),
-]

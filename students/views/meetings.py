@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from bigpicture.access import ADMIN, ADVISOR, ALL_ROLES, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.access import ALL_ROLES, LEARNING_TEAM, STAFF, RoleRequiredMixin
 from bigpicture.mixins import ServiceFormMixin
-from bigpicture.outbox import site_url
+from bigpicture.notifications import site_url
 from students import calendar
 from students.forms.meetings import (
     MeetingForm,
@@ -26,8 +26,7 @@ from students.forms.meetings import (
 from students.models import CalendarFeed, MeetingInvite, PlanMeeting, Student
 from students.selectors import meetings as selectors
 from students.services import meetings as services
-
-STAFF = {ADMIN, ADVISOR}
+from students.views.mixins import StudentMixin
 
 
 class FetchMeeting:
@@ -68,52 +67,33 @@ class MeetingEditMixin(RoleRequiredMixin, FetchMeeting):
         return self.meeting.get_absolute_url()
 
 
-class StudentMeetingsMixin(RoleRequiredMixin):
-    """A page about one student's meetings."""
-
-    def students(self):
-        return Student.objects.visible_to(self.request.user)
-
-    def get_student(self) -> Student:
-        if not hasattr(self, "student"):
-            students = self.students().select_related("user", "school")
-            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
-        return self.student
-
-
-class MeetingListView(StudentMeetingsMixin, TemplateView):
-    allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
+class MeetingListView(StudentMixin, TemplateView):
+    allowed_roles = LEARNING_TEAM
     template_name = "students/meetings/meeting_list.html"
 
     def get_context_data(self, **kwargs):
         student = self.get_student()
         return super().get_context_data(
-            student=student,
             meetings=selectors.meetings_of(student),
-            can_schedule=selectors.students_led_by(self.request.user)
-            .filter(pk=student.pk)
-            .exists(),
+            can_schedule=student.is_led_by(self.request.user),
             **kwargs,
         )
 
 
-class MeetingCreateView(StudentMeetingsMixin, ServiceFormMixin, FormView):
+class MeetingCreateView(StudentMixin, ServiceFormMixin, FormView):
     allowed_roles = STAFF
     form_class = MeetingForm
     template_name = "students/meetings/meeting_form.html"
     success_message = _("The meeting is scheduled and the invitations are on their way.")
 
     def students(self):
-        return selectors.students_led_by(self.request.user)
+        return Student.objects.led_by(self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "student": self.get_student()}
 
     def get_initial(self):
         return {"guardians": selectors.default_guardian_ids(self.get_student())}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(student=self.get_student(), **kwargs)
 
     def perform(self, form):
         return services.meeting_schedule(
@@ -279,18 +259,3 @@ class CalendarFeedView(View):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-
-urlpatterns = [
-    path("<int:pk>/meetings/", MeetingListView.as_view(), name="meeting-list"),
-    path("<int:pk>/meetings/new/", MeetingCreateView.as_view(), name="meeting-create"),
-    path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting-detail"),
-    path("meetings/<int:pk>/edit/", MeetingUpdateView.as_view(), name="meeting-update"),
-    path("meetings/<int:pk>/record/", MeetingRecordView.as_view(), name="meeting-record"),
-    path("meetings/<int:pk>/cancel/", MeetingCancelView.as_view(), name="meeting-cancel"),
-    path("meetings/<int:pk>/respond/", MeetingRespondView.as_view(), name="meeting-respond"),
-    path("meetings/<int:pk>/meeting.ics", MeetingIcsView.as_view(), name="meeting-ics"),
-    path("calendar/", CalendarView.as_view(), name="calendar"),
-    path("calendar/reset/", CalendarResetView.as_view(), name="calendar-reset"),
-    path("calendar/<slug:token>.ics", CalendarFeedView.as_view(), name="calendar-feed"),
-]

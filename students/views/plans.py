@@ -5,11 +5,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.access import (
+    LEARNING_TEAM,
+    STAFF,
+    STUDENT,
+    STUDENT_AND_STAFF,
+    RoleRequiredMixin,
+)
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from students.forms.plans import (
     CommentForm,
@@ -22,10 +27,9 @@ from students.forms.plans import (
 )
 from students.models import Evidence, LearningPlan, PlanItem, PlanRevision, Student
 from students.selectors import plans as selectors
+from students.services import evidence as evidence_services
 from students.services import plans as services
-
-READERS = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
-TEAM = {ADMIN, ADVISOR, STUDENT}
+from students.views.mixins import StudentMixin
 
 
 class PlanMixin(RoleRequiredMixin):
@@ -94,18 +98,10 @@ class ServiceActionView(View):
 # --- a student's plans -------------------------------------------------------------------------
 
 
-class PlanListView(RoleRequiredMixin, ListView):
-    allowed_roles = READERS
+class PlanListView(StudentMixin, ListView):
+    allowed_roles = LEARNING_TEAM
     template_name = "students/plans/plan_list.html"
     context_object_name = "plans"
-
-    def get_student(self) -> Student:
-        if not hasattr(self, "student"):
-            students = Student.objects.visible_to(self.request.user).select_related(
-                "user", "school"
-            )
-            self.student = get_object_or_404(students, pk=self.kwargs["pk"])
-        return self.student
 
     def get_queryset(self):
         return selectors.student_plans(self.get_student())
@@ -114,27 +110,22 @@ class PlanListView(RoleRequiredMixin, ListView):
         student = self.get_student()
         own = student.user_id == self.request.user.pk
         return super().get_context_data(
-            student=student,
             can_start=own and selectors.terms_open_for(student).exists(),
             **kwargs,
         )
 
 
-class PlanStartView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
     allowed_roles = {STUDENT}
     form_class = PlanStartForm
     template_name = "students/plans/plan_start.html"
     success_message = _("Your plan for the term is started.")
 
-    def get_student(self) -> Student:
-        own = Student.objects.filter(user=self.request.user).select_related("user", "school")
-        return get_object_or_404(own, pk=self.kwargs["pk"])
+    def students(self):
+        return Student.objects.filter(user=self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "terms": selectors.terms_open_for(self.get_student())}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(student=self.get_student(), **kwargs)
 
     def perform(self, form):
         return services.plan_start(
@@ -149,7 +140,7 @@ class PlanStartView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 
 class PlanDetailView(PlanMixin, TemplateView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -157,7 +148,8 @@ class PlanDetailView(PlanMixin, TemplateView):
         is_author = plan.student.user_id == user.pk and user.is_student
 
         def read():
-            can_review = LearningPlan.objects.reviewable_by(user).filter(pk=plan.pk).exists()
+            # reviewable_by(user), asked of the plan in hand: no query for an admin or a student
+            can_review = plan.student.is_led_by(user)
             return {
                 **selectors.plan_page(plan),
                 "can_edit": is_author and plan.is_editable,
@@ -192,7 +184,7 @@ class PlanSubmitView(PlanMixin, ServiceActionView):
 
 
 class PlanReviewView(PlanMixin, ServiceFormMixin, FormView):
-    allowed_roles = {ADMIN, ADVISOR}
+    allowed_roles = STAFF
     reach = "reviewable_by"
     form_class = ReviewForm
     template_name = "students/plans/plan_review.html"
@@ -209,7 +201,7 @@ class PlanReviewView(PlanMixin, ServiceFormMixin, FormView):
 
 
 class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     form_class = CommentForm
     template_name = "students/plans/comment_form.html"
     success_message = _("Your comment is added.")
@@ -221,7 +213,7 @@ class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
 
 
 class PlanHistoryView(PlanMixin, ListPageMixin, ListView):
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/plans/plan_history.html"
     context_object_name = "revisions"
     paginate_by = 50
@@ -233,7 +225,7 @@ class PlanHistoryView(PlanMixin, ListPageMixin, ListView):
 class RevisionDetailView(RoleRequiredMixin, DetailView):
     """The plan exactly as it stood after one change."""
 
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
     template_name = "students/plans/revision_detail.html"
     context_object_name = "revision"
 
@@ -308,7 +300,7 @@ class ItemMoveView(ItemMixin, ServiceActionView):
 
 
 class ProgressCreateView(ItemMixin, ServiceFormMixin, FormView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     reach = "visible_to"
     form_class = ProgressForm
     template_name = "students/plans/progress_form.html"
@@ -325,7 +317,7 @@ class ProgressCreateView(ItemMixin, ServiceFormMixin, FormView):
 
 
 class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     reach = "visible_to"
     form_class = EvidenceForm
     template_name = "students/plans/evidence_form.html"
@@ -333,7 +325,7 @@ class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.evidence_add(
+        return evidence_services.evidence_add(
             item=self.get_item(),
             by=self.request.user,
             title=data["title"],
@@ -345,7 +337,7 @@ class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
 class EvidenceFileView(RoleRequiredMixin, View):
     """Serve an evidence file to whoever may see the plan, and never inline."""
 
-    allowed_roles = READERS
+    allowed_roles = LEARNING_TEAM
 
     def get(self, request, *args, **kwargs):
         evidence = get_object_or_404(
@@ -366,7 +358,7 @@ class EvidenceFileView(RoleRequiredMixin, View):
 
 
 class EvidenceDeleteView(RoleRequiredMixin, ServiceActionView):
-    allowed_roles = TEAM
+    allowed_roles = STUDENT_AND_STAFF
     success_message = _("The evidence is removed.")
 
     def get_evidence(self) -> Evidence:
@@ -378,28 +370,7 @@ class EvidenceDeleteView(RoleRequiredMixin, ServiceActionView):
         return self.evidence
 
     def act(self):
-        services.evidence_remove(evidence=self.get_evidence(), by=self.request.user)
+        evidence_services.evidence_remove(evidence=self.get_evidence(), by=self.request.user)
 
     def get_success_url(self):
         return self.get_evidence().item.plan.get_absolute_url()
-
-
-urlpatterns = [
-    path("<int:pk>/plans/", PlanListView.as_view(), name="plan-list"),
-    path("<int:pk>/plans/new/", PlanStartView.as_view(), name="plan-start"),
-    path("plans/<int:pk>/", PlanDetailView.as_view(), name="plan-detail"),
-    path("plans/<int:pk>/edit/", PlanUpdateView.as_view(), name="plan-update"),
-    path("plans/<int:pk>/submit/", PlanSubmitView.as_view(), name="plan-submit"),
-    path("plans/<int:pk>/review/", PlanReviewView.as_view(), name="plan-review"),
-    path("plans/<int:pk>/comment/", PlanCommentView.as_view(), name="plan-comment"),
-    path("plans/<int:pk>/history/", PlanHistoryView.as_view(), name="plan-history"),
-    path("plans/revisions/<int:pk>/", RevisionDetailView.as_view(), name="revision-detail"),
-    path("plans/<int:pk>/items/new/", ItemCreateView.as_view(), name="item-create"),
-    path("plans/items/<int:pk>/edit/", ItemUpdateView.as_view(), name="item-update"),
-    path("plans/items/<int:pk>/remove/", ItemDeleteView.as_view(), name="item-delete"),
-    path("plans/items/<int:pk>/move/", ItemMoveView.as_view(), name="item-move"),
-    path("plans/items/<int:pk>/progress/", ProgressCreateView.as_view(), name="progress-create"),
-    path("plans/items/<int:pk>/evidence/", EvidenceCreateView.as_view(), name="evidence-create"),
-    path("plans/evidence/<int:pk>/", EvidenceFileView.as_view(), name="evidence-file"),
-    path("plans/evidence/<int:pk>/remove/", EvidenceDeleteView.as_view(), name="evidence-delete"),
-]

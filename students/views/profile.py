@@ -1,13 +1,14 @@
 """Student pages: the list, a profile, its edit form, enrolment, moves and guardian links."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
 
 from advisories.forms import MoveStudentForm
-from bigpicture.access import ADMIN, ADVISOR, GUARDIAN, STUDENT, RoleRequiredMixin
+from bigpicture.access import ADMIN, LEARNING_TEAM, STAFF, STUDENT_AND_STAFF, RoleRequiredMixin
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.models import School
 from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
@@ -17,10 +18,11 @@ from students.forms import (
     StudentProfileForm,
 )
 from students.models import GuardianLink, Student
+from students.views.mixins import StudentMixin
 
 
 class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
-    allowed_roles = {ADMIN, ADVISOR}
+    allowed_roles = STAFF
     template_name = "students/student_list.html"
     context_object_name = "students"
     paginate_by = 50
@@ -31,6 +33,10 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
             search=self.request.GET.get("q", ""),
             unplaced=self.request.GET.get("unplaced") == "1",
         )
+
+    def count_cache_key(self):
+        unplaced = self.request.GET.get("unplaced") == "1"
+        return self.school_count_key("students", "unplaced" if unplaced else "all")
 
     def decorate(self, context):
         year = current_year(self.request.user.school)
@@ -46,7 +52,7 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
 
 
 class StudentDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = {ADMIN, ADVISOR, STUDENT, GUARDIAN}
+    allowed_roles = LEARNING_TEAM
     template_name = "students/student_detail.html"
     context_object_name = "student"
 
@@ -59,7 +65,9 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
         def read():
             return {
                 **selectors.student_detail(student),
-                "can_edit": Student.objects.editable_by(user).filter(pk=student.pk).exists(),
+                # editable_by(user), asked of the student in hand: no query for an admin or
+                # the student themself
+                "can_edit": student.is_editable_by(user),
             }
 
         return super().get_context_data(
@@ -70,7 +78,7 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
 
 
 class StudentUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
-    allowed_roles = {ADMIN, ADVISOR, STUDENT}
+    allowed_roles = STUDENT_AND_STAFF
     form_class = StudentProfileForm
     template_name = "students/student_form.html"
     context_object_name = "student"
@@ -107,28 +115,14 @@ class StudentCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.result.get_absolute_url()
 
 
-class StudentScopedMixin(RoleRequiredMixin):
+class StudentScopedMixin(StudentMixin):
     """Views that act on one student the admin can manage (else 404)."""
 
     allowed_roles = {ADMIN}
 
-    def get_student(self) -> Student:
-        if not hasattr(self, "student"):
-            students = Student.objects.editable_by(self.request.user).filter(
-                school__in=self._admin_schools()
-            )
-            self.student = get_object_or_404(
-                students.select_related("user", "school"), pk=self.kwargs["pk"]
-            )
-        return self.student
-
-    def _admin_schools(self):
-        from bigpicture.models import School
-
-        return School.objects.administered_by(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(student=self.get_student(), **kwargs)
+    def students(self):
+        schools = School.objects.administered_by(self.request.user)
+        return Student.objects.editable_by(self.request.user).filter(school__in=schools)
 
     def get_success_url(self):
         return self.get_student().get_absolute_url()

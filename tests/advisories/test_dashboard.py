@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from advisories.selectors import advisories_led_by
+from bigpicture.pages.selectors import advisor_home
 from students.models import LearningPlan, PlanItem
 from tests import factories
 
 
 def roster_students(advisor):
-    (advisory,) = advisories_led_by(advisor)
+    (advisory,) = advisor_home(advisor)
     return {m.student.pk: m.student for m in advisory.roster}
 
 

@@ -24,7 +24,7 @@ from tests.bigpicture.matrix import (
 
 
 def _token(person) -> str:
-    from bigpicture.outbox import preferences_token
+    from bigpicture.notifications import preferences_token
 
     return preferences_token(person)
 

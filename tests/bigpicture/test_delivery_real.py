@@ -45,7 +45,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.celery import app as celery_app
 from bigpicture.demo import build_demo_school
 from bigpicture.models import Notification, NotificationPreference, ReminderSetting, School, User
@@ -312,7 +312,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(real_parts, broker):
     smtp = RecordingHandler(hold_after=HOLD_AFTER)
     workers = real_parts(smtp)
 
-    written = outbox.scan()
+    written = notifications.scan()
     rows = dict(Notification.objects.values_list("key", "status"))
     guardians = User.objects.filter(school=school, is_guardian=True).count()
     by_rule = set(Notification.objects.values_list("rule", flat=True))
@@ -338,7 +338,9 @@ def test_a_killed_worker_loses_and_duplicates_nothing(real_parts, broker):
     smtp.gate.set()
 
     second = workers.start()
-    released = outbox.sweep(now=timezone.now() + outbox.lease() + timedelta(minutes=1))
+    released = notifications.sweep(
+        now=timezone.now() + notifications.lease() + timedelta(minutes=1)
+    )
     assert released >= held
     _wait_until(lambda: _unfinished() == 0, "every row to leave pending and sending")
     assert second.poll() is None, "the second worker died"
@@ -360,7 +362,7 @@ def test_an_address_the_server_refuses_fails_once_with_its_reason(real_parts, br
     smtp = RecordingHandler(refuse=frozenset({REFUSED}))
     workers = real_parts(smtp)
 
-    outbox.scan()
+    notifications.scan()
     workers.start()
     _wait_until(lambda: _unfinished() == 0, "every row to leave pending and sending")
 
@@ -368,7 +370,7 @@ def test_an_address_the_server_refuses_fails_once_with_its_reason(real_parts, br
     assert refused.status == Status.FAILED
     assert refused.reason == "Refused by the mail server: 550 5.1.1 No such user"
     assert refused.attempts == 1
-    assert outbox.sweep(now=timezone.now() + timedelta(days=1)) == 0
+    assert notifications.sweep(now=timezone.now() + timedelta(days=1)) == 0
     assert smtp.refused == [REFUSED]
     others = Notification.objects.exclude(pk=refused.pk)
     assert others.exclude(status=Status.SENT).count() == 0
@@ -389,7 +391,7 @@ def test_a_poisoned_row_among_good_ones_fails_alone_and_the_rest_is_sent(real_pa
     smtp = RecordingHandler()
     workers = real_parts(smtp)
 
-    outbox.scan()
+    notifications.scan()
     workers.start()
     _wait_until(lambda: _unfinished() == 0, "every row to leave pending and sending")
 
@@ -400,4 +402,4 @@ def test_a_poisoned_row_among_good_ones_fails_alone_and_the_rest_is_sent(real_pa
     good = Notification.objects.exclude(pk=bad.pk)
     assert good.count() > 5 and good.exclude(status=Status.SENT).count() == 0
     assert sorted(smtp.keys()) == sorted(good.values_list("key", flat=True))
-    assert outbox.sweep(now=timezone.now() + timedelta(days=1)) == 0  # nothing left to cycle
+    assert notifications.sweep(now=timezone.now() + timedelta(days=1)) == 0  # nothing left to cycle

@@ -9,10 +9,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification, NotificationPreference, ReminderSetting
+from bigpicture.notifications import delivery
+from bigpicture.notifications.rules import KINDS, RULES, Draft
 from bigpicture.reminders import ACCOUNT_INVITATION, invitation
-from bigpicture.rules import KINDS, RULES, Draft
 from students.reminders import STUDENT_WITHOUT_ADVISORY, WEEKLY_PROGRESS
 from tests import factories
 
@@ -34,16 +35,22 @@ def _draft(person, occasion="one", **context) -> Draft:
 
 def _record(person, occasion="one", now=MORNING) -> Notification:
     draft = _draft(person, occasion)
-    outbox.record(STUDENT_WITHOUT_ADVISORY, [draft], now=now)
+    notifications.record(STUDENT_WITHOUT_ADVISORY, [draft], now=now)
     return Notification.objects.get(key=STUDENT_WITHOUT_ADVISORY.key_for(draft))
 
 
 class TestWriting:
     def test_a_key_is_written_once_however_often_it_is_recorded(self, world):
-        assert outbox.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin)], now=MORNING) == 1
-        assert outbox.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin)], now=MORNING) == 0
+        assert (
+            notifications.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin)], now=MORNING) == 1
+        )
+        assert (
+            notifications.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin)], now=MORNING) == 0
+        )
         assert Notification.objects.count() == 1
-        other = outbox.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin, "two")], now=MORNING)
+        other = notifications.record(
+            STUDENT_WITHOUT_ADVISORY, [_draft(world.admin, "two")], now=MORNING
+        )
         assert other == 1
 
     def test_the_key_names_rule_subject_recipient_and_occasion(self, world):
@@ -81,7 +88,7 @@ class TestWriting:
     def test_account_messages_ignore_preferences_and_quiet_hours(self, world):
         NotificationPreference.objects.create(user=world.mentor, kind="account", delivery="off")
         evening = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
-        outbox.record(ACCOUNT_INVITATION, [invitation(world.mentor)], now=evening)
+        notifications.record(ACCOUNT_INVITATION, [invitation(world.mentor)], now=evening)
         row = Notification.objects.get(recipient=world.mentor)
         assert (row.status, row.send_after) == (Status.PENDING, evening)
 
@@ -109,8 +116,8 @@ class TestDelivering:
         world.admin.language = "es"
         world.admin.save()
         row = _record(world.admin)
-        assert outbox.deliver([row.pk], now=MORNING)["sent"] == 1
-        assert outbox.deliver([row.pk], now=MORNING)["skipped"] == 1  # a redelivery
+        assert notifications.deliver([row.pk], now=MORNING)["sent"] == 1
+        assert notifications.deliver([row.pk], now=MORNING)["skipped"] == 1  # a redelivery
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert message.to == [world.admin.email]
@@ -124,34 +131,34 @@ class TestDelivering:
 
     def test_a_row_not_due_yet_waits(self, world):
         row = _record(world.admin)
-        assert outbox.deliver([row.pk], now=MORNING - timedelta(minutes=1))["skipped"] == 1
+        assert notifications.deliver([row.pk], now=MORNING - timedelta(minutes=1))["skipped"] == 1
         assert mail.outbox == []
 
     @override_settings(EMAIL_BACKEND="tests.bigpicture.test_outbox.AlwaysRefused")
     def test_an_address_the_server_refuses_fails_at_once_with_its_reason(self, world):
         row = _record(world.admin)
-        assert outbox.deliver([row.pk], now=MORNING)["failed"] == 1
+        assert notifications.deliver([row.pk], now=MORNING)["failed"] == 1
         row.refresh_from_db()
         assert row.status == Status.FAILED
         assert row.reason == "Refused by the mail server: 550 5.1.1 No such user"
-        assert outbox.enqueue_due(MORNING + timedelta(days=1)) == 0  # never retried
+        assert notifications.enqueue_due(MORNING + timedelta(days=1)) == 0  # never retried
 
     @override_settings(EMAIL_BACKEND="tests.bigpicture.test_outbox.AlwaysDown")
     def test_a_server_that_is_down_is_retried_with_back_off_then_given_up(self, world):
         row = _record(world.admin)
         moment, waits = MORNING, []
-        for _attempt in range(outbox.MAX_ATTEMPTS - 1):
-            assert outbox.deliver([row.pk], now=moment)["retry"] == 1
+        for _attempt in range(notifications.MAX_ATTEMPTS - 1):
+            assert notifications.deliver([row.pk], now=moment)["retry"] == 1
             row.refresh_from_db()
             assert row.status == Status.PENDING
             assert "Connection unexpectedly closed" in row.reason
             waits.append(row.send_after - moment)
             moment = row.send_after
-        assert waits == [timedelta(minutes=2**n) for n in range(outbox.MAX_ATTEMPTS - 1)]
-        assert outbox.deliver([row.pk], now=moment)["failed"] == 1
+        assert waits == [timedelta(minutes=2**n) for n in range(notifications.MAX_ATTEMPTS - 1)]
+        assert notifications.deliver([row.pk], now=moment)["failed"] == 1
         row.refresh_from_db()
         assert row.status == Status.FAILED
-        assert row.reason.startswith(f"Gave up after {outbox.MAX_ATTEMPTS} attempts")
+        assert row.reason.startswith(f"Gave up after {notifications.MAX_ATTEMPTS} attempts")
 
     def test_the_sweep_releases_a_dead_workers_claim_and_sends_it(
         self, world, django_capture_on_commit_callbacks
@@ -168,7 +175,7 @@ class TestDelivering:
         Notification.objects.filter(pk=fresh.pk).update(
             status=Status.SENDING, claimed_at=now - timedelta(minutes=1)
         )
-        assert outbox.sweep(now) == 1  # eager tasks: the released row is sent at once
+        assert notifications.sweep(now) == 1  # eager tasks: the released row is sent at once
         stuck.refresh_from_db()
         fresh.refresh_from_db()
         assert stuck.status == Status.SENT
@@ -182,7 +189,7 @@ class TestDelivering:
         _record(world.admin, "fresh", now=now)  # queued on commit by record()
         deferred = _record(world.admin, "deferred", now=now - timedelta(hours=2))
         Notification.objects.filter(pk=deferred.pk).update(send_after=now - timedelta(seconds=5))
-        assert outbox.sweep(now) == 1
+        assert notifications.sweep(now) == 1
         assert [m.extra_headers["X-Bigpicture-Key"] for m in mail.outbox] == [deferred.key]
 
 
@@ -197,20 +204,20 @@ class TestScan:
     def test_a_student_unplaced_for_a_week_is_reported_to_each_admin_once(self, world):
         second_admin = factories.AdminFactory(school=world.school)
         self._unplaced_since(world, 8)
-        outbox.scan(schools=[world.school])
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         rows = self._unplaced_rows()
         assert {row.recipient for row in rows} == {world.admin, second_admin}
         assert all(row.subject == world.unplaced.display_name for row in rows)
 
     def test_not_before_the_schools_number_of_days(self, world):
         self._unplaced_since(world, 3)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert not self._unplaced_rows().exists()
         ReminderSetting.objects.create(
             school=world.school, rule=STUDENT_WITHOUT_ADVISORY.key, days=2
         )
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert self._unplaced_rows().count() == 1
 
     def test_a_reminder_switched_off_writes_nothing(self, world):
@@ -218,7 +225,7 @@ class TestScan:
         ReminderSetting.objects.create(
             school=world.school, rule=STUDENT_WITHOUT_ADVISORY.key, enabled=False
         )
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert not self._unplaced_rows().exists()
 
     def test_an_advisory_over_capacity_is_reported_again_only_after_its_days(self, world):
@@ -226,21 +233,21 @@ class TestScan:
         world.advisory.save()
         factories.MembershipFactory(advisory=world.advisory)
         monday = date(2026, 11, 23)
-        outbox.scan(schools=[world.school], today=monday)
-        outbox.scan(schools=[world.school], today=monday + timedelta(days=1))
+        notifications.scan(schools=[world.school], today=monday)
+        notifications.scan(schools=[world.school], today=monday + timedelta(days=1))
         rows = Notification.objects.filter(rule="advisory_over_capacity")
         assert rows.count() == 1
         assert rows.get().context["size"] == 2
-        outbox.scan(schools=[world.school], today=monday + timedelta(days=7))
+        notifications.scan(schools=[world.school], today=monday + timedelta(days=7))
         assert rows.count() == 2
 
     def test_only_families_who_opt_in_get_the_weekly_progress_email(self, world):
         NotificationPreference.objects.create(user=world.guardian, kind="progress")
         friday = date(2026, 11, 27)
-        outbox.scan(schools=[world.school], today=friday - timedelta(days=1))
+        notifications.scan(schools=[world.school], today=friday - timedelta(days=1))
         assert not Notification.objects.filter(rule=WEEKLY_PROGRESS.key).exists()
-        outbox.scan(schools=[world.school], today=friday)
-        outbox.scan(schools=[world.school], today=friday + timedelta(days=1))
+        notifications.scan(schools=[world.school], today=friday)
+        notifications.scan(schools=[world.school], today=friday + timedelta(days=1))
         row = Notification.objects.get(rule=WEEKLY_PROGRESS.key)
         assert row.recipient == world.guardian
         assert row.context["children"][0]["name"] == world.student.display_name
@@ -250,7 +257,7 @@ class TestScan:
         NotificationPreference.objects.create(user=world.guardian, kind="progress")
         world.link.receives_reminders = False
         world.link.save()
-        outbox.scan(schools=[world.school], today=date(2026, 11, 27))
+        notifications.scan(schools=[world.school], today=date(2026, 11, 27))
         assert not Notification.objects.filter(rule=WEEKLY_PROGRESS.key).exists()
 
 
@@ -259,12 +266,12 @@ class TestDailyEmail:
         NotificationPreference.objects.create(user=world.admin, kind="school", delivery="daily")
         first, second = _record(world.admin, "a"), _record(world.admin, "b")
         noon = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York
-        assert outbox.write_digests(noon) == 0
+        assert notifications.write_digests(noon) == 0
         five_pm = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
-        assert outbox.write_digests(five_pm) == 1
-        assert outbox.write_digests(five_pm) == 0  # one a day
+        assert notifications.write_digests(five_pm) == 1
+        assert notifications.write_digests(five_pm) == 0  # one a day
         digest = Notification.objects.get(rule="daily_digest")
-        assert outbox.deliver([digest.pk], now=five_pm)["sent"] == 1
+        assert notifications.deliver([digest.pk], now=five_pm)["sent"] == 1
         first.refresh_from_db()
         second.refresh_from_db()
         assert first.status == second.status == Status.SENT
@@ -312,7 +319,7 @@ class TestSettingsAndPreferences:
             "weekly_progress__days": "0",
         }
         assert client_as("admin").post(url, data).status_code == 302
-        choices = outbox.school_settings(world.school)
+        choices = notifications.school_settings(world.school)
         assert choices["student_without_advisory"] == (False, 3)
         assert choices["advisory_over_capacity"] == (True, 14)
         assert choices["weekly_progress"] == (True, 0)
@@ -321,7 +328,7 @@ class TestSettingsAndPreferences:
     def test_the_email_link_opens_preferences_without_signing_in(self, client, world):
         from django.urls import reverse
 
-        token = outbox.preferences_token(world.guardian)
+        token = notifications.preferences_token(world.guardian)
         url = reverse("bigpicture:preferences-token", args=[token])
         page = client.get(url).content.decode()
         assert world.guardian.masked_email in page  # the address masked (issue 11)
@@ -431,10 +438,10 @@ def test_a_row_released_by_the_sweep_during_a_long_batch_is_left_to_the_new_clai
     world.admin.quiet_hours_start = world.admin.quiet_hours_end = None
     world.admin.save()
     row = _record(world.admin, now=timezone.now() - timedelta(minutes=1))
-    [claimed] = outbox._claim([row.pk], timezone.now())
+    [claimed] = delivery._claim([row.pk], timezone.now())
     # The lease runs out, the sweep releases the row and another worker claims it.
     Notification.objects.filter(pk=row.pk).update(
         status=Status.SENDING, claimed_at=timezone.now() + timedelta(seconds=1)
     )
-    assert outbox._deliver_one(claimed, mail.get_connection(), timezone.now()) == "skipped"
+    assert delivery._deliver_one(claimed, mail.get_connection(), timezone.now()) == "skipped"
     assert mail.outbox == []

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from django.core import mail
 from django.utils import translation
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification
-from bigpicture.rules import RULES, Draft
+from bigpicture.notifications.rules import RULES, Draft
 from students.reminders import STUDENT_WITHOUT_ADVISORY
 
 MORNING = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -29,13 +29,13 @@ def _row(rule, person) -> Notification:
         occasion="one",
         context={"student": "Ana Diaz", "since": "2026-11-01", "path": "/students/1/"},
     )
-    outbox.record(rule, [draft], now=MORNING)
+    notifications.record(rule, [draft], now=MORNING)
     return Notification.objects.get(key=rule.key_for(draft))
 
 
 def test_a_rule_without_attachments_sends_none(world):
     row = _row(STUDENT_WITHOUT_ADVISORY, world.admin)
-    assert outbox.render_email(row).attachments == []
+    assert notifications.render_email(row).attachments == []
 
 
 def test_the_rules_files_are_attached_in_the_readers_language(world, monkeypatch):
@@ -52,7 +52,7 @@ def test_the_rules_files_are_attached_in_the_readers_language(world, monkeypatch
 
     rule = _with_attachments(monkeypatch, files)
     row = _row(rule, world.admin)
-    message = outbox.render_email(row)
+    message = notifications.render_email(row)
     assert seen == [(row.pk, "es")]
     assert [(name, mimetype) for name, _content, mimetype in message.attachments] == [
         ("note.txt", "text/plain"),
@@ -66,7 +66,7 @@ def test_attachments_leave_with_the_email(world, monkeypatch):
         monkeypatch, lambda n: [("event.ics", "BEGIN:VCALENDAR\r\n", "text/calendar")]
     )
     row = _row(rule, world.admin)
-    assert outbox.deliver([row.pk], now=MORNING)["sent"] == 1
+    assert notifications.deliver([row.pk], now=MORNING)["sent"] == 1
     sent = mail.outbox[0].message()
     parts = [part for part in sent.walk() if part.get_filename() == "event.ics"]
     assert len(parts) == 1

@@ -20,10 +20,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bigpicture import outbox, reminders
+from bigpicture import notifications, reminders
 from bigpicture.celery import app as celery_app
 from bigpicture.models import Notification, User
-from bigpicture.rules import KINDS, Draft
+from bigpicture.notifications.rules import KINDS, Draft
 from students.models import Student
 from tests import factories
 
@@ -128,7 +128,7 @@ def _invitations(*people) -> list[Notification]:
         for person in people
     ]
     with transaction.atomic():
-        outbox.record(reminders.PASSWORD_RESET, drafts)
+        notifications.record(reminders.PASSWORD_RESET, drafts)
     return list(Notification.objects.order_by("pk"))
 
 
@@ -136,7 +136,7 @@ def test_a_poisoned_row_fails_alone_and_the_rows_behind_it_are_sent(world, smtp_
     poisoned = factories.GuardianFactory(school=world.school)
     User.objects.filter(pk=poisoned.pk).update(email=BAD)  # written before the check existed
     rows = _invitations(world.guardian, poisoned, world.advisor)
-    counts = outbox.deliver([row.pk for row in rows])
+    counts = notifications.deliver([row.pk for row in rows])
     assert counts == {"sent": 2, "failed": 1, "retry": 0, "skipped": 0}
     assert sorted(smtp_server.recipients) == sorted([world.guardian.email, world.advisor.email])
     bad = Notification.objects.get(recipient=poisoned)
@@ -154,7 +154,7 @@ def test_any_error_while_sending_retries_that_message_alone(world, monkeypatch):
         return real_send(message, *args, **kwargs)
 
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", send)
-    counts = outbox.deliver([row.pk for row in rows])
+    counts = notifications.deliver([row.pk for row in rows])
     assert counts["sent"] == 1 and counts["retry"] == 1
     stuck = Notification.objects.get(recipient=world.guardian)
     assert (stuck.status, stuck.attempts) == (Status.PENDING, 1)
@@ -166,14 +166,14 @@ def test_any_error_while_sending_retries_that_message_alone(world, monkeypatch):
 
 def test_a_claim_that_expires_at_the_last_attempt_fails_the_row(world):
     rows = _invitations(world.guardian, world.advisor)
-    long_ago = timezone.now() - outbox.lease() - timedelta(minutes=1)
+    long_ago = timezone.now() - notifications.lease() - timedelta(minutes=1)
     Notification.objects.filter(pk=rows[0].pk).update(
-        status=Status.SENDING, claimed_at=long_ago, attempts=outbox.MAX_ATTEMPTS
+        status=Status.SENDING, claimed_at=long_ago, attempts=notifications.MAX_ATTEMPTS
     )
     Notification.objects.filter(pk=rows[1].pk).update(
         status=Status.SENDING, claimed_at=long_ago, attempts=1
     )
-    outbox.sweep()
+    notifications.sweep()
     rows[0].refresh_from_db()
     rows[1].refresh_from_db()
     assert rows[0].status == Status.FAILED
@@ -195,15 +195,17 @@ def test_the_sweep_queues_a_waiting_row_once_per_lease(
         rows = _invitations(world.guardian)
     assert queued == [[rows[0].pk]]  # queued when its transaction committed
     later = timezone.now() + timedelta(minutes=2)
-    assert outbox.sweep(later) == 0  # still in the broker's hands: not queued again
-    assert outbox.sweep(later + timedelta(minutes=1)) == 0
-    assert outbox.sweep(later + outbox.lease()) == 1  # a lease later nothing has taken it
+    assert notifications.sweep(later) == 0  # still in the broker's hands: not queued again
+    assert notifications.sweep(later + timedelta(minutes=1)) == 0
+    assert (
+        notifications.sweep(later + notifications.lease()) == 1
+    )  # a lease later nothing has taken it
     assert len(queued) == 2
 
 
 @override_settings(EMAIL_TIMEOUT=120)
 def test_the_lease_outlasts_every_smtp_exchange_at_its_timeout():
-    assert outbox.lease() >= timedelta(seconds=120 * outbox.SMTP_EXCHANGES)
+    assert notifications.lease() >= timedelta(seconds=120 * notifications.SMTP_EXCHANGES)
 
 
 # --- item 2: a broker that is down ------------------------------------------------------------
@@ -229,7 +231,7 @@ def _broker_down(monkeypatch):
 def test_a_password_link_asked_with_the_broker_down_waits_for_the_sweep(
     client, world, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.WARNING, logger="bigpicture.outbox")
+    caplog.set_level(logging.WARNING, logger="bigpicture.notifications.delivery")
     with _broker_down(monkeypatch), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("password_reset"), {"email": world.guardian.email})
     assert response.status_code == 302  # the usual answer, not a 500
@@ -254,7 +256,7 @@ def test_a_failed_enqueue_costs_no_other_commit_hook(
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        outbox.record(reminders.PASSWORD_RESET, [draft])
+        notifications.record(reminders.PASSWORD_RESET, [draft])
         transaction.on_commit(lambda: ran.append("the evidence file is deleted"))
     assert ran == ["the evidence file is deleted"]
 
@@ -263,7 +265,7 @@ def test_a_failed_enqueue_costs_no_other_commit_hook(
 
 
 def _choices_url(person) -> str:
-    return reverse("bigpicture:preferences-token", args=[outbox.preferences_token(person)])
+    return reverse("bigpicture:preferences-token", args=[notifications.preferences_token(person)])
 
 
 def test_the_choices_link_opens_once_and_is_kept_by_no_browser(client, world):
@@ -288,7 +290,9 @@ def test_the_choices_link_lasts_a_month(client, world):
 
 
 def test_a_link_without_a_nonce_works_until_the_first_change(client, world):
-    old = signing.dumps({"user": world.guardian.pk}, salt=outbox.PREFERENCES_SALT, compress=True)
+    old = signing.dumps(
+        {"user": world.guardian.pk}, salt=notifications.PREFERENCES_SALT, compress=True
+    )
     url = reverse("bigpicture:preferences-token", args=[old])
     assert client.get(url).status_code == 200
     world.guardian.rotate_preferences_link()
@@ -310,7 +314,7 @@ def test_a_changed_address_is_told_to_the_old_one_and_retires_the_links(client_a
     response = admin.post(reverse("bigpicture:person-update", args=[world.guardian.pk]), data)
     assert response.status_code == 302
     told = Notification.objects.get(recipient=world.guardian, rule="email_changed")
-    message = outbox.render_email(told)
+    message = notifications.render_email(told)
     assert message.to == [old_email]
     assert "c•••@example.org" in message.body
     assert admin.get(url).status_code == 404

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification, NotificationPreference
 from students.reminders import STUDENT_WITHOUT_ADVISORY, WEEKLY_PROGRESS
 from tests.bigpicture.test_outbox import MORNING, _draft, _record
@@ -21,7 +21,7 @@ def test_a_deactivated_recipient_gets_nothing_from_the_outbox(world):
     row = _record(world.admin)
     world.admin.is_active = False
     world.admin.save()
-    assert outbox.deliver([row.pk], now=MORNING)["skipped"] == 1
+    assert notifications.deliver([row.pk], now=MORNING)["skipped"] == 1
     row.refresh_from_db()
     assert (row.status, row.reason) == (Status.SKIPPED, "The account is deactivated.")
     assert mail.outbox == []
@@ -29,10 +29,10 @@ def test_a_deactivated_recipient_gets_nothing_from_the_outbox(world):
 
 def test_a_guardian_unlinked_before_the_weekly_email_leaves_gets_nothing(world):
     NotificationPreference.objects.create(user=world.guardian, kind="progress")
-    outbox.scan(schools=[world.school], today=date(2026, 11, 27))
+    notifications.scan(schools=[world.school], today=date(2026, 11, 27))
     row = Notification.objects.get(rule=WEEKLY_PROGRESS.key)
     world.link.delete()
-    outbox.deliver([row.pk], now=row.send_after)
+    notifications.deliver([row.pk], now=row.send_after)
     row.refresh_from_db()
     assert row.status == Status.SKIPPED
     assert row.reason == "No child is linked to this guardian any more."
@@ -43,7 +43,7 @@ def test_a_row_that_cannot_be_written_fails_and_the_batch_goes_on(world):
     broken = _record(world.admin, "broken")
     Notification.objects.filter(pk=broken.pk).update(rule="renamed_rule")
     fine = _record(world.admin, "fine")
-    counts = outbox.deliver([broken.pk, fine.pk], now=MORNING)
+    counts = notifications.deliver([broken.pk, fine.pk], now=MORNING)
     assert (counts["failed"], counts["sent"]) == (1, 1)
     broken.refresh_from_db()
     assert broken.status == Status.FAILED
@@ -58,7 +58,7 @@ class Greylisted(BaseEmailBackend):
 @override_settings(EMAIL_BACKEND="tests.bigpicture.test_outbox_recipients_and_retries.Greylisted")
 def test_a_temporary_refusal_is_retried_not_failed(world):
     row = _record(world.admin)
-    assert outbox.deliver([row.pk], now=MORNING)["retry"] == 1
+    assert notifications.deliver([row.pk], now=MORNING)["retry"] == 1
     row.refresh_from_db()
     assert row.status == Status.PENDING
     assert "450" in row.reason
@@ -71,17 +71,17 @@ def test_the_daily_email_waits_for_quiet_hours(world):
     world.admin.save()
     _record(world.admin)
     half_past_four = datetime(2026, 10, 2, 20, 30, tzinfo=UTC)  # 16:30 in New York
-    outbox.write_digests(half_past_four)
+    notifications.write_digests(half_past_four)
     digest = Notification.objects.get(rule="daily_digest")
     assert timezone.localtime(digest.send_after, world.school.zone).hour == 23
 
 
 def test_subjects_are_plain_text_not_html_entities(world):
     draft = _draft(world.admin, student="Lisa O'Brien & Sons")
-    outbox.record(STUDENT_WITHOUT_ADVISORY, [draft], now=MORNING)
+    notifications.record(STUDENT_WITHOUT_ADVISORY, [draft], now=MORNING)
     row = Notification.objects.get(key=STUDENT_WITHOUT_ADVISORY.key_for(draft))
-    assert outbox.subject_of(row) == "Lisa O'Brien & Sons is not in an advisory"
-    outbox.deliver([row.pk], now=MORNING)
+    assert notifications.subject_of(row) == "Lisa O'Brien & Sons is not in an advisory"
+    notifications.deliver([row.pk], now=MORNING)
     assert mail.outbox[0].subject == "Lisa O'Brien & Sons is not in an advisory"
     assert "Lisa O'Brien & Sons has not been" in mail.outbox[0].body
 
@@ -90,9 +90,9 @@ def test_the_daily_email_title_counts_its_messages(world):
     NotificationPreference.objects.create(user=world.admin, kind="school", delivery="daily")
     _record(world.admin, "a")
     _record(world.admin, "b")
-    outbox.write_digests(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    notifications.write_digests(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
     digest = Notification.objects.get(rule="daily_digest")
-    assert outbox.subject_of(digest) == "Your daily email: 2 messages"
+    assert notifications.subject_of(digest) == "Your daily email: 2 messages"
 
 
 def test_recording_queues_only_its_own_rows(world, django_capture_on_commit_callbacks):
@@ -101,7 +101,7 @@ def test_recording_queues_only_its_own_rows(world, django_capture_on_commit_call
         person.save()
     waiting = _record(world.admin2, "someone-else", now=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin, "mine")])
+        notifications.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.admin, "mine")])
     assert [m.to for m in mail.outbox] == [[world.admin.email]]
     waiting.refresh_from_db()
     assert waiting.status == Status.PENDING  # left to its own task or the sweep

@@ -10,9 +10,9 @@ POST_ONLY_OTHERS = expect(admin=405, advisor=404, mentor=404, admin2=404)
 
 
 def _token(w) -> str:
-    from internships.services.portal import sign_in_link_issue
+    from internships.models import SignInLink
 
-    token, _link = sign_in_link_issue(user=w.mentor)
+    token, _link = SignInLink.objects.issue(user=w.mentor)
     return token
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification, ReminderSetting
 from internships.reminders.directory import MENTOR_CHECK_EXPIRING, checks_expiring
 from tests import factories
@@ -24,7 +24,7 @@ def _scan(world) -> int:
     """Run the school's periodic rules; how many new messages this rule wrote."""
     rows = Notification.objects.filter(rule=MENTOR_CHECK_EXPIRING.key)
     before = rows.count()
-    outbox.scan(schools=[world.school])
+    notifications.scan(schools=[world.school])
     return rows.count() - before
 
 

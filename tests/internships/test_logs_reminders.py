@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification
-from bigpicture.rules import KINDS, RULES
+from bigpicture.notifications.rules import KINDS, RULES
 from internships.models import DailyLog, Placement
 from internships.reminders.logs import confirmations_due, silent_placements
 from tests import factories
@@ -43,7 +43,7 @@ def waiting(placement, on, checked_out_days_ago, **fields):
 
 def scan(world, day, rule):
     """Run the periodic scan for a day; return the rows the given rule wrote, in order."""
-    outbox.scan(today=day, schools=[world.school])
+    notifications.scan(today=day, schools=[world.school])
     return list(Notification.objects.filter(rule=rule).order_by("pk"))
 
 
@@ -99,7 +99,7 @@ class TestConfirmationsDue:
     def test_the_email_lists_the_interns(self, world, placement, today, mailoutbox, sent):
         waiting(placement, today - timedelta(days=6), 5)
         with sent():
-            outbox.scan(today=today, schools=[world.school])
+            notifications.scan(today=today, schools=[world.school])
         (email,) = [m for m in mailoutbox if m.to == [world.mentor.email]]
         assert email.subject == "1 internship day waits for your confirmation"
         assert world.student.display_name in email.body
@@ -148,7 +148,7 @@ class TestNoLogForTwoWeeks:
 
     def test_the_emails(self, world, placement, today, mailoutbox, sent):
         with sent():
-            outbox.scan(today=today, schools=[world.school])
+            notifications.scan(today=today, schools=[world.school])
         by_address = {m.to[0]: m for m in mailoutbox if "logged" in m.subject}
         site = world.mentor_profile.site.organization
         assert by_address[world.student.user.email].subject == (

@@ -3,10 +3,11 @@ accept, each step told to the people concerned, in each reader's language."""
 
 import pytest
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification
-from bigpicture.rules import KINDS, RULES
+from bigpicture.notifications.rules import KINDS, RULES
 from internships.services import pipeline as services
+from internships.services import visits
 from tests import factories
 from tests.internships.matrix_pipeline import placement, propose
 from tests.internships.test_pipeline_services import RATINGS
@@ -70,7 +71,7 @@ class TestConsentRequest:
             services.placement_approve(placement=proposed, by=world.advisor)
         sent(lambda: services.placement_consent(placement=proposed, by=world.guardian))
         request = Notification.objects.get(recipient=second, rule="placement_consent_request")
-        outbox.deliver([request.pk])
+        notifications.deliver([request.pk])
         request.refresh_from_db()
         assert request.status == Notification.Status.SKIPPED
         assert not [m for m in _to(mailoutbox, second) if "consent is asked" in m.subject]
@@ -151,7 +152,7 @@ class TestAcceptRequestAndSteps:
         running = placement(world)
         for _time in range(2):
             sent(
-                lambda: services.evaluation_write(
+                lambda: visits.evaluation_write(
                     placement=running, by=world.mentor, semester=1, ratings=RATINGS
                 )
             )

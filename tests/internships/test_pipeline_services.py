@@ -6,14 +6,22 @@ from datetime import time, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from internships.models import Evaluation, Exploration, Placement, PlacementEvent, SiteVisit
+from internships.models import (
+    RUBRIC_KEYS,
+    Evaluation,
+    Exploration,
+    Placement,
+    PlacementEvent,
+    SiteVisit,
+)
 from internships.selectors.pipeline import step_code
 from internships.services import pipeline as services
+from internships.services import visits
 from tests import factories
 from tests.internships.matrix_pipeline import agreement, placement, propose
 
 Status = Placement.Status
-RATINGS = dict.fromkeys(services.RUBRIC_KEYS, 3)
+RATINGS = dict.fromkeys(RUBRIC_KEYS, 3)
 
 
 def _in(placement_, status, **fields):
@@ -425,7 +433,7 @@ class TestAgreementChanges:
 
 class TestExplorations:
     def test_the_student_logs_a_shadow_day(self, world):
-        exploration = services.exploration_log(
+        exploration = visits.exploration_log(
             student=world.student,
             by=world.student.user,
             kind="shadow",
@@ -436,7 +444,7 @@ class TestExplorations:
         assert exploration.kind_label == "Shadow day"
 
     def test_the_advisor_logs_an_interview_with_whom(self, world):
-        services.exploration_log(
+        visits.exploration_log(
             student=world.student,
             by=world.advisor,
             kind="interview",
@@ -448,7 +456,7 @@ class TestExplorations:
 
     def test_not_in_the_future_and_somewhere(self, world):
         with pytest.raises(ValidationError) as excinfo:
-            services.exploration_log(
+            visits.exploration_log(
                 student=world.student,
                 by=world.student.user,
                 kind="shadow",
@@ -459,7 +467,7 @@ class TestExplorations:
 
     def test_a_reflection_is_needed(self, world):
         with pytest.raises(ValidationError) as excinfo:
-            services.exploration_log(
+            visits.exploration_log(
                 student=world.student,
                 by=world.student.user,
                 kind="shadow",
@@ -472,7 +480,7 @@ class TestExplorations:
     @pytest.mark.parametrize("who", ["guardian", "mentor", "other_advisor"])
     def test_others_may_not_log(self, world, who):
         with pytest.raises(PermissionDenied):
-            services.exploration_log(
+            visits.exploration_log(
                 student=world.student,
                 by=getattr(world, who),
                 kind="shadow",
@@ -485,7 +493,7 @@ class TestExplorations:
 class TestVisits:
     def test_the_advisor_records_a_visit(self, world):
         running = placement(world)
-        visit = services.visit_record(
+        visit = visits.visit_record(
             placement=running,
             by=world.advisor,
             on=world.school.today(),
@@ -498,13 +506,13 @@ class TestVisits:
         running = placement(world)
         for day in (world.school.today() + timedelta(days=1), running.start_on - timedelta(days=1)):
             with pytest.raises(ValidationError) as excinfo:
-                services.visit_record(placement=running, by=world.advisor, on=day, observations="x")
+                visits.visit_record(placement=running, by=world.advisor, on=day, observations="x")
             assert "on" in _errors(excinfo)
         assert not SiteVisit.objects.exists()
 
     def test_observations_are_needed(self, world):
         with pytest.raises(ValidationError) as excinfo:
-            services.visit_record(
+            visits.visit_record(
                 placement=placement(world),
                 by=world.advisor,
                 on=world.school.today(),
@@ -514,14 +522,14 @@ class TestVisits:
 
     def test_not_before_the_internship_started(self, world, approved):
         with pytest.raises(ValidationError):
-            services.visit_record(
+            visits.visit_record(
                 placement=approved, by=world.advisor, on=world.school.today(), observations="x"
             )
 
     @pytest.mark.parametrize("who", ["mentor", "guardian", "other_advisor"])
     def test_only_the_advisor_or_an_admin(self, world, who):
         with pytest.raises(PermissionDenied):
-            services.visit_record(
+            visits.visit_record(
                 placement=placement(world),
                 by=getattr(world, who),
                 on=world.school.today(),
@@ -532,10 +540,10 @@ class TestVisits:
 class TestEvaluations:
     def test_the_mentor_writes_then_changes_the_semesters_evaluation(self, world):
         running = placement(world)
-        first = services.evaluation_write(
+        first = visits.evaluation_write(
             placement=running, by=world.mentor, semester=1, ratings=RATINGS, strengths="Curious"
         )
-        again = services.evaluation_write(
+        again = visits.evaluation_write(
             placement=running,
             by=world.mentor,
             semester=1,
@@ -547,12 +555,12 @@ class TestEvaluations:
         assert stored.ratings["initiative"] == 4
         assert stored.school_year == world.year
         assert (stored.strengths, stored.next_steps) == ("", "Lead a repair")
-        services.evaluation_write(placement=running, by=world.mentor, semester=2, ratings=RATINGS)
+        visits.evaluation_write(placement=running, by=world.mentor, semester=2, ratings=RATINGS)
         assert Evaluation.objects.count() == 2
 
     def test_a_completed_internship_is_evaluated(self, world):
         done = placement(world, status="completed")
-        services.evaluation_write(placement=done, by=world.mentor, semester=2, ratings=RATINGS)
+        visits.evaluation_write(placement=done, by=world.mentor, semester=2, ratings=RATINGS)
 
     @pytest.mark.parametrize(
         ("status", "refusal"),
@@ -565,18 +573,18 @@ class TestEvaluations:
     def test_not_before_it_is_active_nor_once_ended(self, world, status, refusal):
         other = placement(world, status=status, end_reason="x" if status == "ended" else "")
         with pytest.raises(refusal):
-            services.evaluation_write(placement=other, by=world.mentor, semester=1, ratings=RATINGS)
+            visits.evaluation_write(placement=other, by=world.mentor, semester=1, ratings=RATINGS)
 
     @pytest.mark.parametrize("who", ["advisor", "admin", "student"])
     def test_only_the_mentor_of_the_placement(self, world, who):
         person = world.student.user if who == "student" else getattr(world, who)
         with pytest.raises(PermissionDenied):
-            services.evaluation_write(
+            visits.evaluation_write(
                 placement=placement(world), by=person, semester=1, ratings=RATINGS
             )
         other_mentor = factories.MentorProfileFactory(site=world.mentor_profile.site)
         with pytest.raises(PermissionDenied):
-            services.evaluation_write(
+            visits.evaluation_write(
                 placement=placement(world, status="completed"),
                 by=other_mentor.user,
                 semester=1,
@@ -586,17 +594,13 @@ class TestEvaluations:
     def test_the_rubric_is_checked(self, world):
         running = placement(world)
         with pytest.raises(ValidationError) as excinfo:
-            services.evaluation_write(
+            visits.evaluation_write(
                 placement=running, by=world.mentor, semester=1, ratings={**RATINGS, "quality": 5}
             )
         assert "quality" in _errors(excinfo)
         missing = {k: v for k, v in RATINGS.items() if k != "empirical"}
         with pytest.raises(ValidationError):
-            services.evaluation_write(
-                placement=running, by=world.mentor, semester=1, ratings=missing
-            )
+            visits.evaluation_write(placement=running, by=world.mentor, semester=1, ratings=missing)
         with pytest.raises(ValidationError):
-            services.evaluation_write(
-                placement=running, by=world.mentor, semester=3, ratings=RATINGS
-            )
+            visits.evaluation_write(placement=running, by=world.mentor, semester=3, ratings=RATINGS)
         assert not Evaluation.objects.exists()

@@ -5,8 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from internships.models import Message
-from internships.services.portal import sign_in_link_issue
+from internships.models import Message, SignInLink
 from tests import factories
 from tests.test_security import ESCAPED, INLINE_CODE, PAYLOAD
 
@@ -104,7 +103,7 @@ def test_no_page_carries_inline_code_and_each_has_one_heading(client_as, world, 
 def test_the_public_pages_too(client, world):
     pages = [
         reverse("internships:portal-sign-in"),
-        reverse("internships:portal-link", args=[sign_in_link_issue(user=world.mentor)[0]]),
+        reverse("internships:portal-link", args=[SignInLink.objects.issue(user=world.mentor)[0]]),
         reverse("internships:portal-link", args=["unknown"]),
     ]
     for url in pages:
@@ -142,7 +141,7 @@ def test_every_form_refuses_a_post_without_the_csrf_token(world, rows, role, nam
 
 def test_the_sign_in_button_refuses_a_forged_post(world):
     client = Client(enforce_csrf_checks=True)
-    token, link = sign_in_link_issue(user=world.mentor)
+    token, link = SignInLink.objects.issue(user=world.mentor)
     url = reverse("internships:portal-link", args=[token])
     assert b"csrfmiddlewaretoken" in client.get(url).content
     assert client.post(url).status_code == 403

@@ -165,7 +165,7 @@ class TestUsingALink:
         assert client.get(path).status_code == 410
 
     def test_an_expired_link_says_so(self, client, world):
-        token, _link = services.sign_in_link_issue(
+        token, _link = SignInLink.objects.issue(
             user=world.mentor, now=timezone.now() - timedelta(minutes=31)
         )
         path = reverse("internships:portal-link", args=[token])
@@ -185,7 +185,7 @@ class TestUsingALink:
 
     @pytest.mark.parametrize("who", ["admin", "advisor", "guardian"])
     def test_a_link_for_someone_who_is_not_only_a_mentor_signs_nobody_in(self, client, world, who):
-        token, link = services.sign_in_link_issue(user=world.person(who))
+        token, link = SignInLink.objects.issue(user=world.person(who))
         path = reverse("internships:portal-link", args=[token])
         assert client.get(path).status_code == 404
         assert client.post(path).status_code == 404
@@ -194,7 +194,7 @@ class TestUsingALink:
         assert link.used_at is None
 
     def test_a_mentor_deactivated_after_asking_cannot_use_the_link(self, client, world):
-        token, _link = services.sign_in_link_issue(user=world.mentor)
+        token, _link = SignInLink.objects.issue(user=world.mentor)
         world.mentor.is_active = False
         world.mentor.save()
         path = reverse("internships:portal-link", args=[token])
@@ -202,7 +202,7 @@ class TestUsingALink:
         assert SESSION_KEY not in client.session
 
     def test_the_link_is_used_once_even_when_redeemed_twice(self, world):
-        token, _link = services.sign_in_link_issue(user=world.mentor)
+        token, _link = SignInLink.objects.issue(user=world.mentor)
         assert services.sign_in_link_redeem(token=token) == world.mentor
         with pytest.raises(services.LinkRefused) as refused:
             services.sign_in_link_redeem(token=token)
@@ -211,13 +211,13 @@ class TestUsingALink:
     def test_a_link_email_for_someone_no_longer_a_mentor_is_not_sent(
         self, client, world, django_capture_on_commit_callbacks, mailoutbox
     ):
-        from bigpicture import outbox
+        from bigpicture import notifications
 
         services.sign_in_request(email=world.mentor.email)  # written, not sent yet
         world.mentor.is_mentor = False
         world.mentor.save()
         row = Notification.objects.get(rule="mentor_sign_in")
-        outbox.deliver([row.pk])
+        notifications.deliver([row.pk])
         row.refresh_from_db()
         assert row.status == Notification.Status.SKIPPED
         assert mailoutbox == []

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.core import mail
 from django.utils import timezone
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification, ReminderSetting
 from students.models import Exhibition, Panelist
 from tests import factories
@@ -39,8 +39,8 @@ def coming():
 class TestExhibitionComing:
     def test_the_student_and_every_panelist_with_an_account_hear_once(self, world):
         shown = exhibition(world)
-        outbox.scan(schools=[world.school])
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         recipients = {row.recipient for row in coming()}
         assert recipients == {world.student.user, world.advisor, world.guardian, world.mentor}
         row = coming().get(recipient=world.student.user)
@@ -49,28 +49,28 @@ class TestExhibitionComing:
 
     def test_not_before_the_schools_number_of_days(self, world):
         exhibition(world, days=5)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert not coming().exists()
         ReminderSetting.objects.create(school=world.school, rule="exhibition_coming", days=6)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert coming().count() == 4
 
     def test_a_cancelled_or_past_exhibition_is_left_out(self, world):
         exhibition(world, status=Exhibition.Status.CANCELLED)
         exhibition(world, days=-0.1)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert not coming().exists()
 
     def test_a_moved_exhibition_is_announced_again_and_the_old_message_is_dropped(self, world):
         shown = exhibition(world)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         old = list(coming().values_list("pk", flat=True))
         shown.starts_at += timedelta(hours=3)
         shown.save()
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert coming().count() == 8
         mail.outbox.clear()
-        outbox.deliver(old)
+        notifications.deliver(old)
         assert mail.outbox == []
         assert set(coming().filter(pk__in=old).values_list("status", flat=True)) == {"skipped"}
 
@@ -79,10 +79,10 @@ class TestExhibitionComing:
         day = world.school.today() + timedelta(days=2)
         shown.starts_at = datetime.combine(day, time(14, 30), tzinfo=world.school.zone)
         shown.save()
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         mail.outbox.clear()
         row = coming().get(recipient=world.mentor)
-        outbox.deliver([row.pk])
+        notifications.deliver([row.pk])
         [email] = mail.outbox
         assert world.student.display_name in email.subject
         assert "2:30 p.m." in email.body  # 14:30 in New York, wherever the worker runs

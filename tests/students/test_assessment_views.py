@@ -162,11 +162,11 @@ class TestPublishing:
         client.post(url, {"action": "unpublish"})
         written.refresh_from_db()
         assert written.published_at is None
-        from bigpicture import outbox
+        from bigpicture import notifications
         from bigpicture.models import Notification
 
         row = Notification.objects.get(rule="narrative_published")
-        outbox.deliver([row.pk])
+        notifications.deliver([row.pk])
         assert mailoutbox == []
 
     def test_the_student_cannot_publish(self, client_as, world):

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from bigpicture import outbox
+from bigpicture import notifications
 from bigpicture.models import Notification
 from students.models import MeetingInvite, PlanMeeting
 from students.reminders.meetings import MEETING_COMING, coming_meetings
@@ -130,7 +130,7 @@ class TestInvitations:
         meeting = schedule(world)
         services.meeting_cancel(meeting=meeting, by=world.advisor)
         row = Notification.objects.get(rule="meeting_invitation", recipient=world.guardian)
-        outbox.deliver([row.pk])
+        notifications.deliver([row.pk])
         row.refresh_from_db()
         assert row.status == Status.SKIPPED
 
@@ -154,9 +154,12 @@ class TestTheReminder:
         assert sorted(d.recipient_id for d in drafts) == sorted(
             [world.student.user_id, world.guardian.pk, world.advisor.pk]
         )
-        assert outbox.record(MEETING_COMING, drafts) == 3
+        assert notifications.record(MEETING_COMING, drafts) == 3
         assert (
-            outbox.record(MEETING_COMING, coming_meetings(world.school, self._today(world), 3)) == 0
+            notifications.record(
+                MEETING_COMING, coming_meetings(world.school, self._today(world), 3)
+            )
+            == 0
         )
 
     def test_a_meeting_further_off_waits(self, world):
@@ -170,7 +173,7 @@ class TestTheReminder:
 
     def test_a_moved_meeting_is_reminded_again_and_the_old_reminder_dropped(self, world):
         meeting = self._in(world, 2)
-        outbox.record(MEETING_COMING, coming_meetings(world.school, self._today(world), 3))
+        notifications.record(MEETING_COMING, coming_meetings(world.school, self._today(world), 3))
         old = Notification.objects.get(rule="meeting_coming", recipient=world.guardian)
         services.meeting_update(
             meeting=meeting,
@@ -178,19 +181,22 @@ class TestTheReminder:
             **details_of(meeting, starts_at=meeting.starts_at + timedelta(hours=3)),
         )
         assert (
-            outbox.record(MEETING_COMING, coming_meetings(world.school, self._today(world), 3)) == 3
+            notifications.record(
+                MEETING_COMING, coming_meetings(world.school, self._today(world), 3)
+            )
+            == 3
         )
-        outbox.deliver([old.pk])
+        notifications.deliver([old.pk])
         old.refresh_from_db()
         assert old.status == Status.SKIPPED
 
     def test_the_periodic_scan_sends_it_with_the_meeting(self, world, mailoutbox):
         meeting = self._in(world, 1)
         Notification.objects.all().delete()
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         reminders = Notification.objects.filter(rule="meeting_coming")
         assert reminders.count() == 3
-        outbox.deliver(reminders.values_list("pk", flat=True))
+        notifications.deliver(reminders.values_list("pk", flat=True))
         to_guardian = _to(mailoutbox, world.guardian)[0]
         assert to_guardian.subject.startswith("Coming up:")
         assert meeting.get_absolute_url() in to_guardian.body
@@ -201,7 +207,7 @@ class TestTheReminder:
 
         self._in(world, 5)
         ReminderSetting.objects.create(school=world.school, rule="meeting_coming", days=6)
-        outbox.scan(schools=[world.school])
+        notifications.scan(schools=[world.school])
         assert Notification.objects.filter(rule="meeting_coming").count() == 3
 
 
@@ -209,7 +215,7 @@ def test_a_meeting_that_is_gone_sends_nothing(world):
     meeting = schedule(world)
     row = Notification.objects.get(rule="meeting_invitation", recipient=world.guardian)
     PlanMeeting.objects.filter(pk=meeting.pk).delete()
-    outbox.deliver([row.pk])
+    notifications.deliver([row.pk])
     row.refresh_from_db()
     assert row.status == Status.SKIPPED
     assert MeetingInvite.objects.count() == 0

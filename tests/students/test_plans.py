@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from students.models import Evidence, LearningGoal, LearningPlan, PlanItem, PlanRevision
 from students.reminders.plans import plans_waiting
+from students.services import evidence as evidence_services
 from students.services import plans as services
 from tests import factories
 
@@ -228,7 +229,7 @@ class TestEvidence:
 
     def test_a_pdf_is_kept_privately_and_served_only_through_the_policy(self, world, plan, client):
         item = add(plan, world)
-        evidence = services.evidence_add(
+        evidence = evidence_services.evidence_add(
             item=item, by=world.student.user, title="Report", file=self.upload("report.pdf", PDF)
         )
         assert (evidence.content_type, evidence.size) == ("application/pdf", len(PDF))
@@ -255,7 +256,7 @@ class TestEvidence:
     def test_disguised_or_unknown_files_are_refused(self, world, plan, name, content, message):
         item = add(plan, world)
         with pytest.raises(ValidationError, match=message) as error:
-            services.evidence_add(
+            evidence_services.evidence_add(
                 item=item, by=world.student.user, title="x", file=self.upload(name, content)
             )
         assert "file" in error.value.error_dict
@@ -266,19 +267,19 @@ class TestEvidence:
         item = add(plan, world)
         big = self.upload("big.pdf", PDF + b"0" * 2048)
         with pytest.raises(ValidationError, match="too large"):
-            services.evidence_add(item=item, by=world.student.user, title="Big", file=big)
+            evidence_services.evidence_add(item=item, by=world.student.user, title="Big", file=big)
 
     def test_a_link_or_a_file_not_both(self, world, plan):
         item = add(plan, world)
         with pytest.raises(ValidationError):
-            services.evidence_add(
+            evidence_services.evidence_add(
                 item=item,
                 by=world.student.user,
                 title="Both",
                 file=self.upload("a.pdf", PDF),
                 url="https://example.org/work",
             )
-        link = services.evidence_add(
+        link = evidence_services.evidence_add(
             item=item, by=world.advisor, title="Site", url="https://example.org/work"
         )
         assert link.get_absolute_url() == "https://example.org/work"
@@ -287,13 +288,13 @@ class TestEvidence:
         self, world, plan, django_capture_on_commit_callbacks
     ):
         item = add(plan, world)
-        evidence = services.evidence_add(
+        evidence = evidence_services.evidence_add(
             item=item, by=world.student.user, title="R", file=self.upload("r.png", PNG)
         )
         storage, name = evidence.file.storage, evidence.file.name
         assert storage.exists(name)
         with django_capture_on_commit_callbacks(execute=True):
-            services.evidence_remove(evidence=evidence, by=world.student.user)
+            evidence_services.evidence_remove(evidence=evidence, by=world.student.user)
         assert not storage.exists(name)
 
 
@@ -391,7 +392,7 @@ class TestPages:
                 for _n in range(items):
                     item = factories.PlanItemFactory(plan=plan, goals=["empirical", "social"])
                     services.progress_record(item=item, by=student.user, progress="in_progress")
-                    services.evidence_add(
+                    evidence_services.evidence_add(
                         item=item, by=student.user, title="link", url="https://example.org"
                     )
                 services.plan_comment(plan=plan, by=world.advisor, body="Keep going")
@@ -486,7 +487,9 @@ class TestFromTheReview:
     ):
         item = add(plan, world)
         upload = SimpleUploadedFile("r.pdf", PDF)
-        evidence = services.evidence_add(item=item, by=world.student.user, title="R", file=upload)
+        evidence = evidence_services.evidence_add(
+            item=item, by=world.student.user, title="R", file=upload
+        )
         storage, name = evidence.file.storage, evidence.file.name
         with django_capture_on_commit_callbacks(execute=True):
             services.item_remove(item=item, by=world.student.user)

@@ -1,7 +1,7 @@
 """The reminder mechanism every app plugs into: rules, the messages they draft, the kinds.
 
 Each app owns its rules in its own ``reminders.py`` and registers them here; the outbox
-(``bigpicture.outbox``) is the only path by which any of them reaches a person.
+(``bigpicture.notifications``) is the only path by which any of them reaches a person.
 """
 
 from __future__ import annotations
@@ -99,3 +99,11 @@ def periodic_rules() -> list[Rule]:
 def week_of(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# The daily email that bundles what a person chose to get once a day (bigpicture/reminders.py).
+DIGEST_RULE = "daily_digest"
+
+
+class NothingToSend(Exception):
+    """Raised while rendering when the message has nothing left to say (and is skipped)."""

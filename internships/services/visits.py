@@ -1,0 +1,142 @@
+"""Records around an internship: the student's explorations before one (informational
+interviews, shadow days), the advisor's visits to the site and the mentor's evaluations."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from bigpicture.dates import span_errors
+from bigpicture.models import User
+from bigpicture.selectors import current_year
+from internships.models import (
+    RUBRIC_KEYS,
+    RUBRIC_LEVELS,
+    Evaluation,
+    Exploration,
+    Placement,
+    Site,
+    SiteVisit,
+    may_propose,
+)
+from internships.reminders.pipeline import notify_evaluation
+from internships.services.pipeline import lock, require
+from students.models import Student
+
+
+def exploration_log(
+    *,
+    student: Student,
+    by: User,
+    kind: str,
+    on: date,
+    reflection: str,
+    site: Site | None = None,
+    with_whom: str = "",
+) -> Exploration:
+    """Log an informational interview or a shadow day, with the student's reflection."""
+    require(may_propose(by, student))
+    errors = {}
+    if on > student.school.today():
+        errors["on"] = _("Log an exploration on the day it happened, not ahead.")
+    else:
+        errors |= span_errors(student.school.today(), on=on)
+    if site is not None and (
+        site.school_id != student.school_id or not Site.objects.visible_to(by).filter(pk=site.pk)
+    ):
+        errors["site"] = _("Choose a site of the school's directory.")
+    with_whom = with_whom.strip()
+    if site is None and not with_whom:
+        errors["with_whom"] = _("Choose a site, or say with whom.")
+    if errors:
+        raise ValidationError(errors)
+    exploration = Exploration(
+        student=student,
+        kind=kind,
+        on=on,
+        site=site,
+        with_whom=with_whom,
+        reflection=reflection.strip(),
+    )
+    exploration.full_clean()
+    exploration.save()
+    return exploration
+
+
+def visit_record(
+    *, placement: Placement, by: User, on: date, observations: str, follow_ups: str = ""
+) -> SiteVisit:
+    """The advisor (or an admin) records a visit to the student's internship."""
+    require(placement.student.is_led_by(by))
+    if not placement.has_started:
+        raise ValidationError(_("Site visits are recorded once the internship has started."))
+    if on > placement.student.school.today():
+        raise ValidationError({"on": _("Record a visit on or after the day it happened.")})
+    if on < placement.start_on:
+        raise ValidationError({"on": _("The visit cannot come before the internship's first day.")})
+    visit = SiteVisit(
+        placement=placement,
+        advisor=by,
+        on=on,
+        observations=observations.strip(),
+        follow_ups=follow_ups.strip(),
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def _check_ratings(ratings: dict) -> dict:
+    if set(ratings) != set(RUBRIC_KEYS):
+        raise ValidationError({"ratings": _("Give a level for every line of the rubric.")})
+    checked = {}
+    for key in RUBRIC_KEYS:
+        try:
+            level = int(ratings[key])
+        except (TypeError, ValueError):
+            level = 0
+        if level not in RUBRIC_LEVELS:
+            raise ValidationError({key: _("Choose a level from 1 to 4.")})
+        checked[key] = level
+    return checked
+
+
+@transaction.atomic
+def evaluation_write(
+    *,
+    placement: Placement,
+    by: User,
+    semester: int,
+    ratings: dict,
+    strengths: str = "",
+    next_steps: str = "",
+) -> Evaluation:
+    """The mentor writes (or changes) the intern's evaluation for a semester of this year."""
+    require(Placement.objects.mentored_by(by).filter(pk=placement.pk).exists())
+    lock(placement)
+    if placement.status not in Placement.STARTED:
+        raise ValidationError(_("Evaluations are written for active or completed internships."))
+    if semester not in Evaluation.Semester.values:
+        raise ValidationError({"semester": _("Choose the first or the second semester.")})
+    year = current_year(placement.student.school)
+    if year is None:
+        raise ValidationError(_("The school has no school year running: ask the school."))
+    checked = _check_ratings(ratings)
+    evaluation = Evaluation.objects.filter(
+        placement=placement, school_year=year, semester=semester
+    ).first()
+    is_new = evaluation is None
+    if is_new:
+        evaluation = Evaluation(placement=placement, school_year=year, semester=semester)
+    evaluation.ratings, evaluation.author = checked, by
+    evaluation.strengths, evaluation.next_steps = strengths.strip(), next_steps.strip()
+    evaluation.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError as clash:  # should not happen under the lock; say so plainly
+        raise ValidationError(_("This semester's evaluation is already written.")) from clash
+    if is_new:
+        notify_evaluation(evaluation)
+    return evaluation
