@@ -13,8 +13,9 @@ lint:
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
+# make bench ARGS="--reuse" (or --students 300 --small 100 --seconds 3 for a quick try)
 bench:
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/run.py $(ARGS)
 
 bench-reminders:
 	.venv/bin/python bench/reminders.py

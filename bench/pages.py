@@ -1,14 +1,20 @@
-"""The pages the benchmark drives, who opens them, and a session cookie for each person."""
+"""The pages the benchmark drives, who opens them, the school-day mix, and a signed-in
+session cookie for each person.
+
+Every function here needs Django set up (``bench.settings``) on the benchmark's database.
+"""
 
 import string
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
-from advisories.models import Advisory
+from advisories.models import Advisory, Membership
+from bench.constants import FLOOR, HOMES, LEAN, MIX_WEIGHTS
 from bigpicture.demo import DOMAIN
 from bigpicture.models import School, User
 from internships.models import Placement
@@ -16,8 +22,9 @@ from students.models import LearningPlan, Student
 
 
 def session_for(user: User) -> str:
-    """A signed-in session for a person, as the sign-in view would make it."""
-    store = SessionStore()
+    """A signed-in session for a person, as the sign-in view would make it (in the configured
+    session engine), and the cookie header a browser would send with it."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "bigpicture.backends.EmailBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -27,15 +34,20 @@ def session_for(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
+def demo_school() -> School:
+    return School.objects.get(slug="demo")
+
+
 def main_pages() -> dict[str, tuple[str, str | None]]:
-    """Page name -> (path, cookie) for every main page of every role."""
-    school = School.objects.get(slug="demo")
+    """Page name -> (path, cookie) for the floor page, the lean reference page and every main
+    page of every role, each opened by the demo login of its role."""
+    school = demo_school()
     advisor = User.objects.get(email=f"advisor@{DOMAIN}")
     student = Student.objects.select_related("user").get(user__email=f"student@{DOMAIN}")
     guardian = User.objects.get(email=f"guardian@{DOMAIN}")
     admin = User.objects.get(email=f"admin@{DOMAIN}")
     mentor = User.objects.get(email=f"mentor@{DOMAIN}")
-    advisory = Advisory.objects.filter(advisor=advisor).first()
+    advisory = Advisory.objects.filter(advisor=advisor).order_by("pk").first()
     plan = LearningPlan.objects.filter(student=student).order_by("-term__start_date").first()
     advised = (
         LearningPlan.objects.filter(
@@ -44,36 +56,97 @@ def main_pages() -> dict[str, tuple[str, str | None]]:
         .order_by("-term__start_date", "pk")
         .first()
     )
-    as_advisor, as_admin = session_for(advisor), session_for(admin)
+    child_plan = (
+        LearningPlan.objects.filter(student__guardian_links__guardian=guardian)
+        .order_by("-term__start_date", "pk")
+        .first()
+    )
     placement = Placement.objects.filter(student=student, status="active").first()
+    as_student, as_mentor = session_for(student.user), session_for(mentor)
+    as_advisor, as_admin = session_for(advisor), session_for(admin)
+    home = reverse("bigpicture:home")
     return {
-        "trivial view (ceiling)": ("/bench/trivial/", None),
+        FLOOR: (reverse("bench-floor"), as_admin),
+        LEAN: (reverse("bench-lean"), as_admin),
         "sign-in page": (reverse("login"), None),
-        "advisor home": (reverse("bigpicture:home"), as_advisor),
+        "advisor home": (home, as_advisor),
         "advisory page": (reverse("advisories:advisory-detail", args=[advisory.pk]), as_advisor),
-        "student profile": (
-            reverse("students:student-detail", args=[student.pk]),
-            session_for(student.user),
-        ),
-        "student home": (reverse("bigpicture:home"), session_for(student.user)),
-        "learning plan (student)": (plan.get_absolute_url(), session_for(student.user)),
+        "student profile": (reverse("students:student-detail", args=[student.pk]), as_student),
+        "student home": (home, as_student),
+        "learning plan (student)": (plan.get_absolute_url(), as_student),
         "learning plan (advisor)": (advised.get_absolute_url(), as_advisor),
+        "learning plan (guardian)": (child_plan.get_absolute_url(), session_for(guardian)),
         "plan history": (reverse("students:plan-history", args=[advised.pk]), as_advisor),
-        "guardian home": (reverse("bigpicture:home"), session_for(guardian)),
-        "internship page (student)": (placement.get_absolute_url(), session_for(student.user)),
-        "daily logs (mentor)": (
+        "guardian home": (home, session_for(guardian)),
+        "internship page (student)": (placement.get_absolute_url(), as_student),
+        "internship days (student)": (
             reverse("internships:placement-logs", args=[placement.pk]),
-            session_for(mentor),
+            as_student,
+        ),
+        # The mentor's days to confirm, across their interns.
+        "daily logs (mentor)": (reverse("internships:mentor-logs"), as_mentor),
+        "internship days (mentor)": (
+            reverse("internships:placement-logs", args=[placement.pk]),
+            as_mentor,
         ),
         "advisory internships": (
             reverse("internships:advisory-internships", args=[advisory.pk]),
             as_advisor,
         ),
-        "mentor's interns": (reverse("internships:mentor-internships"), session_for(mentor)),
-        "mentor home": (reverse("bigpicture:home"), session_for(mentor)),
+        "mentor's interns": (reverse("internships:mentor-internships"), as_mentor),
+        "mentor home": (home, as_mentor),
         "admin overview": (reverse("bigpicture:school-overview", args=[school.pk]), as_admin),
-        "admin home": (reverse("bigpicture:home"), as_admin),
+        "admin home": (home, as_admin),
         "student list (admin)": (reverse("students:student-list"), as_admin),
         "people list (admin)": (reverse("bigpicture:person-list"), as_admin),
         "advisory list (admin)": (reverse("advisories:advisory-list"), as_admin),
     }
+
+
+def people_of(role: str, count: int) -> list[User]:
+    """Up to ``count`` people of the demo school with a role, the demo login first, the
+    others spread over the school (students placed in an advisory, advisors leading one,
+    mentors with an intern)."""
+    school = demo_school()
+    people = User.objects.filter(school=school, is_active=True)
+    if role == "student":
+        people = people.filter(
+            Exists(Membership.objects.filter(student__user=OuterRef("pk"), end_date=None))
+        )
+    elif role == "advisor":
+        people = people.filter(Exists(Advisory.objects.filter(advisor=OuterRef("pk"))))
+    elif role == "guardian":
+        people = people.filter(is_guardian=True)
+    elif role == "mentor":
+        people = people.filter(
+            Exists(Placement.objects.filter(mentor__user=OuterRef("pk"), status="active"))
+        )
+    ids = list(people.order_by("pk").values_list("pk", flat=True))
+    demo = User.objects.get(email=f"{role}@{DOMAIN}")
+    step = max(1, len(ids) // max(1, count))
+    chosen = [demo.pk, *(pk for pk in ids[::step] if pk != demo.pk)][:count]
+    by_pk = User.objects.in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen]
+
+
+def mix_entries(pages: dict, people: int = 8) -> list[dict]:
+    """The school-day mix as a list of reads: page name, path, cookie and weight. A home page
+    is read by ``people`` people of its role (its weight shared among them); every other
+    page by the demo login of its role."""
+    entries = []
+    for name, weight in MIX_WEIGHTS.items():
+        path, cookie = pages[name]
+        if name in HOMES and people > 1:
+            readers = people_of(HOMES[name], people)
+            for user in readers:
+                entries.append(
+                    {
+                        "name": name,
+                        "path": path,
+                        "cookie": session_for(user),
+                        "weight": weight / len(readers),
+                    }
+                )
+        else:
+            entries.append({"name": name, "path": path, "cookie": cookie, "weight": weight})
+    return entries

@@ -3,10 +3,10 @@
 One command (`python bench/reminders.py`):
 1. builds the 5,000-student demo school in a fresh PostgreSQL database, makes every
    guardian opt in to the weekly progress email and switches quiet hours off;
-2. times `outbox.scan()` over the whole school while its tasks go to a Redis database no
+2. times `notifications.scan()` over the whole school while its tasks go to a Redis database no
    worker reads (purged afterwards), so nothing is sent during the timing;
 3. tops the outbox up to 10,000 pending rows, starts a counting SMTP server in its own
-   process and Celery workers on Redis, queues every row with `outbox.enqueue_due()` and
+   process and Celery workers on Redis, queues every row with `notifications.enqueue_due()` and
    times delivery until the last row is marked sent;
 4. writes bench/reminders.md and exits non-zero when a target is missed.
 
@@ -229,7 +229,7 @@ def measure(args, env: dict, logs: Path) -> dict:
     from django.db.models import Max
     from django.utils import timezone
 
-    from bigpicture import outbox
+    from bigpicture import notifications
     from bigpicture.models import Notification, School
 
     queue = redis.Redis.from_url(REDIS)
@@ -238,7 +238,7 @@ def measure(args, env: dict, logs: Path) -> dict:
     guardians = prepare(school)
 
     started = time.perf_counter()
-    written = outbox.scan()
+    written = notifications.scan()
     scan_seconds = time.perf_counter() - started
     queue.flushdb()  # nothing reads this queue yet: drop what the scan queued
     print(f"scan: {written} rows in {scan_seconds:.2f} s")
@@ -252,7 +252,7 @@ def measure(args, env: dict, logs: Path) -> dict:
         workers = start_workers(args.workers, args.concurrency, env, logs)
         print(f"delivering {emails} emails with {args.workers} x {args.concurrency} processes")
         begun = timezone.now()
-        outbox.enqueue_due()
+        notifications.enqueue_due()
         sent = wait_for_delivery(args.timeout)
         last = Notification.objects.aggregate(last=Max("sent_at"))["last"]
         counts = smtp.counts()
@@ -302,8 +302,8 @@ def write_report(r: dict, args) -> list[str]:
         f"{r['guardians']:,} guardians asked for the weekly progress email (quiet hours off); "
         "its tasks go to a Redis queue no worker reads, so the timing covers writing the rows "
         f"and queueing them. The outbox is then topped up with {r['extra']:,} extra "
-        "weekly-progress rows, and delivery is timed from `outbox.enqueue_due()` to the last "
-        "row's `sent_at`, with the workers already running.",
+        "weekly-progress rows, and delivery is timed from `notifications.enqueue_due()` to the "
+        "last row's `sent_at`, with the workers already running.",
         "",
         "| school size | rows written by the scan | scan s | emails | delivery s "
         "| messages/s | received | distinct keys | duplicates |",

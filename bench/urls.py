@@ -1,16 +1,12 @@
-"""The app's URLs plus /bench/trivial/, a view that does nothing: the server's ceiling."""
+"""The app's URLs plus the benchmark's own pages (bench/views.py)."""
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.urls import include, path
 
-
-@login_not_required
-def trivial(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from bench import views
 
 urlpatterns = [
-    path("bench/trivial/", trivial),
+    path("bench/trivial/", views.trivial),
+    path("bench/floor/", views.floor, name="bench-floor"),
+    path("bench/lean/", views.lean, name="bench-lean"),
     path("", include("bigpicture.urls")),
 ]
