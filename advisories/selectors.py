@@ -69,5 +69,9 @@ def advisory_list(user, *, graduating_class: int | None = None):
     return (
         advisories.with_size()
         .select_related("advisor", "school")
+        .only(  # what the list shows: the advisory, its advisor's name, its seats
+            *("name", "graduating_class", "capacity", "school__advisory_capacity"),
+            *("advisor__first_name", "advisor__last_name", "advisor__email"),
+        )
         .order_by("graduating_class", "name", "pk")
     )

@@ -56,8 +56,10 @@ def with_year_levels(students, year: SchoolYear | None):
 
 
 def people_in(school: School, *, search: str = "", role: str = ""):
-    """People of a school for the admin's directory, filtered by a search and a role."""
-    people = User.objects.filter(school=school)
+    """People of a school for the admin's directory, filtered by a search and a role (with
+    what the directory shows of each: name, email, roles, language, status)."""
+    shown = ("first_name", "last_name", "email", "language", "is_active", "is_superuser")
+    people = User.objects.filter(school=school).only(*shown, *ROLE_FIELDS.values())
     if role in ROLE_FIELDS:
         people = people.filter(**{ROLE_FIELDS[role]: True})
     for word in search.split():

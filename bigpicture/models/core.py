@@ -56,6 +56,10 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
 
 
+# (role, lazy label) once: ``Role.choices`` builds its list anew at every use.
+ROLE_LABELS = tuple(Role.choices)
+
+
 class SchoolQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Schools a person may see: their own, or every school for a network admin."""
@@ -288,4 +292,4 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_roles_display(self) -> str:
         held = self.roles  # worked out once, not once per role
-        return ", ".join(str(label) for role, label in Role.choices if role in held)
+        return ", ".join(str(label) for role, label in ROLE_LABELS if role in held)

@@ -200,7 +200,9 @@ def placement_logs(placement: Placement):
 
 
 def waiting_for(user):
-    """Days checked out and waiting for a mentor's review, across their interns, oldest first."""
+    """Days checked out and waiting for a mentor's review, across their interns, oldest first
+    (with only what the list shows of each: the day, what was done, the hours, the intern's
+    name and the site)."""
     return (
         DailyLog.objects.filter(
             placement__in=Placement.objects.mentored_by(user),
@@ -208,6 +210,12 @@ def waiting_for(user):
             review=Review.CLAIMED,
         )
         .select_related("placement__student__user", "placement__site")
+        .only(
+            *("on", "did", "hours", "placement__site__organization"),
+            "placement__student__preferred_name",
+            "placement__student__user__first_name",
+            "placement__student__user__last_name",
+        )
         .order_by("on", "pk")
     )
 
@@ -242,6 +250,10 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
         Membership.objects.current()
         .filter(advisory=advisory)
         .select_related("student__user")
+        .only(  # the student's name, link and year level
+            *("student_id", "student__graduating_class", "student__preferred_name"),
+            *("student__user__first_name", "student__user__last_name"),
+        )
         .order_by("student__user__last_name", "student__user__first_name", "pk")
     )
     ids = [membership.student_id for membership in memberships]
@@ -277,6 +289,10 @@ def _active_placements(student_ids: list[int], today: date) -> dict[int, list[Pl
     placements = (
         Placement.objects.filter(student_id__in=student_ids, status=Placement.Status.ACTIVE)
         .select_related("site", "mentor__user")
+        .only(  # the link, the site's and the mentor's names, and the first day
+            *("student_id", "start_on", "site__organization"),
+            *("mentor__user__first_name", "mentor__user__last_name", "mentor__user__email"),
+        )
         .annotate(last_log=Max("logs__on"))
         .order_by("start_on", "pk")
     )

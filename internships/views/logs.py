@@ -196,9 +196,7 @@ class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
     template_name = "internships/logs/advisory_internships.html"
 
     def get_context_data(self, **kwargs):
-        advisories = Advisory.objects.visible_to(self.request.user).select_related(
-            "school", "advisor"
-        )
+        advisories = Advisory.objects.visible_to(self.request.user).select_related("school")
         advisory = get_object_or_404(advisories, pk=self.kwargs["pk"])
 
         def read():

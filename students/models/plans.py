@@ -48,7 +48,13 @@ class LearningGoal(models.Model):
     @property
     def label(self) -> str:
         """The goal's name in the reader's language."""
-        return FIVE_GOALS.get(self.code, (self.name, self.question))[0]
+        return self.label_of(self.code, self.name)
+
+    @staticmethod
+    def label_of(code: str, name: str) -> str:
+        """A goal's name in the reader's language, by its code (else the name it was stored
+        with): for pages that read the codes of an item's goals, not the goals' rows."""
+        return FIVE_GOALS.get(code, (name,))[0]
 
     @property
     def guiding_question(self) -> str:

@@ -60,11 +60,11 @@ def plan_page(plan: LearningPlan) -> dict:
     updates and evidence, the conversation, the latest changes, the student's other plans."""
     items = list(
         plan.items.prefetch_related(
-            "learning_goals",
             Prefetch("updates", queryset=ProgressUpdate.objects.select_related("by")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk")),
         ).order_by("position", "pk")
     )
+    _with_goal_labels(items, plan)
     comments = list(PlanComment.objects.filter(plan=plan).select_related("author"))
     revisions = list(
         PlanRevision.objects.filter(plan=plan)
@@ -75,6 +75,7 @@ def plan_page(plan: LearningPlan) -> dict:
     others = list(
         LearningPlan.objects.filter(student_id=plan.student_id)
         .select_related("term__school_year")
+        .only("student_id", "status", "term__name", "term__school_year__name")  # link, label
         .order_by("-term__start_date")
     )
     return {
@@ -86,6 +87,21 @@ def plan_page(plan: LearningPlan) -> dict:
         "revisions": revisions,
         "other_plans": others,
     }
+
+
+def _with_goal_labels(items: list[PlanItem], plan: LearningPlan) -> None:
+    """Attach to each item the names of its learning goals (``goal_labels``), in the goals'
+    order and the reader's language: one read of the item-goal links with each goal's code,
+    which names it, rather than every goal's row."""
+    links = PlanItem.learning_goals.through.objects.filter(planitem__plan=plan)
+    rows = links.order_by("learninggoal__position", "learninggoal_id").values_list(
+        "planitem_id", "learninggoal__code", "learninggoal__name"
+    )
+    labels: dict[int, list] = {}
+    for item_id, code, name in rows:
+        labels.setdefault(item_id, []).append(LearningGoal.label_of(code, name))
+    for item in items:
+        item.goal_labels = labels.get(item.pk, [])
 
 
 def plan_history(plan: LearningPlan):

@@ -41,9 +41,16 @@ def with_levels_and_advisory(students, year):
 
 
 def student_list(user, *, search: str = "", unplaced: bool = False):
-    """Students a person may see, with their current advisory, for the list page (paged)."""
+    """Students a person may see, with their current advisory, for the list page (paged):
+    their name, link, class and year level, not their profile."""
     students = (
-        Student.objects.visible_to(user).select_related("user").prefetch_related(CURRENT_ADVISORY)
+        Student.objects.visible_to(user)
+        .select_related("user")
+        .only(
+            *("school_id", "user_id", "graduating_class", "preferred_name"),
+            *("user__first_name", "user__last_name"),
+        )
+        .prefetch_related(CURRENT_ADVISORY)
     )
     if unplaced:
         students = students.without_advisory()
