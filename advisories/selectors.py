@@ -1,34 +1,99 @@
 """Reads behind the advisory pages and the advisor's home."""
 
 from advisories.models import Advisory, Membership
+from bigpicture.links import link
 from bigpicture.selectors import current_year
 
-# Each student's guardians, primary contact first (the links' own order): named by their
-# relations, as the students app sits above this one.
-GUARDIANS = "student__guardian_links__guardian"
-# What a roster shows of each student: their name, link and year level (not their profile).
-ROSTER_COLUMNS = (
-    *("advisory_id", "student_id", "student__school_id", "student__graduating_class"),
+_PK = 9_876_543_210  # stands in for each row's number: the link reversed once per page
+
+
+class RosterStudent:
+    """A student as a roster (the advisory page's, the advisor's home) shows them: plain
+    attributes, read once (no model instance, no per-row method calls in the template)."""
+
+    __slots__ = (
+        *("pk", "display_name", "year_level", "graduating_class", "url", "guardians"),
+        *("plan", "next_meeting", "next_exhibition", "flags"),  # the students app's
+    )
+
+    def __init__(self, pk, display_name, year_level, graduating_class, url):
+        self.pk, self.display_name, self.year_level = pk, display_name, year_level
+        self.graduating_class, self.url = graduating_class, url
+        self.plan = self.next_meeting = self.next_exhibition = None
+        self.flags = []
+
+
+class RosterRow:
+    """One current membership of a roster: its student as a ``RosterStudent``."""
+
+    __slots__ = ("advisory_id", "pk", "student", "student_id")
+
+    def __init__(self, pk, advisory_id, student):
+        self.pk, self.advisory_id, self.student_id = pk, advisory_id, student.pk
+        self.student = student
+
+
+# Each roster row's guardian, primary contact first (the links' own order), by relation
+# names: the students app sits above this one.
+LINK = "student__guardian_links__"
+ROSTER_ROW = (
+    *("pk", "advisory_id", "student_id", "student__graduating_class"),
     *("student__preferred_name", "student__user__first_name", "student__user__last_name"),
+)
+GUARDIAN_COLUMNS = (
+    *(f"{LINK}pk", f"{LINK}relationship", f"{LINK}is_primary_contact"),
+    *(f"{LINK}guardian__first_name", f"{LINK}guardian__last_name"),
+    *(f"{LINK}guardian__email", f"{LINK}guardian__language"),
 )
 
 
-def _current_memberships(memberships, year, *, guardians: bool = True):
-    memberships = memberships.current().select_related("student__user").only(*ROSTER_COLUMNS)
-    if guardians:
-        memberships = memberships.prefetch_related(GUARDIANS)
-    memberships = list(
-        memberships.order_by("student__user__last_name", "student__user__first_name", "pk")
+class RosterGuardian:
+    """A student's guardian as the roster shows them: name, relationship, language."""
+
+    __slots__ = ("is_primary_contact", "language", "name", "relationship_label")
+
+    def __init__(self, name, relationship_label, is_primary_contact, language):
+        self.name, self.relationship_label = name, relationship_label
+        self.is_primary_contact, self.language = is_primary_contact, language
+
+
+def roster(advisory: Advisory) -> list[RosterRow]:
+    """The students now in an advisory, with their year level and guardians (each student's
+    ``guardians``, primary contact first): one flat read, a row per student and guardian,
+    grouped here."""
+    year = current_year(advisory.school)
+    rows = (
+        advisory.memberships.current()
+        .order_by(
+            *("student__user__last_name", "student__user__first_name", "pk"),
+            *(f"-{LINK}is_primary_contact", f"{LINK}guardian__last_name", f"{LINK}pk"),
+        )
+        .values_list(*ROSTER_ROW, *GUARDIAN_COLUMNS)
     )
-    for membership in memberships:
-        student = membership.student
-        student.year_level = year.year_level(student.graduating_class) if year else None
-    return memberships
-
-
-def roster(advisory: Advisory) -> list[Membership]:
-    """The students now in an advisory, with their year level and guardians."""
-    return _current_memberships(advisory.memberships, current_year(advisory.school))
+    link_model = Membership.student.field.related_model.guardian_links.rel.related_model
+    relationships = dict(link_model._meta.get_field("relationship").flatchoices)
+    student_url = link("students:student-detail", _PK).partition(str(_PK))
+    members, labels = {}, {}
+    for pk, advisory_id, student_id, graduating_class, preferred, first, last, *guardian in rows:
+        membership = members.get(pk)
+        if membership is None:
+            student = RosterStudent(
+                student_id,
+                f"{preferred or first} {last}".strip(),
+                year.year_level(graduating_class) if year else None,
+                graduating_class,
+                f"{student_url[0]}{student_id}{student_url[2]}",
+            )
+            student.guardians = []
+            membership = members[pk] = RosterRow(pk, advisory_id, student)
+        link_pk, relationship, primary, g_first, g_last, email, language = guardian
+        if link_pk is not None:
+            label = labels.get(relationship)
+            if label is None:
+                label = labels[relationship] = str(relationships.get(relationship, relationship))
+            name = f"{g_first} {g_last}".strip() or email  # as the guardian's str() shows them
+            membership.student.guardians.append(RosterGuardian(name, label, primary, language))
+    return list(members.values())
 
 
 def past_members(advisory: Advisory) -> list[Membership]:
@@ -40,23 +105,48 @@ def past_members(advisory: Advisory) -> list[Membership]:
     )
 
 
+def current_roster(advisory_ids: list[int], year) -> list[RosterRow]:
+    """The students now in these advisories, by name, with their link and year level (in
+    ``year``): one flat read of plain values, no model instances."""
+    rows = (
+        Membership.objects.current()
+        .filter(advisory_id__in=advisory_ids)
+        .order_by("student__user__last_name", "student__user__first_name", "pk")
+        .values_list(*ROSTER_ROW)
+    )
+    student_url = link("students:student-detail", _PK).partition(str(_PK))
+    return [
+        RosterRow(
+            pk,
+            advisory_id,
+            RosterStudent(
+                student_id,
+                f"{preferred or first} {last}".strip(),
+                year.year_level(graduating_class) if year else None,
+                graduating_class,
+                f"{student_url[0]}{student_id}{student_url[2]}",
+            ),
+        )
+        for pk, advisory_id, student_id, graduating_class, preferred, first, last in rows
+    ]
+
+
 def advisories_led_by(user) -> list[Advisory]:
     """The advisories a person leads, each with its current roster attached (and its size,
-    the roster's length). The dashboard shows no guardians, so none are read; what it shows
-    of each student's learning is the students app's (``bigpicture.pages`` joins them)."""
+    the roster's length): rows of plain values (``RosterRow``), one flat read for all of
+    them. The dashboard shows no guardians, so none are read; what it shows of each
+    student's learning is the students app's (``bigpicture.pages`` joins them)."""
     advisories = list(Advisory.objects.filter(advisor=user))
     if not advisories:
         return []
-    memberships = _current_memberships(
-        Membership.objects.filter(advisory_id__in=[advisory.pk for advisory in advisories]),
-        current_year(user.school),
-        guardians=False,
-    )
+    rosters = {advisory.pk: [] for advisory in advisories}
+    for row in current_roster(list(rosters), current_year(user.school)):
+        rosters[row.advisory_id].append(row)
     for advisory in advisories:
         advisory.advisor = user  # already loaded, with their school
         if advisory.school_id == user.school_id:
             advisory.school = user.school
-        advisory.roster = [m for m in memberships if m.advisory_id == advisory.pk]
+        advisory.roster = rosters[advisory.pk]
         advisory.size = len(advisory.roster)
     return advisories
 

@@ -10,7 +10,8 @@ from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from advisories.models import Advisory, Membership
+from advisories.models import Advisory
+from advisories.selectors import current_roster
 from bigpicture.models import School, SchoolYear, Term
 from bigpicture.selectors import current_term, current_year
 from internships.models import DailyLog, HoursTarget, Placement
@@ -109,7 +110,7 @@ class Totals:
     days: int = 0  # every day of the logs, whenever it was
 
 
-def hours_totals(logs, school: School) -> Totals:
+def hours_totals(logs, school: School, *, days=None, year=False) -> Totals:
     """Totals of a set of logs per ISO week, per term and for the school year running now.
 
     Two queries at any number of logs: the year's terms and the logs' days. The logs are one
@@ -119,7 +120,7 @@ def hours_totals(logs, school: School) -> Totals:
     """
     today = school.today()
     monday = today - timedelta(days=today.weekday())
-    year = current_year(school)
+    year = current_year(school) if year is False else year
     terms = list(year.terms.order_by("start_date")) if year else []
     spans = {"week": (monday, monday + timedelta(days=6))}
     if year:
@@ -128,7 +129,7 @@ def hours_totals(logs, school: School) -> Totals:
         spans[f"term{term.pk}"] = (term.start_date, term.end_date)
     sums = {name: {"claimed": ZERO, "confirmed": ZERO} for name in spans}
     weeks: dict[date, dict] = {}
-    for on, claimed, confirmed in _day_hours(logs):
+    for on, claimed, confirmed in _day_hours(logs) if days is None else days:
         week = on - timedelta(days=on.weekday())
         row = weeks.setdefault(week, {"claimed": ZERO, "confirmed": ZERO, "days": 0})
         row["claimed"] += claimed or ZERO
@@ -159,10 +160,45 @@ def _day_hours(logs):
     confirmed (reviewed by the mentor), None where it counts none, as ``_claimed()`` and
     ``_confirmed()`` count them."""
     rows = logs.order_by().values_list("on", "hours", "checked_out_at", "confirmed_hours", "review")
-    for on, hours, checked_out_at, confirmed_hours, review in rows:
-        claimed = hours if checked_out_at is not None else None
-        confirmed = confirmed_hours if review != Review.CLAIMED else None
-        yield on, claimed, confirmed
+    return [_counted(*row) for row in rows]
+
+
+def _counted(on, hours, checked_out_at, confirmed_hours, review):
+    claimed = hours if checked_out_at is not None else None
+    confirmed = confirmed_hours if review != Review.CLAIMED else None
+    return on, claimed, confirmed
+
+
+def placement_hours(placement: Placement, *, with_progress: bool):
+    """The placement's ``hours_totals`` and, ``with_progress``, the student's
+    ``student_progress``: one read of the student's days serves both (the student's
+    internships are a few hundred days at the most), rather than a conditional aggregate."""
+    student = placement.student
+    school = student.school
+    if not with_progress:
+        return hours_totals(placement.logs.all(), school), None
+    rows = DailyLog.objects.filter(placement__student_id=student.pk).values_list(
+        "placement_id", "on", "hours", "checked_out_at", "confirmed_hours", "review"
+    )
+    days, everywhere = [], []
+    for placement_id, *row in rows:
+        day = _counted(*row)
+        everywhere.append(day)
+        if placement_id == placement.pk:
+            days.append(day)
+    year = current_year(school)
+    totals = hours_totals(None, school, days=days, year=year)
+    target = None
+    claimed = confirmed = ZERO
+    if year is not None:
+        level = year.year_level(student.graduating_class)
+        target = targets_of(school).get(level) if level else None
+        start, end = year.start_date, year.end_date
+        for on, claimed_on, confirmed_on in everywhere:
+            if start <= on <= end:
+                claimed += claimed_on or ZERO
+                confirmed += confirmed_on or ZERO
+    return totals, Progress(claimed, confirmed, target, year_share_elapsed(year, school.today()))
 
 
 def _weekly(weeks: dict) -> list[dict]:
@@ -194,30 +230,76 @@ def student_progress(student: Student, *, year: SchoolYear | None = None) -> Pro
 # --- the pages ---------------------------------------------------------------------------------
 
 
+LOG_COLUMNS = (
+    *("id", "on", "goal", "did", "reflection", "hours", "learning", "engagement", "support"),
+    *("review", "confirmed_hours", "mentor_comment", "checked_out_at"),
+)
+
+
 def placement_logs(placement: Placement):
-    """A placement's days, newest first."""
-    return DailyLog.objects.filter(placement=placement).order_by("-on", "-pk")
+    """A placement's days, newest first: only the columns the page shows, as dicts (see
+    ``logs_shown`` for the rows of one page)."""
+    return (
+        DailyLog.objects.filter(placement_id=placement.pk)
+        .order_by("-on", "-pk")
+        .values(*LOG_COLUMNS)
+    )
+
+
+class Row(dict):
+    """A row read as values: its columns are keys (for templates) and attributes."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def logs_shown(rows) -> list[Row]:
+    """A page of ``placement_logs`` rows as the page shows them: with ``pk``, ``checked_out``
+    and the review's label, each label resolved once per request into a plain str."""
+    labels = {value: str(label) for value, label in Review.choices}
+    shown = [Row(row) for row in rows]
+    for row in shown:
+        row["pk"] = row["id"]
+        row["checked_out"] = row["checked_out_at"] is not None
+        row["review_label"] = labels.get(row["review"], row["review"])
+    return shown
 
 
 def waiting_for(user):
     """Days checked out and waiting for a mentor's review, across their interns, oldest first
-    (with only what the list shows of each: the day, what was done, the hours, the intern's
-    name and the site)."""
+    (with only what the list shows of each, as values: the day, what was done, the hours,
+    the intern's names and the site; ``waiting_shown`` finishes a page of them)."""
     return (
         DailyLog.objects.filter(
             placement__in=Placement.objects.mentored_by(user),
             checked_out_at__isnull=False,
             review=Review.CLAIMED,
         )
-        .select_related("placement__student__user", "placement__site")
-        .only(
-            *("on", "did", "hours", "placement__site__organization"),
+        .order_by("on", "pk")
+        .values_list(
+            *("id", "placement_id", "on", "did", "hours", "placement__site__organization"),
             "placement__student__preferred_name",
             "placement__student__user__first_name",
             "placement__student__user__last_name",
         )
-        .order_by("on", "pk")
     )
+
+
+def waiting_shown(rows) -> list[Row]:
+    """A page of ``waiting_for`` rows as the list shows them: the intern's name as
+    ``Student.display_name`` gives it, the site's name."""
+    shown = []
+    for pk, placement_id, on, did, hours, site, preferred, first, last in rows:
+        name = f"{preferred or first} {last}".strip()
+        shown.append(
+            Row(pk=pk, placement_id=placement_id, on=on, did=did, hours=hours, site=site, name=name)
+        )
+    return shown
 
 
 @dataclass
@@ -246,16 +328,7 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
     school = advisory.school
     today = school.today()
     year = current_year(school)
-    memberships = list(
-        Membership.objects.current()
-        .filter(advisory=advisory)
-        .select_related("student__user")
-        .only(  # the student's name, link and year level
-            *("student_id", "student__graduating_class", "student__preferred_name"),
-            *("student__user__first_name", "student__user__last_name"),
-        )
-        .order_by("student__user__last_name", "student__user__first_name", "pk")
-    )
+    memberships = current_roster([advisory.pk], year)  # plain values: name, link, year level
     ids = [membership.student_id for membership in memberships]
     active = _active_placements(ids, today)
     hours = _hours_by_student(ids, year, timezone.now() - UNCONFIRMED_AFTER)
@@ -264,7 +337,7 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
     rows = []
     for membership in memberships:
         student = membership.student
-        level = year.year_level(student.graduating_class) if year else None
+        level = student.year_level
         sums = hours.get(student.pk, {})
         progress = Progress(
             sums.get("claimed", ZERO),

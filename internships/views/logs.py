@@ -41,6 +41,10 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
     def known_count(self):
         return self.totals.days  # the totals read every day of the placement: no COUNT(*)
 
+    def decorate(self, context):
+        context["logs"] = context["object_list"] = selectors.logs_shown(context["object_list"])
+        return context
+
     def get_context_data(self, **kwargs):
         placement, user = self.get_placement(), self.request.user
         student = placement.student
@@ -50,10 +54,10 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
             # Asked of the student and school in hand: no query for the intern, an admin or
             # the mentor (who sees the internship, not the student's other hours).
             sees_student = is_intern or student.is_visible_to(user)
-            self.totals = selectors.hours_totals(placement.logs.all(), student.school)
+            self.totals, progress = selectors.placement_hours(placement, with_progress=sees_student)
             return {
                 "totals": self.totals,
-                "progress": selectors.student_progress(student) if sees_student else None,
+                "progress": progress,
                 "can_set_targets": student.school.is_administered_by(user),
             }
 
@@ -186,6 +190,13 @@ class MentorLogsView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.waiting_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        # Paged in the database (a mentor's queue may grow long); only the page's rows are
+        # finished for the list.
+        context = super().get_context_data(**kwargs)
+        context["logs"] = selectors.waiting_shown(context["page_obj"].object_list)
+        return context
 
 
 class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):

@@ -1,11 +1,10 @@
 """Reads behind the learning plan pages, each a fixed number of queries at any history size."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from bigpicture.models import Term
 from bigpicture.selectors import current_term
 from students.models import (
-    Evidence,
     LearningGoal,
     LearningPlan,
     PlanComment,
@@ -55,53 +54,110 @@ def terms_open_for(student: Student):
 PLAN_PAGE = ("items", "goals", "projects", "met", "comments", "revisions", "other_plans")
 
 
+ITEM_SHOWN = (
+    *("pk", "kind", "title", "is_personal", "what", "how", "resources", "due_on"),
+    *("evidence_planned", "progress", "carried_from_id"),
+)
+EVIDENCE_KEYS = ("pk", "title", "url", "filename", "size")
+EVIDENCE_SHOWN = tuple(f"evidence__{name}" for name in EVIDENCE_KEYS)
+
+
 def plan_page(plan: LearningPlan) -> dict:
     """Everything the plan page shows: the term's work with its learning goals, progress
-    updates and evidence, the conversation, the latest changes, the student's other plans."""
-    items = list(
-        plan.items.prefetch_related(
-            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("by")),
-            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk")),
-        ).order_by("position", "pk")
+    updates and evidence, the conversation, the latest changes, the student's other plans.
+
+    Flat reads of only the columns shown, grouped in Python (no model instances, no prefetch
+    machinery); each choice's label is resolved once per request into a plain str."""
+    progress_labels = {value: str(label) for value, label in PlanItem.Progress.choices}
+    # The items with their evidence, one row per piece of evidence (an item without any is
+    # one row with none): one read for both.
+    rows = (
+        PlanItem.objects.filter(plan_id=plan.pk)
+        .order_by("position", "pk", "evidence__created_at", "evidence__pk")
+        .values_list(*ITEM_SHOWN, *EVIDENCE_SHOWN)
     )
-    _with_goal_labels(items, plan)
-    comments = list(PlanComment.objects.filter(plan=plan).select_related("author"))
-    revisions = list(
-        PlanRevision.objects.filter(plan=plan)
-        .select_related("by")
-        .defer("snapshot")
-        .order_by("-at", "-pk")[:RECENT_REVISIONS]
+    items, by_id = [], {}
+    for row in rows:
+        item = by_id.get(row[0])
+        if item is None:
+            item = by_id[row[0]] = dict(zip(ITEM_SHOWN, row, strict=False))
+            item["progress_label"] = progress_labels.get(item["progress"], item["progress"])
+            item["goal_labels"], item["evidence"], item["updates"] = [], [], []
+            items.append(item)
+        if row[len(ITEM_SHOWN)] is not None:
+            item["evidence"].append(dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True)))
+    _with_goal_labels(by_id, plan)
+    updates = (
+        ProgressUpdate.objects.filter(item__plan_id=plan.pk)
+        .order_by("item_id", "-on", "-pk")
+        .values_list("item_id", "on", "progress", "note", "by__first_name", "by__last_name")
     )
-    others = list(
-        LearningPlan.objects.filter(student_id=plan.student_id)
-        .select_related("term__school_year")
-        .only("student_id", "status", "term__name", "term__school_year__name")  # link, label
+    for item_id, on, progress, note, first, last in updates:
+        by_id[item_id]["updates"].append(
+            {
+                "on": on,
+                "progress_label": progress_labels.get(progress, progress),
+                "note": note,
+                "by": f"{first} {last}".strip(),
+            }
+        )
+    comments = [
+        {"body": body, "author": f"{first} {last}".strip(), "created_at": at}
+        for body, first, last, at in PlanComment.objects.filter(plan_id=plan.pk).values_list(
+            "body", "author__first_name", "author__last_name", "created_at"
+        )
+    ]
+    action_labels = {value: str(label) for value, label in PlanRevision.Action.choices}
+    revisions = [
+        {
+            "pk": pk,
+            "action_label": action_labels.get(action, action),
+            "summary": summary,
+            "by": f"{first or ''} {last or ''}".strip(),
+            "at": at,
+            "version": version,
+        }
+        for pk, action, summary, first, last, at, version in PlanRevision.objects.filter(
+            plan_id=plan.pk
+        )
+        .order_by("-at", "-pk")
+        .values_list("pk", "action", "summary", "by__first_name", "by__last_name", "at", "version")[
+            :RECENT_REVISIONS
+        ]
+    ]
+    status_labels = {value: str(label) for value, label in LearningPlan.Status.choices}
+    others = [
+        {"pk": pk, "term": f"{term} {year}", "status_label": status_labels.get(status, status)}
+        for pk, status, term, year in LearningPlan.objects.filter(student_id=plan.student_id)
+        .exclude(pk=plan.pk)
         .order_by("-term__start_date")
-    )
+        .values_list("pk", "status", "term__name", "term__school_year__name")
+    ]
     return {
         "items": items,
-        "goals": [item for item in items if item.kind == PlanItem.Kind.GOAL],
-        "projects": [item for item in items if item.kind == PlanItem.Kind.PROJECT],
-        "met": sum(item.progress == PlanItem.Progress.MET for item in items),
+        "goals": [item for item in items if item["kind"] == PlanItem.Kind.GOAL],
+        "projects": [item for item in items if item["kind"] == PlanItem.Kind.PROJECT],
+        "met": sum(item["progress"] == PlanItem.Progress.MET for item in items),
         "comments": comments,
         "revisions": revisions,
         "other_plans": others,
     }
 
 
-def _with_goal_labels(items: list[PlanItem], plan: LearningPlan) -> None:
-    """Attach to each item the names of its learning goals (``goal_labels``), in the goals'
+def _with_goal_labels(items: dict[int, dict], plan: LearningPlan) -> None:
+    """Fill each item's ``goal_labels`` with the names of its learning goals, in the goals'
     order and the reader's language: one read of the item-goal links with each goal's code,
     which names it, rather than every goal's row."""
-    links = PlanItem.learning_goals.through.objects.filter(planitem__plan=plan)
+    links = PlanItem.learning_goals.through.objects.filter(planitem__plan_id=plan.pk)
     rows = links.order_by("learninggoal__position", "learninggoal_id").values_list(
         "planitem_id", "learninggoal__code", "learninggoal__name"
     )
-    labels: dict[int, list] = {}
+    names: dict[tuple, str] = {}
     for item_id, code, name in rows:
-        labels.setdefault(item_id, []).append(LearningGoal.label_of(code, name))
-    for item in items:
-        item.goal_labels = labels.get(item.pk, [])
+        label = names.get((code, name))
+        if label is None:
+            label = names[code, name] = str(LearningGoal.label_of(code, name))
+        items[item_id]["goal_labels"].append(label)
 
 
 def plan_history(plan: LearningPlan):

@@ -1,6 +1,6 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q
 
 from advisories.models import Membership
 from bigpicture.selectors import current_term, current_year
@@ -105,11 +105,11 @@ def children_of(guardian) -> list[Student]:
             "user__first_name",
             "user__last_name",
         )
-        .prefetch_related(CURRENT_ADVISORY)
         .order_by("user__first_name", "pk")
     )
     for student in students:
         student.school = guardian.school
+    _with_current_memberships(students)
     return with_current_plans(
         with_levels_and_advisory(students, current_year(guardian.school)), guardian.school
     )
@@ -130,6 +130,18 @@ def with_current_plans(students: list[Student], school) -> list[Student]:
     return students
 
 
+def _with_current_memberships(students: list[Student]) -> None:
+    """``CURRENT_ADVISORY`` for the homes' few students: one flat read of their current
+    memberships (one at most each), without the prefetch machinery."""
+    by_pk = {student.pk: student for student in students}
+    for student in students:
+        student.current_memberships = []
+    if by_pk:
+        memberships = CURRENT_ADVISORY.queryset.filter(student_id__in=by_pk)
+        for membership in memberships:
+            by_pk[membership.student_id].current_memberships.append(membership)
+
+
 def own_profile(user) -> Student | None:
     """The student profile of the signed-in student (read with the person at sign-in), with
     their advisory and this term's plan (their internship is added by the home page, which
@@ -140,6 +152,6 @@ def own_profile(user) -> Student | None:
         return None
     if student.school_id == user.school_id:
         student.school = user.school  # already loaded with the person
-    prefetch_related_objects([student], CURRENT_ADVISORY)
+    _with_current_memberships([student])
     students = with_levels_and_advisory([student], current_year(user.school))
     return with_current_plans(students, user.school)[0]

@@ -2,46 +2,104 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bigpicture.links import link
 from bigpicture.selectors import current_term
-from students.models import Exhibition, LearningPlan, PlanMeeting
-from students.selectors.plans import with_progress_counts
+from students.models import Exhibition, LearningPlan, PlanItem, PlanMeeting
 
 WAITING_TOO_LONG_DAYS = 7
+MET = PlanItem.Progress.MET
+
+
+_PK = 9_876_543_210  # stands in for each row's number: a link reversed once per page
+
+
+class _Shown:
+    """A plan, meeting or exhibition as the dashboard shows it: plain attributes."""
+
+    __slots__ = (
+        *("items_met", "items_total", "pk", "progress", "starts_at"),
+        *("status", "status_label", "submitted_at", "url"),
+    )
+
+    def __init__(self, pk, url, **values):
+        self.pk, self.url = pk, url
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def _linker(name: str):
+    """``pk -> URL`` of the page ``name``, reversed once: ``link(name, pk)`` at the cost of
+    string formatting."""
+    head, _mark, tail = link(name, _PK).partition(str(_PK))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def with_learning(memberships, school) -> None:
     """Attach to each roster student this term's plan (status, goals met of total), their
-    next meeting and exhibition, and what needs the advisor's attention. Three queries
-    whatever the size of the roster, each reading only the columns shown."""
+    next meeting and exhibition, and what needs the advisor's attention. Three flat reads
+    (plain values, no model instances) whatever the size of the roster; labels translated
+    once per page."""
     students = {membership.student_id: membership.student for membership in memberships}
     term, now = current_term(school), timezone.now()
     plans = {}
     if term is not None:
-        this_term = LearningPlan.objects.filter(student_id__in=students, term=term).only(
-            "pk", "student_id", "status", "submitted_at"
+        # One flat read: a row per goal or project (or one for a plan without any),
+        # counted here rather than grouped in SQL.
+        rows = (
+            LearningPlan.objects.filter(student_id__in=students, term=term)
+            .order_by()
+            .values_list("pk", "student_id", "status", "submitted_at", "items__progress")
         )
-        plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
+        counts, shown = {}, {}
+        for pk, student_id, status, submitted_at, progress in rows:
+            if pk not in shown:
+                shown[pk], counts[pk] = (student_id, status, submitted_at), [0, 0]
+            if progress is not None:
+                counts[pk][1] += 1
+                counts[pk][0] += progress == MET
+        plan_url, labels, of = _linker("students:plan-detail"), {}, _("%(met)s of %(total)s")
+        for pk, (student_id, status, submitted_at) in shown.items():
+            label = labels.get(status)
+            if label is None:
+                label = labels[status] = str(LearningPlan.Status(status).label)
+            met, total = counts[pk]
+            plans[student_id] = _Shown(
+                pk,
+                plan_url(pk),
+                status=status,
+                status_label=label,
+                submitted_at=submitted_at,
+                items_met=met,
+                items_total=total,
+                progress=of % {"met": met, "total": total},
+            )
     upcoming = Q(status="scheduled", starts_at__gte=now)  # a meeting's or an exhibition's
     # One read of the meetings: this term's (any not cancelled) and the upcoming ones.
-    cancelled = PlanMeeting.Status.CANCELLED
+    cancelled, scheduled = PlanMeeting.Status.CANCELLED, PlanMeeting.Status.SCHEDULED
     meetings = PlanMeeting.objects.filter(student_id__in=students)
     if term is not None:
         meetings = meetings.filter((Q(term=term) & ~Q(status=cancelled)) | upcoming)
     else:
         meetings = meetings.filter(upcoming)
-    meetings_this_term, next_meeting = set(), {}
-    for meeting in _first_columns(meetings, "term_id", "status"):
-        if term is not None and meeting.term_id == term.pk and meeting.status != cancelled:
-            meetings_this_term.add(meeting.student_id)
-        if meeting.status == PlanMeeting.Status.SCHEDULED and meeting.starts_at >= now:
-            next_meeting.setdefault(meeting.student_id, meeting)
-    next_exhibition = {}
-    for exhibition in _first_columns(Exhibition.objects.filter(upcoming, student_id__in=students)):
-        next_exhibition.setdefault(exhibition.student_id, exhibition)
+    exhibitions = Exhibition.objects.filter(upcoming, student_id__in=students)
+    # One flat read of both, soonest first: (pk, student, time, term, status, is exhibition).
+    rows = _first_columns(meetings, False).union(_first_columns(exhibitions, True), all=True)
+    meetings_this_term, next_meeting, next_exhibition = set(), {}, {}
+    meeting_url = _linker("students:meeting-detail")
+    exhibition_url = _linker("students:exhibition-detail")
+    for pk, student_id, starts_at, term_id, status, exhibition in rows.order_by("starts_at", "pk"):
+        if exhibition:
+            if student_id not in next_exhibition:
+                next_exhibition[student_id] = _Shown(pk, exhibition_url(pk), starts_at=starts_at)
+            continue
+        if term is not None and term_id == term.pk and status != cancelled:
+            meetings_this_term.add(student_id)
+        if status == scheduled and starts_at >= now and student_id not in next_meeting:
+            next_meeting[student_id] = _Shown(pk, meeting_url(pk), starts_at=starts_at)
     waited = now - timedelta(days=WAITING_TOO_LONG_DAYS)
     for student_id, student in students.items():
         plan = plans.get(student_id)
@@ -51,10 +109,14 @@ def with_learning(memberships, school) -> None:
         student.flags = _flags(term, plan, student_id in meetings_this_term, waited)
 
 
-def _first_columns(rows, *columns: str):
-    """Meetings or exhibitions, soonest first, with only what the dashboard shows (the link,
-    the time) and ``columns``."""
-    return rows.only("pk", "student_id", "starts_at", *columns).order_by("starts_at", "pk")
+def _first_columns(rows, exhibition: bool):
+    """Meetings or exhibitions as (pk, student, time, term, status, is exhibition) tuples:
+    only what the dashboard shows (the link, the time) and what its flags need."""
+    return (
+        rows.order_by()
+        .annotate(exhibition=Value(exhibition, output_field=BooleanField()))
+        .values_list("pk", "student_id", "starts_at", "term_id", "status", "exhibition")
+    )
 
 
 def _flags(term, plan, has_meeting: bool, waited) -> list[str]:

@@ -142,6 +142,26 @@ class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
 class PlanDetailView(PlanMixin, TemplateView):
     allowed_roles = LEARNING_TEAM
     template_name = "students/plans/plan_detail.html"
+    # what the page shows of the plan, its student and its term
+    shown = (
+        *("student", "term", "status", "version"),
+        *("interests", "life_goals", "learning_style", "needs"),
+        *("student__user", "student__school_id", "student__preferred_name"),
+        *("student__user__first_name", "student__user__last_name"),
+        *("term__name", "term__end_date", "term__school_year__name"),
+    )
+
+    def get_plan(self) -> LearningPlan:
+        # Only the columns shown; the school is the person's own, read with them (only the
+        # student who wrote the plan asks it, for ``is_editable``).
+        if not hasattr(self, "plan"):
+            user = self.request.user
+            plans = LearningPlan.objects.visible_to(user)
+            plans = plans.select_related("student__user", "term__school_year").only(*self.shown)
+            self.plan = get_object_or_404(plans, pk=self.kwargs["pk"])
+            if self.plan.student.school_id == user.school_id:
+                self.plan.student.school = user.school
+        return self.plan
 
     def get_context_data(self, **kwargs):
         plan, user = self.get_plan(), self.request.user

@@ -32,10 +32,18 @@ def test_each_student_shows_plan_progress_and_what_comes_next(world):
     )
     exhibition = factories.ExhibitionFactory(student=world.student, term=world.term)
     student = roster_students(world.advisor)[world.student.pk]
-    assert student.plan == plan
+    assert (student.plan.pk, student.plan.url) == (plan.pk, plan.get_absolute_url())
     assert (student.plan.items_met, student.plan.items_total) == (1, 2)
-    assert student.next_meeting == meeting
-    assert student.next_exhibition == exhibition
+    assert student.plan.progress == "1 of 2"
+    assert (student.next_meeting.pk, student.next_meeting.url) == (
+        meeting.pk,
+        meeting.get_absolute_url(),
+    )
+    assert student.next_meeting.starts_at == meeting.starts_at
+    assert (student.next_exhibition.pk, student.next_exhibition.url) == (
+        exhibition.pk,
+        exhibition.get_absolute_url(),
+    )
     assert student.flags == ["Waiting for review over 7 days"]
 
 

@@ -45,9 +45,19 @@ class TestRoster:
 
         roster = selectors.roster(advisory)
 
-        assert [m.student for m in roster] == [old, young]
+        assert [m.student.pk for m in roster] == [old.pk, young.pk]
+        assert [m.student.url for m in roster] == [old.get_absolute_url(), young.get_absolute_url()]
+        assert [m.student.display_name for m in roster] == [old.display_name, young.display_name]
         assert [m.student.year_level for m in roster] == [401, 101]
-        assert list(roster[1].student.guardian_links.all()) == [primary, helper]
+        assert roster[0].student.guardians == []
+        guardians = roster[1].student.guardians
+        assert [g.name for g in guardians] == [str(primary.guardian), str(helper.guardian)]
+        assert [g.relationship_label for g in guardians] == [
+            primary.relationship_label,
+            helper.relationship_label,
+        ]
+        assert [g.is_primary_contact for g in guardians] == [True, False]
+        assert [g.language for g in guardians] == [helper.guardian.language] * 2
 
     def test_a_school_without_a_year_shows_no_year_level(self):
         advisory = factories.AdvisoryFactory()

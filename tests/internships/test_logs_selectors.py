@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from internships.models import DailyLog, HoursTarget, Placement
 from internships.selectors import logs as selectors
+from students.models import Student
 from tests import factories
 
 Review = DailyLog.Review
@@ -200,8 +201,12 @@ class TestAdvisoryInternships:
     def test_one_row_per_current_student(self, world, advisory_rows):
         rows = selectors.advisory_internships(world.advisory)
         assert len(rows) == 7  # the world's student and the six above
-        names = [row.student.user.last_name for row in rows]
+        last_names = dict(Student.objects.values_list("pk", "user__last_name"))
+        names = [last_names[row.student.pk] for row in rows]
         assert names == sorted(names)
+        assert [row.student.url for row in rows] == [
+            reverse("students:student-detail", args=[row.student.pk]) for row in rows
+        ]
 
     def test_who_has_no_internship(self, advisory_rows):
         assert not advisory_rows["none"].has_internship
