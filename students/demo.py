@@ -601,6 +601,8 @@ def new(model, **values):
     maker = _MAKERS.get(model)
     if maker is None:
         maker = _MAKERS[model] = _maker(model)
+    if not maker:  # a model that does more on construction: its own constructor
+        return model(**values)
     constants, factories, parents, attnames = maker
     row = model.__new__(model)
     fields = row.__dict__
@@ -623,7 +625,14 @@ def new(model, **values):
 
 def _maker(model) -> tuple:
     """Per model: the default values, the defaults to call for each row (``dict`` for a
-    JSON field), the parents' fields and the columns by field name."""
+    JSON field), the parents' fields and the columns by field name; nothing for a model with
+    a constructor of its own or receivers of the construction signals."""
+    if (
+        model.__init__ is not models.Model.__init__
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return ()
     constants, factories, parents, attnames = {}, [], {}, {}
     for field in model._meta.concrete_fields:
         if field.has_default() and callable(field.default):
