@@ -43,9 +43,8 @@ IN_FUNCTION_IMPORTS = {
     ("advisories/apps.py", "advisories"): "AppConfig.ready: registers reminder rules",
     ("students/apps.py", "students"): "AppConfig.ready: registers reminder rules",
     ("internships/apps.py", "internships"): "AppConfig.ready: registers reminder rules",
-    ("bigpicture/demo.py", "bigpicture"): "the demo seeding's, to hoist with its rewrite",
 }
-MAX_IN_FUNCTION_IMPORTS = 8
+MAX_IN_FUNCTION_IMPORTS = 7
 
 
 def _pyproject() -> dict:
