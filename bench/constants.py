@@ -49,3 +49,9 @@ HOMES = {
     "guardian home": "guardian",
     "mentor home": "mentor",
 }
+
+# The targets (issue 12), checked by bench/report.py.
+CPU_RATIO = 3.0  # every main page's CPU per request, at most this many floor pages
+BUSY_RATIO = 2.5  # the busiest pages' (bench.pages.BUSIEST)
+P95_MS = 300.0  # every page's p95 at 16 clients in the school day
+SEED_SECONDS = 120.0  # seeding the 5,000-student school
