@@ -151,17 +151,63 @@ def advisories_led_by(user) -> list[Advisory]:
     return advisories
 
 
+ADVISORY_LIST_ROW = (
+    *("pk", "school_id", "name", "graduating_class", "capacity", "size"),
+    *("school__advisory_capacity", "advisor__first_name", "advisor__last_name"),
+    "advisor__email",
+)
+
+
+class AdvisoryListRow:
+    """An advisory as the list page shows it: plain attributes, read once (no model
+    instances, no per-row method calls in the template)."""
+
+    __slots__ = (
+        *("pk", "school_id", "name", "url", "advisor", "graduating_class", "year_level"),
+        *("size", "effective_capacity", "is_over_capacity"),
+    )
+
+    def __init__(
+        self, pk, school_id, name, url, advisor, graduating_class, year_level, size, seats
+    ):
+        self.pk, self.school_id, self.name, self.url = pk, school_id, name, url
+        self.advisor, self.graduating_class, self.year_level = advisor, graduating_class, year_level
+        self.size, self.effective_capacity = size, seats
+        self.is_over_capacity = size > seats
+
+
 def advisory_list(user, *, graduating_class: int | None = None):
-    """Advisories a person may open, with sizes and advisors, for the list page."""
+    """Advisories a person may open, with sizes and advisors, for the list page (paged): rows
+    of plain values (``ADVISORY_LIST_ROW``), made into ``AdvisoryListRow`` by
+    ``advisory_list_rows`` once the page is cut."""
     advisories = Advisory.objects.visible_to(user)
     if graduating_class is not None:
         advisories = advisories.filter(graduating_class=graduating_class)
     return (
         advisories.with_size()
-        .select_related("advisor", "school")
-        .only(  # what the list shows: the advisory, its advisor's name, its seats
-            *("name", "graduating_class", "capacity", "school__advisory_capacity"),
-            *("advisor__first_name", "advisor__last_name", "advisor__email"),
-        )
         .order_by("graduating_class", "name", "pk")
+        .values_list(*ADVISORY_LIST_ROW)
     )
+
+
+def advisory_list_rows(rows, year) -> list[AdvisoryListRow]:
+    """One page of ``advisory_list`` as the list shows it, with each advisory's year level
+    in ``year``."""
+    url = link("advisories:advisory-detail", _PK).partition(str(_PK))
+    shown = []
+    for pk, school_id, name, graduating_class, capacity, size, *rest in rows:
+        school_capacity, first, last, email = rest
+        shown.append(
+            AdvisoryListRow(
+                pk,
+                school_id,
+                name,
+                f"{url[0]}{pk}{url[2]}",
+                f"{first} {last}".strip() or email,  # as the advisor's str() shows them
+                graduating_class,
+                year.year_level(graduating_class) if year else None,
+                size,
+                capacity or school_capacity,  # as ``Advisory.effective_capacity``
+            )
+        )
+    return shown

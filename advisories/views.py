@@ -31,9 +31,7 @@ class AdvisoryListView(RoleRequiredMixin, ListPageMixin, ListView):
 
     def decorate(self, context):
         year = current_year(self.request.user.school)
-        context["advisories"] = list(context["advisories"])
-        for advisory in context["advisories"]:
-            advisory.year_level = year.year_level(advisory.graduating_class) if year else None
+        context["advisories"] = selectors.advisory_list_rows(context["advisories"], year)
         return context
 
     def get_context_data(self, **kwargs):

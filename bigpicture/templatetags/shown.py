@@ -8,13 +8,15 @@ page after page, and formatting one is a dozen calls where looking it up is one.
 - ``{{ value|hours }}``: hours as ``|floatformat:"-2"`` shows them (3.50, 4).
 """
 
+import html
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import floatformat, linebreaksbr
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
@@ -38,8 +40,14 @@ def _when(value: datetime, zone: tuple, arg: str, language: str | None) -> str:
 
 @register.filter
 def day(value, arg: str = "DATE_FORMAT") -> str:
+    return day_in(value, arg, get_language())
+
+
+def day_in(value, arg: str, language: str | None) -> str:
+    """``day`` with the active language read once by the caller (for the rows of a page
+    formatted in its view, rather than a read of the language per row)."""
     if type(value) is date:
-        return _day(value, arg, get_language())
+        return _day(value, arg, language)
     return date_filter(template_localtime(value), arg)
 
 
@@ -56,6 +64,21 @@ def when(value, arg: str = "DATETIME_FORMAT") -> str:
 
 @register.filter(is_safe=True)
 def hours(value) -> str:
+    return hours_in(value, get_language())
+
+
+def hours_in(value, language: str | None) -> str:
+    """``hours`` with the active language read once by the caller (see ``day_in``)."""
     if type(value) is Decimal:
-        return _hours(value, get_language())
+        return _hours(value, language)
     return floatformat(value, "-2")
+
+
+def lines(value) -> SafeString:
+    """``{{ value|linebreaksbr }}`` (autoescaped) of a plain str, made in one go rather than
+    through the filter's lazy wrappers: for the many text cells of a page's rows."""
+    if type(value) is not str:
+        return linebreaksbr(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return SafeString(html.escape(value).replace("\n", "<br>"))

@@ -9,9 +9,12 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from advisories.models import Advisory
 from advisories.selectors import current_roster
+from bigpicture.links import link
 from bigpicture.models import School, SchoolYear, Term
 from bigpicture.selectors import current_term, current_year
 from internships.models import DailyLog, HoursTarget, Placement
@@ -22,6 +25,7 @@ ZERO = Decimal("0")
 WEEKS_SHOWN = 53
 UNCONFIRMED_AFTER = timedelta(days=7)
 QUIET_AFTER_DAYS = 14
+_MARK = 9_876_543_210  # stands in for a placement's number in its link
 
 
 def _hours(expression: str, condition: Q) -> Coalesce:
@@ -302,23 +306,31 @@ def waiting_shown(rows) -> list[Row]:
     return shown
 
 
-@dataclass
+class PlacementShown:
+    """One active internship of a student on the advisor's internship view, as it shows:
+    its link, the site's and the mentor's names, and the last day logged (shown)."""
+
+    __slots__ = ("last_log", "last_shown", "mentor", "organization", "pk", "quiet", "url")
+
+    def __init__(self, pk, url, organization, mentor, last_log, last_shown, quiet):
+        self.pk, self.url, self.organization, self.mentor = pk, url, organization, mentor
+        self.last_log, self.last_shown, self.quiet = last_log, last_shown, quiet
+
+
 class InternshipRow:
     """One student of an advisory on the advisor's internship view."""
 
-    student: Student
-    year_level: int | None
-    placements: list
-    progress: Progress
-    unconfirmed: int  # days waiting for the mentor for over a week
+    __slots__ = (
+        *("behind", "has_internship", "placements", "progress", "quiet", "student"),
+        *("unconfirmed", "year_level"),
+    )
 
-    @property
-    def has_internship(self) -> bool:
-        return bool(self.placements)
-
-    @property
-    def quiet(self) -> bool:
-        return any(placement.quiet for placement in self.placements)
+    def __init__(self, student, year_level, placements, progress, unconfirmed):
+        self.student, self.year_level, self.placements = student, year_level, placements
+        self.progress, self.unconfirmed = progress, unconfirmed  # days waiting over a week
+        self.has_internship = bool(placements)
+        self.quiet = any(placement.quiet for placement in placements)
+        self.behind = progress.behind  # worked out once, for the badge and the count
 
 
 def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
@@ -335,46 +347,53 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
     targets = targets_of(school)
     share = year_share_elapsed(year, today)
     rows = []
+    none = (ZERO, ZERO, 0)
     for membership in memberships:
         student = membership.student
         level = student.year_level
-        sums = hours.get(student.pk, {})
-        progress = Progress(
-            sums.get("claimed", ZERO),
-            sums.get("confirmed", ZERO),
-            targets.get(level) if level else None,
-            share,
-        )
-        rows.append(
-            InternshipRow(
-                student=student,
-                year_level=level,
-                placements=active.get(student.pk, []),
-                progress=progress,
-                unconfirmed=sums.get("unconfirmed", 0),
-            )
-        )
+        claimed, confirmed, unconfirmed = hours.get(student.pk, none)
+        progress = Progress(claimed, confirmed, targets.get(level) if level else None, share)
+        placements = active.get(student.pk, [])
+        rows.append(InternshipRow(student, level, placements, progress, unconfirmed))
     return rows
 
 
-def _active_placements(student_ids: list[int], today: date) -> dict[int, list[Placement]]:
-    """Student id -> their active placements with site, mentor and last day logged."""
-    placements = (
+def _active_placements(student_ids: list[int], today: date) -> dict[int, list[PlacementShown]]:
+    """Student id -> their active placements with site, mentor and last day logged: one flat
+    read of plain values, the labels translated and the dates shown once per page."""
+    rows = (
         Placement.objects.filter(student_id__in=student_ids, status=Placement.Status.ACTIVE)
-        .select_related("site", "mentor__user")
-        .only(  # the link, the site's and the mentor's names, and the first day
-            *("student_id", "start_on", "site__organization"),
-            *("mentor__user__first_name", "mentor__user__last_name", "mentor__user__email"),
-        )
         .annotate(last_log=Max("logs__on"))
         .order_by("start_on", "pk")
+        .values_list(
+            *("pk", "student_id", "start_on", "last_log", "site__organization"),
+            *("mentor__user__first_name", "mentor__user__last_name"),
+        )
     )
-    by_student: dict[int, list[Placement]] = {}
+    by_student: dict[int, list[PlacementShown]] = {}
     quiet_before = today - timedelta(days=QUIET_AFTER_DAYS)
-    for placement in placements:
-        since = placement.last_log or placement.start_on
-        placement.quiet = since <= quiet_before
-        by_student.setdefault(placement.student_id, []).append(placement)
+    url = link("internships:placement-logs", _MARK).partition(str(_MARK))
+    none_yet = None
+    days: dict[date, str] = {}
+    for pk, student_id, start_on, last_log, organization, first, last in rows:
+        if last_log is None:
+            if none_yet is None:
+                none_yet = gettext("none yet")
+            shown = none_yet
+        else:
+            shown = days.get(last_log)
+            if shown is None:
+                shown = days[last_log] = date_format(last_log, "DATE_FORMAT")
+        placement = PlacementShown(
+            pk,
+            f"{url[0]}{pk}{url[2]}",
+            organization,
+            f"{first} {last}".strip(),  # as the mentor's get_full_name() shows them
+            last_log,
+            shown,
+            (last_log or start_on) <= quiet_before,
+        )
+        by_student.setdefault(student_id, []).append(placement)
     return by_student
 
 
@@ -392,5 +411,6 @@ def _hours_by_student(student_ids: list[int], year: SchoolYear | None, stale_bef
             unconfirmed=Count("pk", filter=stale),
         )
         .order_by()
+        .values_list("placement__student_id", "claimed", "confirmed", "unconfirmed")
     )
-    return {row["placement__student_id"]: row for row in rows}
+    return {student_id: sums for student_id, *sums in rows}

@@ -167,6 +167,34 @@ def placements_for_page(placements):
     )
 
 
+# The columns the placement page shows or its rules read (templates/internships/pipeline/
+# placement_detail.html, placement_page): the people's names, not their whole rows.
+NAME = ("first_name", "last_name")
+PLACEMENT_PAGE_COLUMNS = (
+    *("student_id", "site_id", "mentor_id", "opportunity_id", "status", "project"),
+    *("project_description", "days", "starts_at_time", "ends_at_time", "start_on", "end_on"),
+    *("review_on", "proposed_by_id", "proposed_at", "approved_by_id", "approved_at"),
+    *("consented_by_id", "consented_at", "accepted_at", "end_reason"),
+    *("student__user_id", "student__school_id", "student__preferred_name"),
+    *(f"student__user__{column}" for column in NAME),
+    "student__school__time_zone",
+    *("site__organization", "site__address", "opportunity__title"),
+    *("mentor__user_id", "mentor__job_title", "mentor__background_check"),
+    "mentor__check_expires_on",
+    *(f"mentor__user__{column}" for column in (*NAME, "email", "is_active")),
+    *(
+        f"{who}__{column}"
+        for who in ("proposed_by", "approved_by", "consented_by")
+        for column in NAME
+    ),
+)
+
+
+def placement_for_page(placements):
+    """The placement page's read of the given placements: only the columns it uses."""
+    return placements_for_page(placements).only(*PLACEMENT_PAGE_COLUMNS)
+
+
 def rubric_rows(evaluation: Evaluation) -> dict:
     """An evaluation's rubric as (label, level, level name) rows: learning goals, workplace."""
 
@@ -190,6 +218,23 @@ PLACEMENT_PAGE = (
 )
 
 
+# The rows of the placement page, with their people's names only.
+BY = tuple(f"by__{column}" for column in NAME)
+VISIT_COLUMNS = (
+    *("placement_id", "advisor_id", "on", "observations", "follow_ups"),
+    *(f"advisor__{column}" for column in NAME),
+)
+PLAN_ITEM_COLUMNS = (
+    *("plan_id", "title", "plan__term_id", "plan__term__name"),
+    *("plan__term__school_year_id", "plan__term__school_year__name"),
+)
+EVALUATION_COLUMNS = (
+    *("placement_id", "school_year_id", "semester", "ratings", "strengths", "next_steps"),
+    *("author_id", "updated_at", "school_year__name"),
+    *(f"author__{column}" for column in NAME),
+)
+
+
 def placement_page(placement: Placement, user: User) -> dict:
     """The agreement's goals, the steps, visits, evaluations, and what the viewer may do."""
     student = placement.student
@@ -197,7 +242,11 @@ def placement_page(placement: Placement, user: User) -> dict:
     is_student = student.is_self(user)
     is_guardian = student.has_guardian(user)
     is_mentor = placement.mentor.user_id == user.pk
-    events = list(placement.events.select_related("by").order_by("at", "pk"))
+    events = list(
+        placement.events.select_related("by")
+        .only("placement_id", "from_status", "to_status", "by_id", "at", "note", *BY)
+        .order_by("at", "pk")
+    )
     if is_mentor and not is_leader:
         # The mentor joins at the family's consent: the steps before it stay with the school.
         events = [e for e in events if e.to_status not in ("proposed", "approved")]
@@ -207,6 +256,7 @@ def placement_page(placement: Placement, user: User) -> dict:
     goals = LearningGoal.objects.order_by("position")
     items = list(
         placement.plan_items.select_related("plan__term__school_year")
+        .only(*PLAN_ITEM_COLUMNS)
         .prefetch_related(Prefetch("learning_goals", queryset=goals))
         .order_by("plan__term__start_date", "position", "pk")
     )
@@ -217,11 +267,13 @@ def placement_page(placement: Placement, user: User) -> dict:
         visits = list(
             SiteVisit.objects.filter(placement=placement)
             .select_related("advisor")
+            .only(*VISIT_COLUMNS)
             .order_by("-on", "-pk")
         )
     evaluations = list(
         Evaluation.objects.filter(placement=placement)
         .select_related("school_year", "author")
+        .only(*EVALUATION_COLUMNS)
         .order_by("-school_year__start_date", "-semester")
     )
     for evaluation in evaluations:

@@ -4,6 +4,8 @@ internships, and the school's hour targets."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -11,12 +13,22 @@ from advisories.models import Advisory
 from bigpicture.access import ADMIN, INTERNSHIP_TEAM, MENTOR, STAFF, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.models import School
+from bigpicture.templatetags.shown import day_in, hours_in, lines
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
 from internships.selectors import logs as selectors
 from internships.services import logs as services
 
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
+# What the days page shows of its placement and its rules read (who sees the student, the
+# totals and targets): the names, not the people's whole rows.
+PLACEMENT_LOGS_COLUMNS = (
+    *("student_id", "site_id", "mentor_id", "status", "project", "start_on", "end_on"),
+    *("student__user_id", "student__school_id", "student__preferred_name"),
+    *("student__graduating_class", "student__user__first_name", "student__user__last_name"),
+    *("student__school__time_zone", "site__organization", "mentor__user_id"),
+    *("mentor__user__first_name", "mentor__user__last_name"),
+)
 
 
 class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
@@ -30,8 +42,9 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
     def get_placement(self) -> Placement:
         if not hasattr(self, "placement"):
             placements = Placement.objects.visible_to(self.request.user)
+            placements = placements.select_related(*PLACEMENT_PARTS)
             self.placement = get_object_or_404(
-                placements.select_related(*PLACEMENT_PARTS), pk=self.kwargs["pk"]
+                placements.only(*PLACEMENT_LOGS_COLUMNS), pk=self.kwargs["pk"]
             )
         return self.placement
 
@@ -42,7 +55,25 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
         return self.totals.days  # the totals read every day of the placement: no COUNT(*)
 
     def decorate(self, context):
-        context["logs"] = context["object_list"] = selectors.logs_shown(context["object_list"])
+        rows = selectors.logs_shown(context["object_list"])
+        language = get_language()  # once for the page's rows, not once per row and filter
+        for row in rows:
+            row["on_weekday"] = day_in(row["on"], "D", language)
+            row["on_day"] = day_in(row["on"], "DATE_FORMAT", language)
+            ratings = [row[column] for column in ("learning", "engagement", "support")]
+            if all(
+                rating is None or (type(rating) is int and 0 <= rating < 1000) for rating in ratings
+            ):
+                # As {{ rating }} shows it: no grouping below a thousand (the ratings are 1-5).
+                row["ratings_shown"] = " · ".join(str(rating) for rating in ratings)
+            else:
+                row["ratings_shown"] = " · ".join(str(localize(rating)) for rating in ratings)
+            for column in ("goal", "did", "reflection", "mentor_comment"):
+                row[f"{column}_shown"] = lines(row[column])
+            for column in ("hours", "confirmed_hours"):
+                value = row[column]
+                row[f"{column}_shown"] = None if value is None else hours_in(value, language)
+        context["logs"] = context["object_list"] = rows
         return context
 
     def get_context_data(self, **kwargs):
@@ -55,6 +86,11 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
             # the mentor (who sees the internship, not the student's other hours).
             sees_student = is_intern or student.is_visible_to(user)
             self.totals, progress = selectors.placement_hours(placement, with_progress=sees_student)
+            language = get_language()  # once for the weeks, not once per week and filter
+            for week in self.totals.weeks:
+                week["week_shown"] = day_in(week["week"], "DATE_FORMAT", language)
+                week["claimed_shown"] = hours_in(week["claimed"], language)
+                week["confirmed_shown"] = hours_in(week["confirmed"], language)
             return {
                 "totals": self.totals,
                 "progress": progress,
@@ -215,7 +251,7 @@ class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
             return {
                 "rows": rows,
                 "without": sum(not row.has_internship for row in rows),
-                "behind": sum(row.progress.behind for row in rows),
+                "behind": sum(row.behind for row in rows),
                 "unconfirmed": sum(bool(row.unconfirmed) for row in rows),
                 "quiet": sum(row.quiet for row in rows),
             }

@@ -48,9 +48,12 @@ class PlacementMixin(RoleRequiredMixin):
     def placements(self):
         return Placement.objects.visible_to(self.request.user)
 
+    def read(self, placements):
+        return selectors.placements_for_page(placements)
+
     def get_placement(self) -> Placement:
         if not hasattr(self, "placement"):
-            placements = selectors.placements_for_page(self.placements())
+            placements = self.read(self.placements())
             self.placement = get_object_or_404(placements, pk=self.kwargs["pk"])
         return self.placement
 
@@ -199,6 +202,9 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
 class PlacementDetailView(PlacementMixin, TemplateView):
     allowed_roles = INTERNSHIP_TEAM
     template_name = "internships/pipeline/placement_detail.html"
+
+    def read(self, placements):
+        return selectors.placement_for_page(placements)
 
     def get_context_data(self, **kwargs):
         placement, user = self.get_placement(), self.request.user

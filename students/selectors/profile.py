@@ -1,8 +1,9 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q
 
 from advisories.models import Membership
+from bigpicture.links import link
 from bigpicture.selectors import current_term, current_year
 from students.models import GuardianLink, LearningPlan, Student
 from students.selectors.plans import with_progress_counts
@@ -22,6 +23,8 @@ CURRENT_ADVISORY = Prefetch(
     ),
     to_attr="current_memberships",
 )
+_PK = 9_876_543_210  # stands in for each row's number: the link reversed once per page
+CURRENT = Q(memberships__end_date__isnull=True)  # as ``Membership.objects.current()``
 GUARDIANS = Prefetch(
     "guardian_links",
     queryset=GuardianLink.objects.select_related("guardian").order_by(
@@ -40,9 +43,49 @@ def with_levels_and_advisory(students, year):
     return students
 
 
+# What the list page shows of each student (``student_list(...).values_list(*...)``).
+STUDENT_LIST_ROW = (
+    *("pk", "graduating_class", "preferred_name", "user__first_name", "user__last_name"),
+    *("advisory_pk", "advisory_name"),
+)
+
+
+class StudentListRow:
+    """A student as the list page shows them: plain attributes, read once (no model
+    instances, no per-row method calls in the template)."""
+
+    __slots__ = (
+        *("pk", "url", "display_name", "graduating_class", "year_level"),
+        *("advisory_pk", "advisory_name"),
+    )
+
+    def __init__(self, pk, url, display_name, graduating_class, year_level, advisory):
+        self.pk, self.url, self.display_name = pk, url, display_name
+        self.graduating_class, self.year_level = graduating_class, year_level
+        self.advisory_pk, self.advisory_name = advisory
+
+
+def list_rows(rows, year) -> list[StudentListRow]:
+    """One page of ``student_list`` read as ``STUDENT_LIST_ROW`` values, as the list shows
+    it: each student's link, name, class, year level (in ``year``) and advisory now."""
+    url = link("students:student-detail", _PK).partition(str(_PK))
+    return [
+        StudentListRow(
+            pk,
+            f"{url[0]}{pk}{url[2]}",
+            f"{preferred or first} {last}".strip(),  # as ``Student.display_name``
+            graduating_class,
+            year.year_level(graduating_class) if year else None,
+            (advisory_pk, advisory_name),
+        )
+        for pk, graduating_class, preferred, first, last, advisory_pk, advisory_name in rows
+    ]
+
+
 def student_list(user, *, search: str = "", unplaced: bool = False):
-    """Students a person may see, with their current advisory, for the list page (paged):
-    their name, link, class and year level, not their profile."""
+    """Students a person may see, with their current advisory (``advisory_pk`` and
+    ``advisory_name``, None for none), for the list page (paged): their name, link, class
+    and year level, not their profile."""
     students = (
         Student.objects.visible_to(user)
         .select_related("user")
@@ -50,7 +93,10 @@ def student_list(user, *, search: str = "", unplaced: bool = False):
             *("school_id", "user_id", "graduating_class", "preferred_name"),
             *("user__first_name", "user__last_name"),
         )
-        .prefetch_related(CURRENT_ADVISORY)
+        # The advisory now (at most one current membership each): its pk and name joined
+        # in, no second read.
+        .annotate(current=FilteredRelation("memberships", condition=CURRENT))
+        .annotate(advisory_pk=F("current__advisory_id"), advisory_name=F("current__advisory__name"))
     )
     if unplaced:
         students = students.without_advisory()
@@ -105,14 +151,70 @@ def children_of(guardian) -> list[Student]:
             "user__first_name",
             "user__last_name",
         )
+        # The current membership (one at most each), its advisory and advisor joined in.
+        .annotate(current=FilteredRelation("memberships", condition=CURRENT))
+        .annotate(**{name: F(f"current__{path}") for name, path in CURRENT_COLUMNS.items()})
         .order_by("user__first_name", "pk")
     )
     for student in students:
         student.school = guardian.school
-    _with_current_memberships(students)
+        student.current_memberships = _current_membership(student)
     return with_current_plans(
         with_levels_and_advisory(students, current_year(guardian.school)), guardian.school
     )
+
+
+CURRENT_COLUMNS = {  # what the homes show of the advisory now, as ``CURRENT_ADVISORY``
+    "current_advisory_id": "advisory_id",
+    "current_advisory_name": "advisory__name",
+    "current_advisor_first_name": "advisory__advisor__first_name",
+    "current_advisor_last_name": "advisory__advisor__last_name",
+    "current_advisor_email": "advisory__advisor__email",
+}
+
+
+class CurrentAdvisor:
+    """The advisor of a child's advisory as the guardian's home shows them."""
+
+    __slots__ = ("email", "first_name", "last_name")
+
+    def __init__(self, first_name, last_name, email):
+        self.first_name, self.last_name, self.email = first_name, last_name, email
+
+    def __str__(self) -> str:  # as the person's str()
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class CurrentAdvisory:
+    """A child's advisory now: its name and advisor."""
+
+    __slots__ = ("advisor", "name", "pk")
+
+    def __init__(self, pk, name, advisor):
+        self.pk, self.name, self.advisor = pk, name, advisor
+
+
+class CurrentMembership:
+    """A child's current membership as the guardian's home shows it (``CURRENT_COLUMNS``)."""
+
+    __slots__ = ("advisory",)
+
+    def __init__(self, advisory):
+        self.advisory = advisory
+
+
+def _current_membership(student: Student) -> list[CurrentMembership]:
+    """The joined-in current membership (``CURRENT_COLUMNS``) as plain values: a list of
+    one, with its advisory and advisor, or empty."""
+    if student.current_advisory_id is None:
+        return []
+    advisor = CurrentAdvisor(
+        student.current_advisor_first_name,
+        student.current_advisor_last_name,
+        student.current_advisor_email,
+    )
+    advisory = CurrentAdvisory(student.current_advisory_id, student.current_advisory_name, advisor)
+    return [CurrentMembership(advisory)]
 
 
 def with_current_plans(students: list[Student], school) -> list[Student]:

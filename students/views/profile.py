@@ -18,6 +18,7 @@ from students.forms import (
     StudentProfileForm,
 )
 from students.models import GuardianLink, Student
+from students.selectors.profile import STUDENT_LIST_ROW, list_rows
 from students.views.mixins import StudentMixin
 
 
@@ -32,7 +33,7 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
             self.request.user,
             search=self.request.GET.get("q", ""),
             unplaced=self.request.GET.get("unplaced") == "1",
-        )
+        ).values_list(*STUDENT_LIST_ROW)
 
     def count_cache_key(self):
         unplaced = self.request.GET.get("unplaced") == "1"
@@ -40,7 +41,7 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
 
     def decorate(self, context):
         year = current_year(self.request.user.school)
-        context["students"] = selectors.with_levels_and_advisory(context["students"], year)
+        context["students"] = list_rows(context["students"], year)
         return context
 
     def get_context_data(self, **kwargs):

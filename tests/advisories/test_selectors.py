@@ -104,8 +104,21 @@ class TestAdvisoriesLedBy:
 class TestAdvisoryList:
     def test_admins_see_the_schools_advisories_and_advisors_their_own(self, world):
         factories.MembershipFactory.create_batch(2, advisory=world.other_advisory)
-        as_admin = {a.name: a.size for a in selectors.advisory_list(world.admin)}
+
+        def rows(user):
+            return selectors.advisory_list_rows(selectors.advisory_list(user), world.year)
+
+        as_admin = {a.name: a.size for a in rows(world.admin)}
         assert as_admin == {"Harbor": 1, "Summit": 3}
-        assert [a.name for a in selectors.advisory_list(world.advisor)] == ["Harbor"]
-        assert list(selectors.advisory_list(world.guardian)) == []
-        assert [a.school for a in selectors.advisory_list(world.admin2)] == [world.school2]
+        assert [a.name for a in rows(world.advisor)] == ["Harbor"]
+        assert rows(world.guardian) == []
+        assert [a.school_id for a in rows(world.admin2)] == [world.school2.pk]
+
+    def test_each_row_as_the_list_shows_it(self, world):
+        (row,) = selectors.advisory_list_rows(selectors.advisory_list(world.advisor), world.year)
+        advisory = world.advisory
+        assert row.url == advisory.get_absolute_url()
+        assert row.advisor == str(advisory.advisor)
+        assert row.effective_capacity == advisory.effective_capacity
+        assert row.is_over_capacity == advisory.is_over_capacity
+        assert row.year_level == world.year.year_level(advisory.graduating_class)

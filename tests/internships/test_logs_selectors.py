@@ -215,8 +215,9 @@ class TestAdvisoryInternships:
 
     def test_active_placements_with_site_mentor_and_last_log(self, world, today, advisory_rows):
         (placement,) = advisory_rows["on_track"].placements
-        assert placement.site == world.mentor_profile.site
-        assert placement.mentor == world.mentor_profile
+        assert placement.organization == world.mentor_profile.site.organization
+        assert placement.mentor == world.mentor_profile.user.get_full_name()
+        assert placement.url == reverse("internships:placement-logs", args=[placement.pk])
         assert placement.last_log == today - timedelta(days=1)
         assert not placement.quiet
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from internships.models import DailyLog, HoursTarget, Placement
 from tests import factories
@@ -300,6 +301,44 @@ class TestPlacementLogs:
     def test_an_admin_is_offered_to_set_the_targets(self, client_as, world, placement):
         page = client_as("admin").get(self.url(placement)).content.decode()
         assert reverse("internships:hours-targets", args=[world.school.pk]) in page
+
+    @pytest.mark.parametrize("language", ["en", "es"])
+    def test_days_and_hours_read_as_djangos_filters_show_them(
+        self, client_as, world, placement, today, language
+    ):
+        # The page formats its rows with the language read once: as |date and |floatformat.
+        on = today - timedelta(days=2)
+        factories.DailyLogFactory(
+            placement=placement,
+            on=on,
+            hours=Decimal("3.50"),
+            checked_out_at=timezone.now(),
+            review=Review.CONFIRMED,
+            confirmed_hours=Decimal("3.25"),
+        )
+        world.student.user.language = language
+        world.student.user.save()
+        page = client_as("student").get(self.url(placement)).content.decode()
+        with translation.override(language):
+            expected = Template(
+                '{{ on|date:"D" }} {{ on|date:"DATE_FORMAT" }}|{{ on|date:"DATE_FORMAT" }}|'
+                '{{ week|date:"DATE_FORMAT" }}|{{ hours|floatformat:"-2" }}|'
+                '{{ confirmed|floatformat:"-2" }}'
+            ).render(
+                Context(
+                    {
+                        "on": on,
+                        "week": on - timedelta(days=on.weekday()),
+                        "hours": Decimal("3.50"),
+                        "confirmed": Decimal("3.25"),
+                    }
+                )
+            )
+        row_day, _day, week, hours, confirmed = expected.split("|")
+        assert f'<th scope="row">{row_day}</th>' in page
+        assert f"({week})</th>" in page
+        assert f"<td>{hours}</td>" in page
+        assert f'<div class="small">{confirmed} h' in page
 
     def test_paginated_at_50_in_a_fixed_number_of_queries(self, client_as, placement, today):
         client = client_as("student")

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from students import selectors
+from students.selectors.profile import STUDENT_LIST_ROW, list_rows
 from tests import factories
 
 
@@ -28,23 +29,28 @@ class TestStudentList:
         assert set(selectors.student_list(world.admin2)) == {world.student2}
 
     def test_each_row_carries_the_current_advisory(self, world):
-        students = selectors.with_levels_and_advisory(
-            selectors.student_list(world.admin), world.year
+        students = list_rows(
+            selectors.student_list(world.admin).values_list(*STUDENT_LIST_ROW), world.year
         )
         rows = {s.pk: s for s in students}
-        assert rows[world.student.pk].current_membership.advisory == world.advisory
-        assert rows[world.student.pk].current_membership.advisory.name == "Harbor"
-        assert rows[world.unplaced.pk].current_membership is None
+        assert rows[world.student.pk].advisory_pk == world.advisory.pk
+        assert rows[world.student.pk].advisory_name == "Harbor"
+        assert rows[world.unplaced.pk].advisory_pk is None
+        assert rows[world.student.pk].year_level == world.year.year_level(
+            world.student.graduating_class
+        )
+        assert rows[world.student.pk].url == world.student.get_absolute_url()
+        assert rows[world.student.pk].display_name == world.student.display_name
 
     def test_a_student_who_left_shows_no_advisory(self, world):
         membership = world.student.memberships.get()
         membership.end_date = date(2027, 1, 4)
         membership.save()
-        students = selectors.with_levels_and_advisory(
-            selectors.student_list(world.admin), world.year
+        students = list_rows(
+            selectors.student_list(world.admin).values_list(*STUDENT_LIST_ROW), world.year
         )
         rows = {s.pk: s for s in students}
-        assert rows[world.student.pk].current_membership is None
+        assert rows[world.student.pk].advisory_pk is None
         assert world.student in selectors.student_list(world.admin, unplaced=True)
 
     def test_only_unplaced(self, world):
@@ -97,7 +103,10 @@ class TestFamilyAndOwnHomes:
         children = selectors.children_of(world.guardian)
         assert {c.pk for c in children} == {world.student.pk, second_child.pk}
         by_pk = {c.pk: c for c in children}
-        assert by_pk[world.student.pk].current_membership.advisory == world.advisory
+        advisory = by_pk[world.student.pk].current_membership.advisory
+        assert (advisory.pk, advisory.name) == (world.advisory.pk, world.advisory.name)
+        assert str(advisory.advisor) == str(world.advisory.advisor)
+        assert advisory.advisor.email == world.advisory.advisor.email
         assert by_pk[world.student.pk].year_level == 301
         assert by_pk[second_child.pk].current_membership is None
         assert by_pk[second_child.pk].year_level == 101
