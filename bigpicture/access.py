@@ -18,7 +18,6 @@ roles may open them with ``RoleRequiredMixin.allowed_roles``; anyone else gets a
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
 ADMIN, ADVISOR, STUDENT, GUARDIAN, MENTOR = "admin", "advisor", "student", "guardian", "mentor"
@@ -64,11 +63,6 @@ def require_admin_of(user, school_id: int) -> None:
         return
     if not (has_role(user, ADMIN) and user.is_active and user.school_id == school_id):
         raise PermissionDenied
-
-
-def in_school(user) -> Q:
-    """Rows of the person's own school, by a ``school`` field."""
-    return Q(school_id=user.school_id)
 
 
 class RoleRequiredMixin:
