@@ -2,6 +2,7 @@
 
 from advisories.models import Advisory, Membership
 from bigpicture.links import link
+from bigpicture.prepared import Rows, instance, prepared, within_reach
 from bigpicture.selectors import current_year
 
 _PK = 9_876_543_210  # stands in for each row's number: the link reversed once per page
@@ -57,19 +58,25 @@ class RosterGuardian:
         self.is_primary_contact, self.language = is_primary_contact, language
 
 
-def roster(advisory: Advisory) -> list[RosterRow]:
-    """The students now in an advisory, with their year level and guardians (each student's
-    ``guardians``, primary contact first): one flat read, a row per student and guardian,
-    grouped here."""
-    year = current_year(advisory.school)
-    rows = (
-        advisory.memberships.current()
+@prepared
+def _roster_with_guardians(advisory: int):
+    return (
+        Membership.objects.current()
+        .filter(advisory_id=advisory)
         .order_by(
             *("student__user__last_name", "student__user__first_name", "pk"),
             *(f"-{LINK}is_primary_contact", f"{LINK}guardian__last_name", f"{LINK}pk"),
         )
         .values_list(*ROSTER_ROW, *GUARDIAN_COLUMNS)
     )
+
+
+def roster(advisory: Advisory) -> list[RosterRow]:
+    """The students now in an advisory, with their year level and guardians (each student's
+    ``guardians``, primary contact first): one flat read, a row per student and guardian,
+    grouped here."""
+    year = current_year(advisory.school)
+    rows = _roster_with_guardians(advisory.pk)
     link_model = Membership.student.field.related_model.guardian_links.rel.related_model
     relationships = dict(link_model._meta.get_field("relationship").flatchoices)
     student_url = link("students:student-detail", _PK).partition(str(_PK))
@@ -96,24 +103,65 @@ def roster(advisory: Advisory) -> list[RosterRow]:
     return list(members.values())
 
 
+ADVISORY_COLUMNS = (
+    *("school_id", "name", "advisor_id", "graduating_class", "capacity"),
+    *("advisor__first_name", "advisor__last_name", "advisor__email"),
+)
+
+
+@prepared
+def _advisory(advisory: int):
+    advisories = Advisory.objects.filter(pk=advisory).with_size()
+    return advisories.values_list("pk", *ADVISORY_COLUMNS, "size")
+
+
+def advisory_shown(pk: int) -> Advisory | None:
+    """An advisory as its page shows it (None if there is none), with its advisor and its
+    ``size`` now; the other columns load on access. Reach is the caller's to check
+    (``advisory.is_visible_to``)."""
+    rows = _advisory(pk)
+    if not rows:
+        return None
+    *row, size = rows[0]
+    advisory = instance(Advisory, ADVISORY_COLUMNS, row)
+    advisory.size = size
+    return advisory
+
+
+# by relation names: the students app sits above this one
+PAST_MEMBER_COLUMNS = (
+    *("advisory_id", "student_id", "start_date", "end_date"),
+    *("student__user_id", "student__preferred_name"),
+    *("student__user__first_name", "student__user__last_name"),
+)
+
+
+@prepared
+def _past_members(advisory: int):
+    memberships = Membership.objects.filter(advisory_id=advisory, end_date__isnull=False)
+    return memberships.order_by("-end_date", "pk").values_list("pk", *PAST_MEMBER_COLUMNS)
+
+
 def past_members(advisory: Advisory) -> list[Membership]:
-    """Students who were in the advisory and have left it, most recent first."""
-    return list(
-        advisory.memberships.filter(end_date__isnull=False)
-        .select_related("student__user")
-        .order_by("-end_date", "pk")
+    """Students who were in the advisory and have left it, most recent first (each with
+    their student and person, the columns shown)."""
+    return [instance(Membership, PAST_MEMBER_COLUMNS, row) for row in _past_members(advisory.pk)]
+
+
+@prepared
+def _current_roster(advisories: list[int]):
+    return (
+        Membership.objects.current()
+        .filter(advisory_id__in=advisories)
+        .order_by("student__user__last_name", "student__user__first_name", "pk")
+        .values_list(*ROSTER_ROW)
     )
 
 
 def current_roster(advisory_ids: list[int], year) -> list[RosterRow]:
     """The students now in these advisories, by name, with their link and year level (in
     ``year``): one flat read of plain values, no model instances."""
-    rows = (
-        Membership.objects.current()
-        .filter(advisory_id__in=advisory_ids)
-        .order_by("student__user__last_name", "student__user__first_name", "pk")
-        .values_list(*ROSTER_ROW)
-    )
+    rows = _current_roster(advisory_ids)
     student_url = link("students:student-detail", _PK).partition(str(_PK))
     return [
         RosterRow(
@@ -176,18 +224,26 @@ class AdvisoryListRow:
         self.is_over_capacity = size > seats
 
 
-def advisory_list(user, *, graduating_class: int | None = None):
+@within_reach
+def _advisory_list(person):
+    advisories = Advisory.objects.visible_to(person).with_size()
+    return advisories.order_by("graduating_class", "name", "pk").values_list(*ADVISORY_LIST_ROW)
+
+
+@within_reach
+def _advisory_list_of_class(person, graduating_class: int):
+    advisories = Advisory.objects.visible_to(person).filter(graduating_class=graduating_class)
+    advisories = advisories.with_size().order_by("graduating_class", "name", "pk")
+    return advisories.values_list(*ADVISORY_LIST_ROW)
+
+
+def advisory_list(user, *, graduating_class: int | None = None) -> Rows:
     """Advisories a person may open, with sizes and advisors, for the list page (paged): rows
     of plain values (``ADVISORY_LIST_ROW``), made into ``AdvisoryListRow`` by
     ``advisory_list_rows`` once the page is cut."""
-    advisories = Advisory.objects.visible_to(user)
-    if graduating_class is not None:
-        advisories = advisories.filter(graduating_class=graduating_class)
-    return (
-        advisories.with_size()
-        .order_by("graduating_class", "name", "pk")
-        .values_list(*ADVISORY_LIST_ROW)
-    )
+    if graduating_class is None:
+        return Rows(_advisory_list, user)
+    return Rows(_advisory_list_of_class, user, graduating_class)
 
 
 def advisory_list_rows(rows, year) -> list[AdvisoryListRow]:

@@ -1,5 +1,6 @@
 """Advisory pages: the list, one advisory's roster and history, and the admin's forms."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -47,12 +48,15 @@ class AdvisoryDetailView(RoleRequiredMixin, DetailView):
     template_name = "advisories/advisory_detail.html"
     context_object_name = "advisory"
 
-    def get_queryset(self):
-        return (
-            Advisory.objects.visible_to(self.request.user)
-            .with_size()
-            .select_related("advisor", "school")
-        )
+    def get_object(self, queryset=None):
+        # Read as shown, its reach checked on the advisory in hand: a 404 outside it, as
+        # through ``Advisory.objects.visible_to``.
+        user, advisory = self.request.user, selectors.advisory_shown(self.kwargs["pk"])
+        if advisory is None or not advisory.is_visible_to(user):
+            raise Http404
+        if advisory.school_id == user.school_id:
+            advisory.school = user.school  # read with the person
+        return advisory
 
     def get_context_data(self, **kwargs):
         advisory = self.object

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from bigpicture.access import ADMIN, ROLE_FIELDS
 from bigpicture.models import School, SchoolYear, Term, User
+from bigpicture.prepared import Rows, instance, prepared
 
 YEAR_CACHE_SECONDS = 60
 NO_YEAR = "none"
@@ -55,11 +56,53 @@ def with_year_levels(students, year: SchoolYear | None):
     return students
 
 
+# What the directory shows of each person: name, email, roles, language, status.
+PERSON_ROW = (
+    *("first_name", "last_name", "email", "language", "is_active", "is_superuser"),
+    *ROLE_FIELDS.values(),
+)
+
+
+def _people_of(school: int):
+    people = User.objects.filter(school_id=school)
+    return people.order_by("last_name", "first_name", "pk").values_list("pk", *PERSON_ROW)
+
+
+def _people_holding(field: str):
+    """The directory's read of the people holding one role (its flag ``field``)."""
+
+    def people(school: int):
+        return _people_of(school).filter(**{field: True})
+
+    people.__qualname__ = f"people_in[{field}]"
+    return prepared(people)
+
+
+_PEOPLE = prepared(_people_of)
+_PEOPLE_HOLDING = {role: _people_holding(field) for role, field in ROLE_FIELDS.items()}
+
+
+class People(Rows):
+    """The directory's rows as people (``User`` instances of the columns shown)."""
+
+    def __iter__(self):
+        return iter(self._people(super().__iter__()))
+
+    def __getitem__(self, index: slice) -> list[User]:
+        return self._people(super().__getitem__(index))
+
+    @staticmethod
+    def _people(rows) -> list[User]:
+        return [instance(User, PERSON_ROW, row) for row in rows]
+
+
 def people_in(school: School, *, search: str = "", role: str = ""):
     """People of a school for the admin's directory, filtered by a search and a role (with
-    what the directory shows of each: name, email, roles, language, status)."""
-    shown = ("first_name", "last_name", "email", "language", "is_active", "is_superuser")
-    people = User.objects.filter(school=school).only(*shown, *ROLE_FIELDS.values())
+    what the directory shows of each: ``PERSON_ROW``). Prepared (``People``) but for a
+    search, whose words make each query another."""
+    if not search.split():
+        return People(_PEOPLE_HOLDING.get(role, _PEOPLE), school.pk)
+    people = User.objects.filter(school=school).only(*PERSON_ROW)
     if role in ROLE_FIELDS:
         people = people.filter(**{ROLE_FIELDS[role]: True})
     for word in search.split():

@@ -37,7 +37,8 @@ def student_home(student) -> Placement | None:
 
 def consents_waiting(children) -> list[Placement]:
     """Internships of a guardian's children (already read, with their names) that wait for
-    the family's consent; no query for a guardian without children."""
+    the family's consent, each with its ``child``; no query for a guardian without
+    children."""
     by_pk = {child.pk: child for child in children}
     if not by_pk:
         return []
@@ -47,5 +48,5 @@ def consents_waiting(children) -> list[Placement]:
         .only(*SHOWN)
     )
     for placement in placements:
-        placement.student = by_pk[placement.student_id]
+        placement.child = by_pk[placement.student_id]
     return placements

@@ -1,13 +1,10 @@
-"""Reads behind the daily log pages: the logs, hour totals per week, term and school year
-against the school's targets, the mentor's waiting list and the advisor's internship view.
-Each is a fixed number of queries (database aggregation) whatever the number of logs."""
+"""Reads behind the daily log pages: a placement's days (its hours in
+``internships.selectors.hours``), the mentor's waiting list and the advisor's internship view.
+Each is a fixed number of queries whatever the number of logs."""
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -15,223 +12,71 @@ from django.utils.translation import gettext
 from advisories.models import Advisory
 from advisories.selectors import current_roster
 from bigpicture.links import link
-from bigpicture.models import School, SchoolYear, Term
-from bigpicture.selectors import current_term, current_year
-from internships.models import DailyLog, HoursTarget, Placement
-from students.models import Student
+from bigpicture.models import School, SchoolYear
+from bigpicture.prepared import Rows, instance, prepared, within_reach
+from bigpicture.selectors import current_year
+from internships.models import DailyLog, Placement
+from internships.selectors.hours import (
+    ZERO,
+    Progress,
+    Review,
+    _between,
+    _claimed,
+    _confirmed,
+    targets_of,
+    year_share_elapsed,
+)
+from internships.selectors.hours import hours_totals as hours_totals  # the tests' names
+from internships.selectors.hours import student_progress as student_progress
 
-Review = DailyLog.Review
-ZERO = Decimal("0")
-WEEKS_SHOWN = 53
 UNCONFIRMED_AFTER = timedelta(days=7)
 QUIET_AFTER_DAYS = 14
 _MARK = 9_876_543_210  # stands in for a placement's number in its link
 
-
-def _hours(expression: str, condition: Q) -> Coalesce:
-    return Coalesce(
-        Sum(expression, filter=condition),
-        Value(ZERO),
-        output_field=DecimalField(max_digits=8, decimal_places=2),
-    )
-
-
-def _claimed(condition: Q | None = None) -> Coalesce:
-    """Hours the student claimed at check-out."""
-    return _hours("hours", (condition or Q()) & Q(checked_out_at__isnull=False))
-
-
-def _confirmed(condition: Q | None = None) -> Coalesce:
-    """Hours the mentor confirmed (a disputed day counts the hours the mentor stood by)."""
-    return _hours("confirmed_hours", (condition or Q()) & ~Q(review=Review.CLAIMED))
-
-
-def _between(start: date, end: date) -> Q:
-    return Q(on__gte=start, on__lte=end)
-
-
-# --- targets -----------------------------------------------------------------------------------
-
-
-def targets_of(school: School) -> dict[int, int]:
-    """Year level -> hours the school expects in a school year (levels without a target left
-    out)."""
-    rows = HoursTarget.objects.filter(school=school).values_list("year_level", "hours")
-    return {level: hours for level, hours in rows if hours}
-
-
-def year_share_elapsed(year: SchoolYear | None, today: date) -> float:
-    """How much of the school year has gone by, from 0 to 1."""
-    if year is None:
-        return 0.0
-    length = (year.end_date - year.start_date).days + 1
-    gone = (today - year.start_date).days + 1
-    return min(max(gone / length, 0.0), 1.0)
-
-
-@dataclass
-class Progress:
-    """Hours of a school year against the target of the student's year level."""
-
-    claimed: Decimal
-    confirmed: Decimal
-    target: int | None
-    share: float  # of the school year elapsed
-
-    @property
-    def expected(self) -> Decimal | None:
-        """The confirmed hours the student should have by now, were they on track."""
-        if not self.target:
-            return None
-        return (Decimal(self.target) * Decimal(str(self.share))).quantize(Decimal("0.1"))
-
-    @property
-    def behind(self) -> bool:
-        return self.expected is not None and self.confirmed < self.expected
-
-    @property
-    def percent(self) -> int | None:
-        """Confirmed hours as a share of the target, for a progress bar."""
-        if not self.target:
-            return None
-        return min(int(self.confirmed * 100 / self.target), 100)
-
-
-# --- totals ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Totals:
-    """Claimed and confirmed hours of some logs: this week, each term and the school year."""
-
-    week_start: date
-    week: dict
-    year: SchoolYear | None
-    year_totals: dict
-    terms: list = field(default_factory=list)  # (term, totals) for each term of the year
-    term: Term | None = None
-    weeks: list = field(default_factory=list)  # rows: week, claimed, confirmed, days
-    days: int = 0  # every day of the logs, whenever it was
-
-
-def hours_totals(logs, school: School, *, days=None, year=False) -> Totals:
-    """Totals of a set of logs per ISO week, per term and for the school year running now.
-
-    Two queries at any number of logs: the year's terms and the logs' days. The logs are one
-    placement's (a few hundred days at the most), so their hours are added up here in one
-    pass: cheaper than compiling a conditional aggregate for every span and a grouping by
-    week, and the same sums.
-    """
-    today = school.today()
-    monday = today - timedelta(days=today.weekday())
-    year = current_year(school) if year is False else year
-    terms = list(year.terms.order_by("start_date")) if year else []
-    spans = {"week": (monday, monday + timedelta(days=6))}
-    if year:
-        spans["year"] = (year.start_date, year.end_date)
-    for term in terms:
-        spans[f"term{term.pk}"] = (term.start_date, term.end_date)
-    sums = {name: {"claimed": ZERO, "confirmed": ZERO} for name in spans}
-    weeks: dict[date, dict] = {}
-    for on, claimed, confirmed in _day_hours(logs) if days is None else days:
-        week = on - timedelta(days=on.weekday())
-        row = weeks.setdefault(week, {"claimed": ZERO, "confirmed": ZERO, "days": 0})
-        row["claimed"] += claimed or ZERO
-        row["confirmed"] += confirmed or ZERO
-        row["days"] += 1
-        if claimed is None and confirmed is None:
-            continue
-        for name, (start, end) in spans.items():
-            if start <= on <= end:
-                sums[name]["claimed"] += claimed or ZERO
-                sums[name]["confirmed"] += confirmed or ZERO
-
-    running = current_term(school)
-    return Totals(
-        week_start=monday,
-        week=sums["week"],
-        year=year,
-        year_totals=sums.get("year", {"claimed": ZERO, "confirmed": ZERO}),
-        terms=[(term, sums[f"term{term.pk}"]) for term in terms],
-        term=running if running and any(t.pk == running.pk for t in terms) else None,
-        weeks=_weekly(weeks),
-        days=sum(row["days"] for row in weeks.values()),
-    )
-
-
-def _day_hours(logs):
-    """Each day of the logs with the hours it counts as claimed (checked out) and as
-    confirmed (reviewed by the mentor), None where it counts none, as ``_claimed()`` and
-    ``_confirmed()`` count them."""
-    rows = logs.order_by().values_list("on", "hours", "checked_out_at", "confirmed_hours", "review")
-    return [_counted(*row) for row in rows]
-
-
-def _counted(on, hours, checked_out_at, confirmed_hours, review):
-    claimed = hours if checked_out_at is not None else None
-    confirmed = confirmed_hours if review != Review.CLAIMED else None
-    return on, claimed, confirmed
-
-
-def placement_hours(placement: Placement, *, with_progress: bool):
-    """The placement's ``hours_totals`` and, ``with_progress``, the student's
-    ``student_progress``: one read of the student's days serves both (the student's
-    internships are a few hundred days at the most), rather than a conditional aggregate."""
-    student = placement.student
-    school = student.school
-    if not with_progress:
-        return hours_totals(placement.logs.all(), school), None
-    rows = DailyLog.objects.filter(placement__student_id=student.pk).values_list(
-        "placement_id", "on", "hours", "checked_out_at", "confirmed_hours", "review"
-    )
-    days, everywhere = [], []
-    for placement_id, *row in rows:
-        day = _counted(*row)
-        everywhere.append(day)
-        if placement_id == placement.pk:
-            days.append(day)
-    year = current_year(school)
-    totals = hours_totals(None, school, days=days, year=year)
-    target = None
-    claimed = confirmed = ZERO
-    if year is not None:
-        level = year.year_level(student.graduating_class)
-        target = targets_of(school).get(level) if level else None
-        start, end = year.start_date, year.end_date
-        for on, claimed_on, confirmed_on in everywhere:
-            if start <= on <= end:
-                claimed += claimed_on or ZERO
-                confirmed += confirmed_on or ZERO
-    return totals, Progress(claimed, confirmed, target, year_share_elapsed(year, school.today()))
-
-
-def _weekly(weeks: dict) -> list[dict]:
-    """Claimed and confirmed hours per ISO week (Monday first), newest week first."""
-    rows = []
-    for week in sorted(weeks, reverse=True)[:WEEKS_SHOWN]:
-        iso = week.isocalendar()
-        rows.append({"week": week, **weeks[week], "label": f"{iso[0]}-W{iso[1]:02d}"})
-    return rows
-
-
-def student_progress(student: Student, *, year: SchoolYear | None = None) -> Progress:
-    """A student's hours this school year, all internships together, against their target."""
-    school = student.school
-    year = year or current_year(school)
-    target = None
-    claimed = confirmed = ZERO
-    if year is not None:
-        level = year.year_level(student.graduating_class)
-        target = targets_of(school).get(level) if level else None
-        span = _between(year.start_date, year.end_date)
-        values = DailyLog.objects.filter(placement__student=student).aggregate(
-            claimed=_claimed(span), confirmed=_confirmed(span)
-        )
-        claimed, confirmed = values["claimed"], values["confirmed"]
-    return Progress(claimed, confirmed, target, year_share_elapsed(year, school.today()))
-
-
 # --- the pages ---------------------------------------------------------------------------------
+
+
+# What the days page shows of its placement and its rules read (who sees the student, the
+# totals and targets): the names, not the people's whole rows.
+PLACEMENT_LOGS_COLUMNS = (
+    *("student_id", "site_id", "mentor_id", "status", "project", "start_on", "end_on"),
+    *("student__user_id", "student__school_id", "student__preferred_name"),
+    *("student__graduating_class", "student__user__first_name", "student__user__last_name"),
+    *("student__school__time_zone", "site__organization", "mentor__user_id"),
+    *("mentor__user__first_name", "mentor__user__last_name"),
+)
+
+
+@within_reach
+def _placement_shown(person, placement: int):
+    placements = Placement.objects.visible_to(person).filter(pk=placement)
+    return placements.values_list("pk", *PLACEMENT_LOGS_COLUMNS)
+
+
+def placement_in_reach(user, pk: int) -> Placement | None:
+    """The days page's placement if the person may see it (``visible_to``), with only the
+    columns the page uses; None out of reach."""
+    rows = _placement_shown(user, pk)
+    return instance(Placement, PLACEMENT_LOGS_COLUMNS, rows[0]) if rows else None
+
+
+ADVISORY_COLUMNS = (
+    *(f.attname for f in Advisory._meta.concrete_fields if not f.primary_key),
+    *(f"school__{f.attname}" for f in School._meta.concrete_fields if not f.primary_key),
+)
+
+
+@within_reach
+def _advisory_shown(person, advisory: int):
+    advisories = Advisory.objects.visible_to(person).filter(pk=advisory)
+    return advisories.values_list("pk", *ADVISORY_COLUMNS)
+
+
+def advisory_in_reach(user, pk: int) -> Advisory | None:
+    """An advisory with its school if the person may open it (``visible_to``); None out of
+    reach."""
+    rows = _advisory_shown(user, pk)
+    return instance(Advisory, ADVISORY_COLUMNS, rows[0]) if rows else None
 
 
 LOG_COLUMNS = (
@@ -240,14 +85,37 @@ LOG_COLUMNS = (
 )
 
 
-def placement_logs(placement: Placement):
-    """A placement's days, newest first: only the columns the page shows, as dicts (see
-    ``logs_shown`` for the rows of one page)."""
-    return (
-        DailyLog.objects.filter(placement_id=placement.pk)
-        .order_by("-on", "-pk")
-        .values(*LOG_COLUMNS)
-    )
+@prepared
+def _logs_between(placement: int, first: date, last: date):
+    days = DailyLog.objects.filter(placement_id=placement, on__gte=first, on__lte=last)
+    return days.order_by("-on", "-pk").values_list(*LOG_COLUMNS)
+
+
+class LogPages:
+    """A placement's days, newest first, read a page at a time for the paginator: the page's
+    days as dicts of the columns the page shows (see ``logs_shown``). ``days()`` gives the
+    date of every day of the placement, newest first (``Totals.newest_first``, read with
+    the totals): a placement logs a day once, so a page is the days between its first and
+    its last date, one prepared read whatever the page."""
+
+    def __init__(self, placement_id: int, days):
+        self.placement_id, self.days = placement_id, days
+
+    def __len__(self) -> int:
+        return len(self.days())
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        days = self.days()[index]
+        if not days:
+            return []
+        rows = _logs_between(self.placement_id, days[-1], days[0])
+        return [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows]
+
+
+def placement_logs(placement: Placement, days) -> LogPages:
+    """A placement's days, newest first, with only the columns the page shows (``days``:
+    see ``LogPages``)."""
+    return LogPages(placement.pk, days)
 
 
 class Row(dict):
@@ -274,24 +142,30 @@ def logs_shown(rows) -> list[Row]:
     return shown
 
 
-def waiting_for(user):
+WAITING_COLUMNS = (
+    *("id", "placement_id", "on", "did", "hours", "placement__site__organization"),
+    "placement__student__preferred_name",
+    "placement__student__user__first_name",
+    "placement__student__user__last_name",
+)
+
+
+@within_reach
+def _waiting(person):
+    days = DailyLog.objects.filter(
+        placement__in=Placement.objects.mentored_by(person),
+        checked_out_at__isnull=False,
+        review=Review.CLAIMED,
+    )
+    return days.order_by("on", "pk").values_list(*WAITING_COLUMNS)
+
+
+def waiting_for(user) -> Rows:
     """Days checked out and waiting for a mentor's review, across their interns, oldest first
     (with only what the list shows of each, as values: the day, what was done, the hours,
-    the intern's names and the site; ``waiting_shown`` finishes a page of them)."""
-    return (
-        DailyLog.objects.filter(
-            placement__in=Placement.objects.mentored_by(user),
-            checked_out_at__isnull=False,
-            review=Review.CLAIMED,
-        )
-        .order_by("on", "pk")
-        .values_list(
-            *("id", "placement_id", "on", "did", "hours", "placement__site__organization"),
-            "placement__student__preferred_name",
-            "placement__student__user__first_name",
-            "placement__student__user__last_name",
-        )
-    )
+    the intern's names and the site; ``waiting_shown`` finishes a page of them), paged in
+    the database."""
+    return Rows(_waiting, user)
 
 
 def waiting_shown(rows) -> list[Row]:
@@ -361,15 +235,7 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
 def _active_placements(student_ids: list[int], today: date) -> dict[int, list[PlacementShown]]:
     """Student id -> their active placements with site, mentor and last day logged: one flat
     read of plain values, the labels translated and the dates shown once per page."""
-    rows = (
-        Placement.objects.filter(student_id__in=student_ids, status=Placement.Status.ACTIVE)
-        .annotate(last_log=Max("logs__on"))
-        .order_by("start_on", "pk")
-        .values_list(
-            *("pk", "student_id", "start_on", "last_log", "site__organization"),
-            *("mentor__user__first_name", "mentor__user__last_name"),
-        )
-    )
+    rows = _active(student_ids)
     by_student: dict[int, list[PlacementShown]] = {}
     quiet_before = today - timedelta(days=QUIET_AFTER_DAYS)
     url = link("internships:placement-logs", _MARK).partition(str(_MARK))
@@ -397,13 +263,33 @@ def _active_placements(student_ids: list[int], today: date) -> dict[int, list[Pl
     return by_student
 
 
+@prepared
+def _active(students: list[int]):
+    return (
+        Placement.objects.filter(student_id__in=students, status=Placement.Status.ACTIVE)
+        .annotate(last_log=Max("logs__on"))
+        .order_by("start_on", "pk")
+        .values_list(
+            *("pk", "student_id", "start_on", "last_log", "site__organization"),
+            *("mentor__user__first_name", "mentor__user__last_name"),
+        )
+    )
+
+
 def _hours_by_student(student_ids: list[int], year: SchoolYear | None, stale_before) -> dict:
     """Student id -> hours claimed and confirmed this school year and days left unconfirmed
     since before ``stale_before``."""
-    span = _between(year.start_date, year.end_date) if year else Q(on__isnull=True)
+    if year is None:
+        rows = _hours_without_year(student_ids, stale_before)
+    else:
+        rows = _hours_in_year(student_ids, year.start_date, year.end_date, stale_before)
+    return {student_id: sums for student_id, *sums in rows}
+
+
+def _student_hours(students: list[int], span: Q, stale_before: datetime):
     stale = Q(review=Review.CLAIMED, checked_out_at__lt=stale_before)
-    rows = (
-        DailyLog.objects.filter(placement__student_id__in=student_ids)
+    return (
+        DailyLog.objects.filter(placement__student_id__in=students)
         .values("placement__student_id")
         .annotate(
             claimed=_claimed(span),
@@ -413,4 +299,13 @@ def _hours_by_student(student_ids: list[int], year: SchoolYear | None, stale_bef
         .order_by()
         .values_list("placement__student_id", "claimed", "confirmed", "unconfirmed")
     )
-    return {student_id: sums for student_id, *sums in rows}
+
+
+@prepared
+def _hours_in_year(students: list[int], start: date, end: date, stale_before: datetime):
+    return _student_hours(students, _between(start, end), stale_before)
+
+
+@prepared
+def _hours_without_year(students: list[int], stale_before: datetime):
+    return _student_hours(students, Q(on__isnull=True), stale_before)

@@ -1,11 +1,12 @@
 """Reads behind the student's internship page and the placement page (each a fixed number of
 queries at any history size), and the choices offered by their forms."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
 from bigpicture.models import User
+from bigpicture.prepared import instance, prepared, within_reach
 from bigpicture.selectors import current_year
 from internships.models import (
     RUBRIC_LEVELS,
@@ -19,7 +20,7 @@ from internships.models import (
     Site,
     SiteVisit,
 )
-from students.models import FIVE_GOALS, GuardianLink, LearningGoal, Student
+from students.models import FIVE_GOALS, GuardianLink, LearningGoal, PlanItem, Student
 from students.selectors.plans import current_plan_items
 
 Status = Placement.Status
@@ -190,11 +191,6 @@ PLACEMENT_PAGE_COLUMNS = (
 )
 
 
-def placement_for_page(placements):
-    """The placement page's read of the given placements: only the columns it uses."""
-    return placements_for_page(placements).only(*PLACEMENT_PAGE_COLUMNS)
-
-
 def rubric_rows(evaluation: Evaluation) -> dict:
     """An evaluation's rubric as (label, level, level name) rows: learning goals, workplace."""
 
@@ -235,6 +231,71 @@ EVALUATION_COLUMNS = (
 )
 
 
+EVENT_COLUMNS = ("placement_id", "from_status", "to_status", "by_id", "at", "note", *BY)
+
+
+# The page's reads, prepared (bigpicture.prepared): compiled once, then run with the placement's
+# number; rows made into instances as select_related and only() made them, for the template.
+@within_reach
+def _placement_shown(person, placement: int):
+    placements = Placement.objects.visible_to(person).filter(pk=placement)
+    return placements.values_list("pk", *PLACEMENT_PAGE_COLUMNS)
+
+
+def placement_in_reach(user: User, pk: int) -> Placement | None:
+    """The placement page's placement if the person may see it (``visible_to``), with only
+    the columns the page uses; None out of reach."""
+    rows = _placement_shown(user, pk)
+    return instance(Placement, PLACEMENT_PAGE_COLUMNS, rows[0]) if rows else None
+
+
+@prepared
+def _events(placement: int):
+    events = PlacementEvent.objects.filter(placement_id=placement).order_by("at", "pk")
+    return events.values_list("pk", *EVENT_COLUMNS)
+
+
+@prepared
+def _plan_items(placement: int):
+    items = PlanItem.objects.filter(placements=placement)
+    return items.order_by("plan__term__start_date", "position", "pk").values_list(
+        "pk", *PLAN_ITEM_COLUMNS
+    )
+
+
+@prepared
+def _item_goals(items: list[int]):
+    links = PlanItem.learning_goals.through.objects.filter(planitem_id__in=items)
+    links = links.order_by("learninggoal__position", "learninggoal_id")
+    return links.values_list("planitem_id", "learninggoal__code", "learninggoal__name")
+
+
+@prepared
+def _visits(placement: int):
+    visits = SiteVisit.objects.filter(placement_id=placement).order_by("-on", "-pk")
+    return visits.values_list("pk", *VISIT_COLUMNS)
+
+
+@prepared
+def _evaluations(placement: int):
+    evaluations = Evaluation.objects.filter(placement_id=placement)
+    return evaluations.order_by("-school_year__start_date", "-semester").values_list(
+        "pk", *EVALUATION_COLUMNS
+    )
+
+
+def _with_goals(items: list) -> list:
+    """The items, each with the names of its learning goals in order (``goal_labels``) in
+    the reader's language; no read without items."""
+    labels: dict[int, list] = {item.pk: [] for item in items}
+    if items:
+        for item_id, code, name in _item_goals(list(labels)):
+            labels[item_id].append(LearningGoal.label_of(code, name))
+    for item in items:
+        item.goal_labels = labels[item.pk]
+    return items
+
+
 def placement_page(placement: Placement, user: User) -> dict:
     """The agreement's goals, the steps, visits, evaluations, and what the viewer may do."""
     student = placement.student
@@ -242,40 +303,23 @@ def placement_page(placement: Placement, user: User) -> dict:
     is_student = student.is_self(user)
     is_guardian = student.has_guardian(user)
     is_mentor = placement.mentor.user_id == user.pk
-    events = list(
-        placement.events.select_related("by")
-        .only("placement_id", "from_status", "to_status", "by_id", "at", "note", *BY)
-        .order_by("at", "pk")
-    )
+    events = [instance(PlacementEvent, EVENT_COLUMNS, row) for row in _events(placement.pk)]
     if is_mentor and not is_leader:
         # The mentor joins at the family's consent: the steps before it stay with the school.
         events = [e for e in events if e.to_status not in ("proposed", "approved")]
     for event in events:
         event.code = step_code(event)
         event.label = STEP_LABELS[event.code]
-    goals = LearningGoal.objects.order_by("position")
-    items = list(
-        placement.plan_items.select_related("plan__term__school_year")
-        .only(*PLAN_ITEM_COLUMNS)
-        .prefetch_related(Prefetch("learning_goals", queryset=goals))
-        .order_by("plan__term__start_date", "position", "pk")
-    )
+    items = [instance(PlanItem, PLAN_ITEM_COLUMNS, row) for row in _plan_items(placement.pk)]
+    items = _with_goals(items)
     # The advisor's visits are about the student and the site: not the mentor's business.
     sees_student = is_leader or is_student or is_guardian
     visits = []
     if sees_student:
-        visits = list(
-            SiteVisit.objects.filter(placement=placement)
-            .select_related("advisor")
-            .only(*VISIT_COLUMNS)
-            .order_by("-on", "-pk")
-        )
-    evaluations = list(
-        Evaluation.objects.filter(placement=placement)
-        .select_related("school_year", "author")
-        .only(*EVALUATION_COLUMNS)
-        .order_by("-school_year__start_date", "-semester")
-    )
+        visits = [instance(SiteVisit, VISIT_COLUMNS, row) for row in _visits(placement.pk)]
+    evaluations = [
+        instance(Evaluation, EVALUATION_COLUMNS, row) for row in _evaluations(placement.pk)
+    ]
     for evaluation in evaluations:
         evaluation.rubric = rubric_rows(evaluation)
         evaluation.semester_label = Evaluation.Semester(evaluation.semester).label

@@ -2,6 +2,7 @@
 check-out, the mentor's review and waiting list, the advisor's view of their advisory's
 internships, and the school's hour targets."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import localize
@@ -9,26 +10,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from advisories.models import Advisory
 from bigpicture.access import ADMIN, INTERNSHIP_TEAM, MENTOR, STAFF, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.models import School
 from bigpicture.templatetags.shown import day_in, hours_in, lines
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
+from internships.selectors import hours
 from internships.selectors import logs as selectors
 from internships.services import logs as services
 
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
-# What the days page shows of its placement and its rules read (who sees the student, the
-# totals and targets): the names, not the people's whole rows.
-PLACEMENT_LOGS_COLUMNS = (
-    *("student_id", "site_id", "mentor_id", "status", "project", "start_on", "end_on"),
-    *("student__user_id", "student__school_id", "student__preferred_name"),
-    *("student__graduating_class", "student__user__first_name", "student__user__last_name"),
-    *("student__school__time_zone", "site__organization", "mentor__user_id"),
-    *("mentor__user__first_name", "mentor__user__last_name"),
-)
 
 
 class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
@@ -41,15 +33,14 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
 
     def get_placement(self) -> Placement:
         if not hasattr(self, "placement"):
-            placements = Placement.objects.visible_to(self.request.user)
-            placements = placements.select_related(*PLACEMENT_PARTS)
-            self.placement = get_object_or_404(
-                placements.only(*PLACEMENT_LOGS_COLUMNS), pk=self.kwargs["pk"]
-            )
+            self.placement = selectors.placement_in_reach(self.request.user, self.kwargs["pk"])
+            if self.placement is None:
+                raise Http404("No Placement matches the given query.")
         return self.placement
 
     def get_queryset(self):
-        return selectors.placement_logs(self.get_placement())
+        # Paged through the days the totals read (``read()`` in get_context_data).
+        return selectors.placement_logs(self.get_placement(), lambda: self.totals.newest_first)
 
     def known_count(self):
         return self.totals.days  # the totals read every day of the placement: no COUNT(*)
@@ -85,7 +76,7 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
             # Asked of the student and school in hand: no query for the intern, an admin or
             # the mentor (who sees the internship, not the student's other hours).
             sees_student = is_intern or student.is_visible_to(user)
-            self.totals, progress = selectors.placement_hours(placement, with_progress=sees_student)
+            self.totals, progress = hours.placement_hours(placement, with_progress=sees_student)
             language = get_language()  # once for the weeks, not once per week and filter
             for week in self.totals.weeks:
                 week["week_shown"] = day_in(week["week"], "DATE_FORMAT", language)
@@ -243,8 +234,9 @@ class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
     template_name = "internships/logs/advisory_internships.html"
 
     def get_context_data(self, **kwargs):
-        advisories = Advisory.objects.visible_to(self.request.user).select_related("school")
-        advisory = get_object_or_404(advisories, pk=self.kwargs["pk"])
+        advisory = selectors.advisory_in_reach(self.request.user, self.kwargs["pk"])
+        if advisory is None:
+            raise Http404("No Advisory matches the given query.")
 
         def read():
             rows = selectors.advisory_internships(advisory)
@@ -274,7 +266,7 @@ class HoursTargetsView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.school
 
     def get_initial(self):
-        targets = selectors.targets_of(self.get_school())
+        targets = hours.targets_of(self.get_school())
         return {f"y{level}": hours for level, hours in targets.items()}
 
     def get_context_data(self, **kwargs):

@@ -203,8 +203,13 @@ class PlacementDetailView(PlacementMixin, TemplateView):
     allowed_roles = INTERNSHIP_TEAM
     template_name = "internships/pipeline/placement_detail.html"
 
-    def read(self, placements):
-        return selectors.placement_for_page(placements)
+    def get_placement(self) -> Placement:
+        # One prepared read: the columns the page shows, within visible_to's reach.
+        if not hasattr(self, "placement"):
+            self.placement = selectors.placement_in_reach(self.request.user, self.kwargs["pk"])
+            if self.placement is None:
+                raise Http404("No Placement matches the given query.")
+        return self.placement
 
     def get_context_data(self, **kwargs):
         placement, user = self.get_placement(), self.request.user

@@ -11,6 +11,7 @@ from advisories.models import Membership
 from bigpicture import access
 from bigpicture.links import link
 from bigpicture.models import User
+from bigpicture.prepared import prepared
 
 # The states of an internship (``internships`` Placement.Status) in which its mentor is the
 # student's mentor. Now: chosen for meetings and panels. Ever: what the internship itself
@@ -25,6 +26,21 @@ MENTORING_EVER = Q(placements__status__in=["consented", "active", "completed"]) 
 def _advised(user) -> Q:
     """The students now in the advisories a person leads (a subquery, so no duplicates)."""
     return Q(pk__in=Membership.objects.current().advised_by(user).values("student_id"))
+
+
+@prepared
+def _advises(advisor: int, student: int):
+    """Whether a person now advises a student (as ``_advised``): a row, or none."""
+    advised = Membership.objects.current().filter(advisory__advisor_id=advisor)
+    return advised.filter(student_id=student).values_list("pk")[:1]
+
+
+@prepared
+def _guardian_of(guardian: int, student: int):
+    """Whether a person is a guardian linked to a student: a row, or none."""
+    return GuardianLink.objects.filter(guardian_id=guardian, student_id=student).values_list("pk")[
+        :1
+    ]
 
 
 class StudentQuerySet(models.QuerySet):
@@ -151,11 +167,12 @@ class Student(models.Model):
             return True
         if access.ADVISOR not in roles:
             return False
-        return Membership.objects.current().advised_by(user).filter(student_id=self.pk).exists()
+        return bool(_advises(user.pk, self.pk))
 
     def is_visible_to(self, user) -> bool:
         """Whether a person may see this student (``visible_to``): an admin of the student's
-        school and the student themself at no cost, an advisor or a family in one query."""
+        school and the student themself at no cost, an advisor or a family in one small read
+        (two for an advisor who is also a guardian and not this student's advisor)."""
         if access.is_network_admin(user):
             return True
         if not user.is_authenticated or user.school_id != self.school_id:
@@ -163,9 +180,9 @@ class Student(models.Model):
         roles = access.roles_of(user)
         if access.ADMIN in roles or (access.STUDENT in roles and self.user_id == user.pk):
             return True
-        if not roles & {access.ADVISOR, access.GUARDIAN}:
-            return False
-        return Student.objects.visible_to(user).filter(pk=self.pk).exists()
+        if access.ADVISOR in roles and self.is_led_by(user):
+            return True
+        return access.GUARDIAN in roles and bool(_guardian_of(user.pk, self.pk))
 
     def is_editable_by(self, user) -> bool:
         """Whether a person may edit this profile (``editable_by``): the student themself at

@@ -2,11 +2,11 @@
 plans (plans), plan meetings (meetings), narratives and exhibitions (assessment)."""
 
 from students.selectors.profile import (  # noqa: F401
-    CURRENT_ADVISORY,
     GUARDIANS,
     STUDENT_DETAIL,
     children_of,
     own_profile,
+    profile_shown,
     student_detail,
     student_list,
     with_levels_and_advisory,

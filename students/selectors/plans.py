@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from bigpicture.models import Term
+from bigpicture.prepared import instance, prepared
 from bigpicture.selectors import current_term
 from students.models import (
     LearningGoal,
@@ -51,6 +52,30 @@ def terms_open_for(student: Student):
     )
 
 
+# What the plan's pages show of it, its student (and their person) and its term (and year).
+PLAN_COLUMNS = (
+    *("student_id", "term_id", "status", "version"),
+    *("interests", "life_goals", "learning_style", "needs"),
+    *("student__user_id", "student__school_id", "student__preferred_name"),
+    *("student__user__first_name", "student__user__last_name"),
+    *("term__school_year_id", "term__name", "term__start_date", "term__end_date"),
+    "term__school_year__name",
+)
+
+
+@prepared
+def _plan_columns(plan: int):
+    return LearningPlan.objects.filter(pk=plan).values_list("pk", *PLAN_COLUMNS)
+
+
+def plan_shown(pk: int) -> LearningPlan | None:
+    """A plan as its pages show it (None if there is none): with its student and their
+    person, its term and year, only the columns shown (others load on access). Reach is the
+    caller's to check (``plan.student.is_visible_to``): one read, no reach subqueries."""
+    rows = _plan_columns(pk)
+    return instance(LearningPlan, PLAN_COLUMNS, rows[0]) if rows else None
+
+
 PLAN_PAGE = ("items", "goals", "projects", "met", "comments", "revisions", "other_plans")
 
 
@@ -62,22 +87,73 @@ EVIDENCE_KEYS = ("pk", "title", "url", "filename", "size")
 EVIDENCE_SHOWN = tuple(f"evidence__{name}" for name in EVIDENCE_KEYS)
 
 
+@prepared
+def _items_with_evidence(plan: int):
+    # one row per piece of evidence (an item without any is one row with none)
+    return (
+        PlanItem.objects.filter(plan_id=plan)
+        .order_by("position", "pk", "evidence__created_at", "evidence__pk")
+        .values_list(*ITEM_SHOWN, *EVIDENCE_SHOWN)
+    )
+
+
+@prepared
+def _goal_links(plan: int):
+    links = PlanItem.learning_goals.through.objects.filter(planitem__plan_id=plan)
+    return links.order_by("learninggoal__position", "learninggoal_id").values_list(
+        "planitem_id", "learninggoal__code", "learninggoal__name"
+    )
+
+
+@prepared
+def _updates(plan: int):
+    return (
+        ProgressUpdate.objects.filter(item__plan_id=plan)
+        .order_by("item_id", "-on", "-pk")
+        .values_list("item_id", "on", "progress", "note", "by__first_name", "by__last_name")
+    )
+
+
+@prepared
+def _comments(plan: int):
+    return (
+        PlanComment.objects.filter(plan_id=plan)
+        .order_by("created_at", "pk")
+        .values_list("body", "author__first_name", "author__last_name", "created_at")
+    )
+
+
+@prepared
+def _recent_revisions(plan: int):
+    return (
+        PlanRevision.objects.filter(plan_id=plan)
+        .order_by("-at", "-pk")
+        .values_list("pk", "action", "summary", "by__first_name", "by__last_name", "at", "version")[
+            :RECENT_REVISIONS
+        ]
+    )
+
+
+@prepared
+def _other_plans(student: int, plan: int):
+    return (
+        LearningPlan.objects.filter(student_id=student)
+        .exclude(pk=plan)
+        .order_by("-term__start_date")
+        .values_list("pk", "status", "term__name", "term__school_year__name")
+    )
+
+
 def plan_page(plan: LearningPlan) -> dict:
     """Everything the plan page shows: the term's work with its learning goals, progress
     updates and evidence, the conversation, the latest changes, the student's other plans.
 
-    Flat reads of only the columns shown, grouped in Python (no model instances, no prefetch
-    machinery); each choice's label is resolved once per request into a plain str."""
+    Flat reads of only the columns shown (prepared: compiled once), grouped in Python (no
+    model instances, no prefetch machinery); each choice's label is resolved once per
+    request into a plain str."""
     progress_labels = {value: str(label) for value, label in PlanItem.Progress.choices}
-    # The items with their evidence, one row per piece of evidence (an item without any is
-    # one row with none): one read for both.
-    rows = (
-        PlanItem.objects.filter(plan_id=plan.pk)
-        .order_by("position", "pk", "evidence__created_at", "evidence__pk")
-        .values_list(*ITEM_SHOWN, *EVIDENCE_SHOWN)
-    )
     items, by_id = [], {}
-    for row in rows:
+    for row in _items_with_evidence(plan.pk):
         item = by_id.get(row[0])
         if item is None:
             item = by_id[row[0]] = dict(zip(ITEM_SHOWN, row, strict=False))
@@ -87,12 +163,7 @@ def plan_page(plan: LearningPlan) -> dict:
         if row[len(ITEM_SHOWN)] is not None:
             item["evidence"].append(dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True)))
     _with_goal_labels(by_id, plan)
-    updates = (
-        ProgressUpdate.objects.filter(item__plan_id=plan.pk)
-        .order_by("item_id", "-on", "-pk")
-        .values_list("item_id", "on", "progress", "note", "by__first_name", "by__last_name")
-    )
-    for item_id, on, progress, note, first, last in updates:
+    for item_id, on, progress, note, first, last in _updates(plan.pk):
         by_id[item_id]["updates"].append(
             {
                 "on": on,
@@ -103,9 +174,7 @@ def plan_page(plan: LearningPlan) -> dict:
         )
     comments = [
         {"body": body, "author": f"{first} {last}".strip(), "created_at": at}
-        for body, first, last, at in PlanComment.objects.filter(plan_id=plan.pk).values_list(
-            "body", "author__first_name", "author__last_name", "created_at"
-        )
+        for body, first, last, at in _comments(plan.pk)
     ]
     action_labels = {value: str(label) for value, label in PlanRevision.Action.choices}
     revisions = [
@@ -117,21 +186,12 @@ def plan_page(plan: LearningPlan) -> dict:
             "at": at,
             "version": version,
         }
-        for pk, action, summary, first, last, at, version in PlanRevision.objects.filter(
-            plan_id=plan.pk
-        )
-        .order_by("-at", "-pk")
-        .values_list("pk", "action", "summary", "by__first_name", "by__last_name", "at", "version")[
-            :RECENT_REVISIONS
-        ]
+        for pk, action, summary, first, last, at, version in _recent_revisions(plan.pk)
     ]
     status_labels = {value: str(label) for value, label in LearningPlan.Status.choices}
     others = [
         {"pk": pk, "term": f"{term} {year}", "status_label": status_labels.get(status, status)}
-        for pk, status, term, year in LearningPlan.objects.filter(student_id=plan.student_id)
-        .exclude(pk=plan.pk)
-        .order_by("-term__start_date")
-        .values_list("pk", "status", "term__name", "term__school_year__name")
+        for pk, status, term, year in _other_plans(plan.student_id, plan.pk)
     ]
     return {
         "items": items,
@@ -148,12 +208,8 @@ def _with_goal_labels(items: dict[int, dict], plan: LearningPlan) -> None:
     """Fill each item's ``goal_labels`` with the names of its learning goals, in the goals'
     order and the reader's language: one read of the item-goal links with each goal's code,
     which names it, rather than every goal's row."""
-    links = PlanItem.learning_goals.through.objects.filter(planitem__plan_id=plan.pk)
-    rows = links.order_by("learninggoal__position", "learninggoal_id").values_list(
-        "planitem_id", "learninggoal__code", "learninggoal__name"
-    )
     names: dict[tuple, str] = {}
-    for item_id, code, name in rows:
+    for item_id, code, name in _goal_links(plan.pk):
         label = names.get((code, name))
         if label is None:
             label = names[code, name] = str(LearningGoal.label_of(code, name))

@@ -4,25 +4,11 @@ from django.db.models import F, FilteredRelation, Prefetch, Q
 
 from advisories.models import Membership
 from bigpicture.links import link
+from bigpicture.prepared import Rows, instance, prepared, within_reach
 from bigpicture.selectors import current_term, current_year
 from students.models import GuardianLink, LearningPlan, Student
 from students.selectors.plans import with_progress_counts
 
-# The advisory now and its advisor, with only what the pages show of them (the advisory's
-# name, the advisor's name and email).
-CURRENT_ADVISORY = Prefetch(
-    "memberships",
-    queryset=Membership.objects.current()
-    .select_related("advisory__advisor")
-    .only(
-        "student_id",
-        "advisory__name",
-        "advisory__advisor__first_name",
-        "advisory__advisor__last_name",
-        "advisory__advisor__email",
-    ),
-    to_attr="current_memberships",
-)
 _PK = 9_876_543_210  # stands in for each row's number: the link reversed once per page
 CURRENT = Q(memberships__end_date__isnull=True)  # as ``Membership.objects.current()``
 GUARDIANS = Prefetch(
@@ -82,22 +68,39 @@ def list_rows(rows, year) -> list[StudentListRow]:
     ]
 
 
-def student_list(user, *, search: str = "", unplaced: bool = False):
-    """Students a person may see, with their current advisory (``advisory_pk`` and
-    ``advisory_name``, None for none), for the list page (paged): their name, link, class
-    and year level, not their profile."""
+def _students_seen(person):
     students = (
-        Student.objects.visible_to(user)
-        .select_related("user")
-        .only(
-            *("school_id", "user_id", "graduating_class", "preferred_name"),
-            *("user__first_name", "user__last_name"),
-        )
+        Student.objects.visible_to(person)
         # The advisory now (at most one current membership each): its pk and name joined
         # in, no second read.
         .annotate(current=FilteredRelation("memberships", condition=CURRENT))
         .annotate(advisory_pk=F("current__advisory_id"), advisory_name=F("current__advisory__name"))
     )
+    if person.school_id:
+        # Naming the school on the person too lets the database walk the people-by-name
+        # index and stop after one page, instead of sorting the whole school.
+        students = students.filter(user__school_id=person.school_id)
+    return students.order_by("user__last_name", "user__first_name", "user_id")
+
+
+@within_reach
+def _student_list(person):
+    return _students_seen(person).values_list(*STUDENT_LIST_ROW)
+
+
+@within_reach
+def _unplaced_list(person):
+    return _students_seen(person).without_advisory().values_list(*STUDENT_LIST_ROW)
+
+
+def student_list(user, *, search: str = "", unplaced: bool = False):
+    """Students a person may see, with their current advisory, for the list page (paged):
+    rows of ``STUDENT_LIST_ROW`` (made into ``StudentListRow`` by ``list_rows`` once the
+    page is cut): their name, link, class and year level, not their profile. Prepared
+    (``Rows``) but for a search, whose words make each query another."""
+    if not search.split():
+        return Rows(_unplaced_list if unplaced else _student_list, user)
+    students = _students_seen(user)
     if unplaced:
         students = students.without_advisory()
     for word in search.split():
@@ -107,70 +110,132 @@ def student_list(user, *, search: str = "", unplaced: bool = False):
             | Q(preferred_name__icontains=word)
             | Q(user__email__icontains=word)
         )
-    if user.school_id:
-        # Naming the school on the person too lets the database walk the people-by-name
-        # index and stop after one page, instead of sorting the whole school.
-        students = students.filter(user__school_id=user.school_id)
-    return students.order_by("user__last_name", "user__first_name", "user_id")
+    return students.values_list(*STUDENT_LIST_ROW)
 
 
 STUDENT_DETAIL = ("year", "year_level", "current_membership", "history", "guardian_links")
 
 
+# What the profile page shows of a student, their advisories over time and their family.
+PROFILE_COLUMNS = (
+    *("user_id", "school_id", "graduating_class", "preferred_name"),
+    *("interests", "talents", "needs", "learning_style", "motivation"),
+    *("user__first_name", "user__last_name", "user__email"),
+)
+HISTORY_COLUMNS = (
+    *("advisory_id", "student_id", "start_date", "end_date"),
+    *("over_capacity_override", "override_reason"),
+    *("advisory__name", "advisory__advisor_id", "advisory__advisor__first_name"),
+    *("advisory__advisor__last_name", "advisory__advisor__email"),
+)
+FAMILY_COLUMNS = (
+    *("student_id", "guardian_id", "relationship"),
+    *("is_primary_contact", "lives_with_student", "receives_reminders"),
+    *("guardian__first_name", "guardian__last_name", "guardian__email", "guardian__language"),
+)
+
+
+@prepared
+def _profile(student: int):
+    return Student.objects.filter(pk=student).values_list("pk", *PROFILE_COLUMNS)
+
+
+@prepared
+def _advisory_history(student: int):
+    memberships = Membership.objects.filter(student_id=student).order_by("-start_date", "-pk")
+    return memberships.values_list("pk", *HISTORY_COLUMNS)
+
+
+@prepared
+def _family(student: int):
+    links = GuardianLink.objects.filter(student_id=student)
+    links = links.order_by("-is_primary_contact", "guardian__last_name", "pk")
+    return links.values_list("pk", *FAMILY_COLUMNS)
+
+
+def profile_shown(pk: int) -> Student | None:
+    """A student as their profile page shows them (None if there is none), with their
+    person; the other columns load on access. Reach is the caller's to check
+    (``student.is_visible_to``)."""
+    rows = _profile(pk)
+    return instance(Student, PROFILE_COLUMNS, rows[0]) if rows else None
+
+
 def student_detail(student: Student) -> dict:
-    """A student's profile page: advisory history, guardians, year level."""
+    """A student's profile page: advisory history (each with its advisory and advisor),
+    guardians (each with their person), year level: two reads of the columns shown."""
     year = current_year(student.school)
-    history = list(
-        student.memberships.select_related("advisory__advisor").order_by("-start_date", "-pk")
-    )
-    current = next((m for m in history if m.is_current), None)
+    history = [instance(Membership, HISTORY_COLUMNS, row) for row in _advisory_history(student.pk)]
+    links = [instance(GuardianLink, FAMILY_COLUMNS, row) for row in _family(student.pk)]
     return {
         "year": year,
         "year_level": year.year_level(student.graduating_class) if year else None,
-        "current_membership": current,
+        "current_membership": next((m for m in history if m.is_current), None),
         "history": history,
-        "guardian_links": list(
-            student.guardian_links.select_related("guardian").order_by(
-                "-is_primary_contact", "guardian__last_name", "pk"
-            )
-        ),
+        "guardian_links": links,
     }
 
 
-def children_of(guardian) -> list[Student]:
-    """A guardian's children with their advisory, advisor and year level (and only what the
-    home shows of each: their name, class and link; their school is the guardian's)."""
-    students = list(
-        Student.objects.filter(guardian_links__guardian=guardian, school_id=guardian.school_id)
-        .select_related("user")
-        .only(
-            "pk",
-            "school_id",
-            "graduating_class",
-            "preferred_name",
-            "user__first_name",
-            "user__last_name",
-        )
-        # The current membership (one at most each), its advisory and advisor joined in.
-        .annotate(current=FilteredRelation("memberships", condition=CURRENT))
-        .annotate(**{name: F(f"current__{path}") for name, path in CURRENT_COLUMNS.items()})
-        .order_by("user__first_name", "pk")
-    )
-    for student in students:
-        student.school = guardian.school
-        student.current_memberships = _current_membership(student)
-    return with_current_plans(
-        with_levels_and_advisory(students, current_year(guardian.school)), guardian.school
-    )
-
-
-CURRENT_COLUMNS = {  # what the homes show of the advisory now, as ``CURRENT_ADVISORY``
+CURRENT_COLUMNS = {  # what the homes show of the advisory now and its advisor
     "current_advisory_id": "advisory_id",
     "current_advisory_name": "advisory__name",
     "current_advisor_first_name": "advisory__advisor__first_name",
     "current_advisor_last_name": "advisory__advisor__last_name",
     "current_advisor_email": "advisory__advisor__email",
 }
+
+
+@prepared
+def _children(guardian: int, school: int):
+    # each child with their current membership (one at most), its advisory and advisor
+    return (
+        Student.objects.filter(guardian_links__guardian_id=guardian, school_id=school)
+        .annotate(current=FilteredRelation("memberships", condition=CURRENT))
+        .order_by("user__first_name", "pk")
+        .values_list(
+            *("pk", "graduating_class", "preferred_name", "user__first_name", "user__last_name"),
+            *(f"current__{path}" for path in CURRENT_COLUMNS.values()),
+        )
+    )
+
+
+class Child:
+    """A guardian's child as their home shows them: plain attributes, read once."""
+
+    __slots__ = (
+        *("pk", "graduating_class", "display_name", "url", "year_level"),
+        *("current_membership", "current_term", "current_plan"),
+    )
+
+    def __init__(self, pk, graduating_class, display_name, url, year_level, membership):
+        self.pk, self.graduating_class, self.display_name = pk, graduating_class, display_name
+        self.url, self.year_level, self.current_membership = url, year_level, membership
+        self.current_term = self.current_plan = None
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def children_of(guardian) -> list[Child]:
+    """A guardian's children with their advisory, advisor, year level and this term's plan
+    (only what the home shows of each; their school is the guardian's): two reads."""
+    year = current_year(guardian.school)
+    url = link("students:student-detail", _PK).partition(str(_PK))
+    children = []
+    for pk, graduating_class, preferred, first, last, *advisory in _children(
+        guardian.pk, guardian.school_id
+    ):
+        children.append(
+            Child(
+                pk,
+                graduating_class,
+                f"{preferred or first} {last}".strip(),  # as ``Student.display_name``
+                f"{url[0]}{pk}{url[2]}",
+                year.year_level(graduating_class) if year else None,
+                _membership(*advisory),
+            )
+        )
+    return with_current_plans(children, guardian.school)
 
 
 class CurrentAdvisor:
@@ -203,45 +268,79 @@ class CurrentMembership:
         self.advisory = advisory
 
 
-def _current_membership(student: Student) -> list[CurrentMembership]:
-    """The joined-in current membership (``CURRENT_COLUMNS``) as plain values: a list of
-    one, with its advisory and advisor, or empty."""
-    if student.current_advisory_id is None:
-        return []
-    advisor = CurrentAdvisor(
-        student.current_advisor_first_name,
-        student.current_advisor_last_name,
-        student.current_advisor_email,
+def _membership(advisory_id, name, first_name, last_name, email) -> CurrentMembership | None:
+    """A current membership as the homes show it (``CURRENT_COLUMNS``), or None."""
+    if advisory_id is None:
+        return None
+    advisor = CurrentAdvisor(first_name, last_name, email)
+    return CurrentMembership(CurrentAdvisory(advisory_id, name, advisor))
+
+
+class CurrentPlan:
+    """A student's plan for the term running now as the homes show it: its status and
+    goals met of total."""
+
+    __slots__ = ("items_met", "items_total", "pk", "status", "status_label", "student_id", "url")
+
+    def __init__(self, pk, student_id, status, status_label, items_total, items_met, url):
+        self.pk, self.student_id, self.status, self.status_label = (
+            pk,
+            student_id,
+            status,
+            status_label,
+        )
+        self.items_total, self.items_met, self.url = items_total, items_met, url
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@prepared
+def _plans_this_term(students: list[int], term: int):
+    plans = LearningPlan.objects.filter(student_id__in=students, term_id=term)
+    return with_progress_counts(plans).values_list(
+        "pk", "student_id", "status", "items_total", "items_met"
     )
-    advisory = CurrentAdvisory(student.current_advisory_id, student.current_advisory_name, advisor)
-    return [CurrentMembership(advisory)]
 
 
-def with_current_plans(students: list[Student], school) -> list[Student]:
-    """Attach each student's plan for the term running now (or None), in one query."""
+def with_current_plans(students: list, school) -> list:
+    """Attach each student's plan for the term running now (a ``CurrentPlan``, or None) and
+    the term, in one query."""
     term = current_term(school)
     plans = {}
     if term is not None and students:
-        this_term = LearningPlan.objects.filter(
-            student_id__in=[student.pk for student in students], term=term
-        ).only("pk", "student_id", "term_id", "status")  # what the homes show of it
-        plans = {plan.student_id: plan for plan in with_progress_counts(this_term)}
+        url = link("students:plan-detail", _PK).partition(str(_PK))
+        labels = {value: str(label) for value, label in LearningPlan.Status.choices}
+        for pk, student_id, status, total, met in _plans_this_term(
+            [student.pk for student in students], term.pk
+        ):
+            plans[student_id] = CurrentPlan(
+                pk, student_id, status, labels[status], total, met, f"{url[0]}{pk}{url[2]}"
+            )
     for student in students:
         student.current_term = term
         student.current_plan = plans.get(student.pk)
     return students
 
 
+@prepared
+def _current_advisories(students: list[int]):
+    return (
+        Membership.objects.current()
+        .filter(student_id__in=students)
+        .values_list("student_id", *CURRENT_COLUMNS.values())
+    )
+
+
 def _with_current_memberships(students: list[Student]) -> None:
-    """``CURRENT_ADVISORY`` for the homes' few students: one flat read of their current
-    memberships (one at most each), without the prefetch machinery."""
+    """What the homes show of the few students' advisory now (``CURRENT_COLUMNS``): one flat
+    read of their current memberships (one at most each), as ``current_memberships``."""
     by_pk = {student.pk: student for student in students}
     for student in students:
         student.current_memberships = []
     if by_pk:
-        memberships = CURRENT_ADVISORY.queryset.filter(student_id__in=by_pk)
-        for membership in memberships:
-            by_pk[membership.student_id].current_memberships.append(membership)
+        for student_id, *advisory in _current_advisories(list(by_pk)):
+            by_pk[student_id].current_memberships.append(_membership(*advisory))
 
 
 def own_profile(user) -> Student | None:

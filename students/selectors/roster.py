@@ -1,12 +1,13 @@
 """What an advisor's roster shows of each student's learning this term."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bigpicture.links import link
+from bigpicture.prepared import prepared
 from bigpicture.selectors import current_term
 from students.models import Exhibition, LearningPlan, PlanItem, PlanMeeting
 
@@ -47,15 +48,8 @@ def with_learning(memberships, school) -> None:
     term, now = current_term(school), timezone.now()
     plans = {}
     if term is not None:
-        # One flat read: a row per goal or project (or one for a plan without any),
-        # counted here rather than grouped in SQL.
-        rows = (
-            LearningPlan.objects.filter(student_id__in=students, term=term)
-            .order_by()
-            .values_list("pk", "student_id", "status", "submitted_at", "items__progress")
-        )
         counts, shown = {}, {}
-        for pk, student_id, status, submitted_at, progress in rows:
+        for pk, student_id, status, submitted_at, progress in _plans(list(students), term.pk):
             if pk not in shown:
                 shown[pk], counts[pk] = (student_id, status, submitted_at), [0, 0]
             if progress is not None:
@@ -77,21 +71,17 @@ def with_learning(memberships, school) -> None:
                 items_total=total,
                 progress=of % {"met": met, "total": total},
             )
-    upcoming = Q(status="scheduled", starts_at__gte=now)  # a meeting's or an exhibition's
-    # One read of the meetings: this term's (any not cancelled) and the upcoming ones.
-    cancelled, scheduled = PlanMeeting.Status.CANCELLED, PlanMeeting.Status.SCHEDULED
-    meetings = PlanMeeting.objects.filter(student_id__in=students)
+    # One flat read of this term's meetings (any not cancelled), the upcoming ones and the
+    # upcoming exhibitions, soonest first.
     if term is not None:
-        meetings = meetings.filter((Q(term=term) & ~Q(status=cancelled)) | upcoming)
+        rows = _meetings_and_exhibitions(list(students), term.pk, now)
     else:
-        meetings = meetings.filter(upcoming)
-    exhibitions = Exhibition.objects.filter(upcoming, student_id__in=students)
-    # One flat read of both, soonest first: (pk, student, time, term, status, is exhibition).
-    rows = _first_columns(meetings, False).union(_first_columns(exhibitions, True), all=True)
+        rows = _upcoming(list(students), now)
     meetings_this_term, next_meeting, next_exhibition = set(), {}, {}
     meeting_url = _linker("students:meeting-detail")
     exhibition_url = _linker("students:exhibition-detail")
-    for pk, student_id, starts_at, term_id, status, exhibition in rows.order_by("starts_at", "pk"):
+    cancelled, scheduled = PlanMeeting.Status.CANCELLED, PlanMeeting.Status.SCHEDULED
+    for pk, student_id, starts_at, term_id, status, exhibition in rows:
         if exhibition:
             if student_id not in next_exhibition:
                 next_exhibition[student_id] = _Shown(pk, exhibition_url(pk), starts_at=starts_at)
@@ -117,6 +107,37 @@ def _first_columns(rows, exhibition: bool):
         .annotate(exhibition=Value(exhibition, output_field=BooleanField()))
         .values_list("pk", "student_id", "starts_at", "term_id", "status", "exhibition")
     )
+
+
+@prepared
+def _plans(students: list[int], term: int):
+    # a row per goal or project (or one for a plan without any), counted in Python rather
+    # than grouped in SQL
+    return (
+        LearningPlan.objects.filter(student_id__in=students, term_id=term)
+        .order_by()
+        .values_list("pk", "student_id", "status", "submitted_at", "items__progress")
+    )
+
+
+def _upcoming_of(students: list[int], now, this_term: Q | None = None):
+    upcoming = Q(status="scheduled", starts_at__gte=now)  # a meeting's or an exhibition's
+    shown = upcoming if this_term is None else this_term | upcoming
+    meetings = PlanMeeting.objects.filter(shown, student_id__in=students)
+    exhibitions = Exhibition.objects.filter(upcoming, student_id__in=students)
+    rows = _first_columns(meetings, False).union(_first_columns(exhibitions, True), all=True)
+    return rows.order_by("starts_at", "pk")
+
+
+@prepared
+def _meetings_and_exhibitions(students: list[int], term: int, now: datetime):
+    this_term = Q(term_id=term) & ~Q(status=PlanMeeting.Status.CANCELLED)
+    return _upcoming_of(students, now, this_term)
+
+
+@prepared
+def _upcoming(students: list[int], now: datetime):
+    return _upcoming_of(students, now)
 
 
 def _flags(term, plan, has_meeting: bool, waited) -> list[str]:

@@ -139,37 +139,35 @@ class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
 # --- the plan ----------------------------------------------------------------------------------
 
 
-class PlanDetailView(PlanMixin, TemplateView):
-    allowed_roles = LEARNING_TEAM
-    template_name = "students/plans/plan_detail.html"
-    # what the page shows of the plan, its student and its term
-    shown = (
-        *("student", "term", "status", "version"),
-        *("interests", "life_goals", "learning_style", "needs"),
-        *("student__user", "student__school_id", "student__preferred_name"),
-        *("student__user__first_name", "student__user__last_name"),
-        *("term__name", "term__end_date", "term__school_year__name"),
-    )
+class VisiblePlanMixin(PlanMixin):
+    """Pages that only show a plan: read as shown (``selectors.plan_shown``), its reach
+    checked on the student in hand, a 404 outside it as through ``visible_to``."""
 
     def get_plan(self) -> LearningPlan:
-        # Only the columns shown; the school is the person's own, read with them (only the
-        # student who wrote the plan asks it, for ``is_editable``).
         if not hasattr(self, "plan"):
-            user = self.request.user
-            plans = LearningPlan.objects.visible_to(user)
-            plans = plans.select_related("student__user", "term__school_year").only(*self.shown)
-            self.plan = get_object_or_404(plans, pk=self.kwargs["pk"])
-            if self.plan.student.school_id == user.school_id:
-                self.plan.student.school = user.school
+            user, plan = self.request.user, selectors.plan_shown(self.kwargs["pk"])
+            if plan is None:
+                raise Http404
+            # whoever leads the student sees them; asked first, as the page needs it too
+            self.led_by = plan.student.is_led_by(user)
+            if not (self.led_by or plan.student.is_visible_to(user)):
+                raise Http404
+            if plan.student.school_id == user.school_id:
+                plan.student.school = user.school  # read with the person
+            self.plan = plan
         return self.plan
+
+
+class PlanDetailView(VisiblePlanMixin, TemplateView):
+    allowed_roles = LEARNING_TEAM
+    template_name = "students/plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
         plan, user = self.get_plan(), self.request.user
         is_author = plan.student.user_id == user.pk and user.is_student
 
         def read():
-            # reviewable_by(user), asked of the plan in hand: no query for an admin or a student
-            can_review = plan.student.is_led_by(user)
+            can_review = self.led_by  # reviewable_by(user), asked of the plan in hand
             return {
                 **selectors.plan_page(plan),
                 "can_edit": is_author and plan.is_editable,
@@ -232,7 +230,7 @@ class PlanCommentView(PlanMixin, ServiceFormMixin, FormView):
         )
 
 
-class PlanHistoryView(PlanMixin, ListPageMixin, ListView):
+class PlanHistoryView(VisiblePlanMixin, ListPageMixin, ListView):
     allowed_roles = LEARNING_TEAM
     template_name = "students/plans/plan_history.html"
     context_object_name = "revisions"

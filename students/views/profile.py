@@ -1,6 +1,7 @@
 """Student pages: the list, a profile, its edit form, enrolment, moves and guardian links."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
@@ -18,7 +19,7 @@ from students.forms import (
     StudentProfileForm,
 )
 from students.models import GuardianLink, Student
-from students.selectors.profile import STUDENT_LIST_ROW, list_rows
+from students.selectors.profile import list_rows
 from students.views.mixins import StudentMixin
 
 
@@ -33,7 +34,7 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
             self.request.user,
             search=self.request.GET.get("q", ""),
             unplaced=self.request.GET.get("unplaced") == "1",
-        ).values_list(*STUDENT_LIST_ROW)
+        )
 
     def count_cache_key(self):
         unplaced = self.request.GET.get("unplaced") == "1"
@@ -57,8 +58,15 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
     template_name = "students/student_detail.html"
     context_object_name = "student"
 
-    def get_queryset(self):
-        return Student.objects.visible_to(self.request.user).select_related("user", "school")
+    def get_object(self, queryset=None):
+        # Read as shown, its reach checked on the student in hand: a 404 outside it, as
+        # through ``Student.objects.visible_to``.
+        user, student = self.request.user, selectors.profile_shown(self.kwargs["pk"])
+        if student is None or not student.is_visible_to(user):
+            raise Http404
+        if student.school_id == user.school_id:
+            student.school = user.school  # read with the person
+        return student
 
     def get_context_data(self, **kwargs):
         user, student = self.request.user, self.object
