@@ -179,12 +179,21 @@ def current_roster(advisory_ids: list[int], year) -> list[RosterRow]:
     ]
 
 
+LED_COLUMNS = tuple(f.attname for f in Advisory._meta.concrete_fields if not f.primary_key)
+
+
+@prepared
+def _led_by(advisor: int):
+    advisories = Advisory.objects.filter(advisor_id=advisor).order_by(*Advisory._meta.ordering)
+    return advisories.values_list("pk", *LED_COLUMNS)
+
+
 def advisories_led_by(user) -> list[Advisory]:
     """The advisories a person leads, each with its current roster attached (and its size,
     the roster's length): rows of plain values (``RosterRow``), one flat read for all of
     them. The dashboard shows no guardians, so none are read; what it shows of each
     student's learning is the students app's (``bigpicture.pages`` joins them)."""
-    advisories = list(Advisory.objects.filter(advisor=user))
+    advisories = [instance(Advisory, LED_COLUMNS, row) for row in _led_by(user.pk)]
     if not advisories:
         return []
     rosters = {advisory.pk: [] for advisory in advisories}

@@ -6,6 +6,7 @@ from bigpicture import access
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
 from bigpicture.models import School
 from bigpicture.pages import selectors
+from bigpicture.pages.rows import roster_rows
 from bigpicture.views import SchoolAdminMixin
 from internships.selectors import home as internships_home
 from students.selectors import children_of
@@ -27,7 +28,9 @@ class HomeView(RoleRequiredMixin, TemplateView):
             if user.school_id:
                 context["overview"] = selectors.school_overview(user.school)
         if access.ADVISOR in roles:
-            context["advisories"] = selectors.advisor_home(user)
+            context["advisories"] = advisories = selectors.advisor_home(user)
+            for advisory in advisories:
+                advisory.rows = roster_rows(advisory.roster)
         if access.STUDENT in roles:
             context["profile"] = selectors.student_home(user)
         if access.GUARDIAN in roles:
