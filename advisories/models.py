@@ -100,16 +100,6 @@ class Advisory(models.Model):
     def get_absolute_url(self) -> str:
         return link("advisories:advisory-detail", self.pk)
 
-    def is_visible_to(self, user) -> bool:
-        """Whether a person may open this advisory (``visible_to``), asked of the advisory in
-        hand without a query."""
-        if access.is_network_admin(user):
-            return True
-        if not user.is_authenticated or user.school_id != self.school_id:
-            return False
-        roles = access.roles_of(user)
-        return access.ADMIN in roles or (access.ADVISOR in roles and self.advisor_id == user.pk)
-
     def is_editable_by(self, user) -> bool:
         """Whether a person may rename or reassign this advisory (``editable_by``: the
         school's admins), asked of the advisory in hand without a query."""

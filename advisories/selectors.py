@@ -109,17 +109,16 @@ ADVISORY_COLUMNS = (
 )
 
 
-@prepared
-def _advisory(advisory: int):
-    advisories = Advisory.objects.filter(pk=advisory).with_size()
+@within_reach
+def _advisory(person, advisory: int):
+    advisories = Advisory.objects.visible_to(person).filter(pk=advisory).with_size()
     return advisories.values_list("pk", *ADVISORY_COLUMNS, "size")
 
 
-def advisory_shown(pk: int) -> Advisory | None:
-    """An advisory as its page shows it (None if there is none), with its advisor and its
-    ``size`` now; the other columns load on access. Reach is the caller's to check
-    (``advisory.is_visible_to``)."""
-    rows = _advisory(pk)
+def advisory_in_reach(user, pk: int) -> Advisory | None:
+    """An advisory as its page shows it if the person may open it (``visible_to``), else
+    None: with its advisor and its ``size`` now; the other columns load on access."""
+    rows = _advisory(user, pk)
     if not rows:
         return None
     *row, size = rows[0]

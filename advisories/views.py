@@ -49,10 +49,10 @@ class AdvisoryDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "advisory"
 
     def get_object(self, queryset=None):
-        # Read as shown, its reach checked on the advisory in hand: a 404 outside it, as
-        # through ``Advisory.objects.visible_to``.
-        user, advisory = self.request.user, selectors.advisory_shown(self.kwargs["pk"])
-        if advisory is None or not advisory.is_visible_to(user):
+        # Read as shown, within ``visible_to``'s reach: a 404 outside it.
+        user = self.request.user
+        advisory = selectors.advisory_in_reach(user, self.kwargs["pk"])
+        if advisory is None:
             raise Http404
         if advisory.school_id == user.school_id:
             advisory.school = user.school  # read with the person

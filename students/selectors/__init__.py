@@ -6,7 +6,7 @@ from students.selectors.profile import (  # noqa: F401
     STUDENT_DETAIL,
     children_of,
     own_profile,
-    profile_shown,
+    profile_in_reach,
     student_detail,
     student_list,
     with_levels_and_advisory,

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from bigpicture.models import Term
-from bigpicture.prepared import instance, prepared
+from bigpicture.prepared import instance, prepared, within_reach
 from bigpicture.selectors import current_term
 from students.models import (
     LearningGoal,
@@ -63,16 +63,17 @@ PLAN_COLUMNS = (
 )
 
 
-@prepared
-def _plan_columns(plan: int):
-    return LearningPlan.objects.filter(pk=plan).values_list("pk", *PLAN_COLUMNS)
+@within_reach
+def _plan_columns(person, plan: int):
+    plans = LearningPlan.objects.visible_to(person).filter(pk=plan)
+    return plans.values_list("pk", *PLAN_COLUMNS)
 
 
-def plan_shown(pk: int) -> LearningPlan | None:
-    """A plan as its pages show it (None if there is none): with its student and their
-    person, its term and year, only the columns shown (others load on access). Reach is the
-    caller's to check (``plan.student.is_visible_to``): one read, no reach subqueries."""
-    rows = _plan_columns(pk)
+def plan_in_reach(user, pk: int) -> LearningPlan | None:
+    """A plan as its pages show it if the person may see it (``visible_to``), else None:
+    with its student and their person, its term and year, only the columns shown (others
+    load on access). One read."""
+    rows = _plan_columns(user, pk)
     return instance(LearningPlan, PLAN_COLUMNS, rows[0]) if rows else None
 
 

@@ -135,9 +135,10 @@ FAMILY_COLUMNS = (
 )
 
 
-@prepared
-def _profile(student: int):
-    return Student.objects.filter(pk=student).values_list("pk", *PROFILE_COLUMNS)
+@within_reach
+def _profile(person, student: int):
+    students = Student.objects.visible_to(person).filter(pk=student)
+    return students.values_list("pk", *PROFILE_COLUMNS)
 
 
 @prepared
@@ -153,11 +154,10 @@ def _family(student: int):
     return links.values_list("pk", *FAMILY_COLUMNS)
 
 
-def profile_shown(pk: int) -> Student | None:
-    """A student as their profile page shows them (None if there is none), with their
-    person; the other columns load on access. Reach is the caller's to check
-    (``student.is_visible_to``)."""
-    rows = _profile(pk)
+def profile_in_reach(user, pk: int) -> Student | None:
+    """A student as their profile page shows them if the person may see them
+    (``visible_to``), else None: with their person; the other columns load on access."""
+    rows = _profile(user, pk)
     return instance(Student, PROFILE_COLUMNS, rows[0]) if rows else None
 
 

@@ -140,17 +140,16 @@ class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
 
 
 class VisiblePlanMixin(PlanMixin):
-    """Pages that only show a plan: read as shown (``selectors.plan_shown``), its reach
-    checked on the student in hand, a 404 outside it as through ``visible_to``."""
+    """Pages that only show a plan: read as shown, within ``visible_to``'s reach
+    (``selectors.plan_in_reach``), a 404 outside it."""
 
     def get_plan(self) -> LearningPlan:
         if not hasattr(self, "plan"):
-            user, plan = self.request.user, selectors.plan_shown(self.kwargs["pk"])
+            user, plan = (
+                self.request.user,
+                selectors.plan_in_reach(self.request.user, self.kwargs["pk"]),
+            )
             if plan is None:
-                raise Http404
-            # whoever leads the student sees them; asked first, as the page needs it too
-            self.led_by = plan.student.is_led_by(user)
-            if not (self.led_by or plan.student.is_visible_to(user)):
                 raise Http404
             if plan.student.school_id == user.school_id:
                 plan.student.school = user.school  # read with the person
@@ -167,7 +166,8 @@ class PlanDetailView(VisiblePlanMixin, TemplateView):
         is_author = plan.student.user_id == user.pk and user.is_student
 
         def read():
-            can_review = self.led_by  # reviewable_by(user), asked of the plan in hand
+            # reviewable_by(user), asked of the plan in hand: no query for an admin or a student
+            can_review = plan.student.is_led_by(user)
             return {
                 **selectors.plan_page(plan),
                 "can_edit": is_author and plan.is_editable,

@@ -59,10 +59,10 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "student"
 
     def get_object(self, queryset=None):
-        # Read as shown, its reach checked on the student in hand: a 404 outside it, as
-        # through ``Student.objects.visible_to``.
-        user, student = self.request.user, selectors.profile_shown(self.kwargs["pk"])
-        if student is None or not student.is_visible_to(user):
+        # Read as shown, within ``visible_to``'s reach: a 404 outside it.
+        user = self.request.user
+        student = selectors.profile_in_reach(user, self.kwargs["pk"])
+        if student is None:
             raise Http404
         if student.school_id == user.school_id:
             student.school = user.school  # read with the person
