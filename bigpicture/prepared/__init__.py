@@ -18,13 +18,18 @@ nothing read is kept, every call reads the database.
 What a prepared read may do, checked when it is compiled:
 
 - Its arguments are values compared with columns: each annotated ``int``, ``str``, ``date``
-  or ``datetime``, or ``list[int]`` for an ``__in`` (compiled once per length of the list,
-  as each length is another statement; an empty list reads nothing, as the ORM does).
+  or ``datetime``, or ``list[int]`` for an ``__in`` of ids (compiled once per length of the
+  list, as each length is another statement; an empty list reads nothing, as the ORM does).
 - Its shape never depends on the arguments (no ``if`` on them): each argument must reach
-  the statement's parameters, which is checked.
+  the statement's parameters, which is checked; so must its value as given (a lookup that
+  rewrites it, as ``contains`` does, is refused).
+- Its building runs no query (what it read would be kept in the statement), and its SQL
+  does not depend on the active time zone (no ``__date`` lookup or ``Trunc`` of a
+  datetime: it is compiled under two zones and refused if they differ).
 - It reads with ``values_list`` (``flat`` too), on the default database.
-- Its SQL must not depend on the active time zone (no ``__date`` lookups or ``Trunc`` of a
-  datetime): it is compiled under two zones and refused if they differ.
+
+A value the statement cannot take as it is (None, which the ORM reads as ``IS NULL``; an
+integer beyond 64 bits, which it reads as out of range) is read through the ORM as built.
 
 ``instance(model, columns, row)`` makes a model instance of a row, with its related
 instances, the columns not read deferred (as ``select_related`` and ``only()`` would), for
@@ -42,6 +47,6 @@ query it is.
 """
 
 from bigpicture.prepared.reach import instance, within_reach
-from bigpicture.prepared.reads import IDS, Rows, prepared
+from bigpicture.prepared.reads import Rows, prepared
 
-__all__ = ["IDS", "Rows", "instance", "prepared", "within_reach"]
+__all__ = ["Rows", "instance", "prepared", "within_reach"]

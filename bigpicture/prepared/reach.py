@@ -3,6 +3,7 @@
 
 import inspect
 from collections.abc import Callable
+from functools import update_wrapper
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -10,7 +11,7 @@ from django.db.models import DEFERRED
 
 from bigpicture.access import ROLE_FIELDS
 from bigpicture.models import User
-from bigpicture.prepared.reads import STAND_INS, no_queries, prepared
+from bigpicture.prepared.reads import IDS, STAND_INS, no_queries, prepared
 
 
 def instance(model, columns: tuple, values):
@@ -71,7 +72,7 @@ class within_reach:
 
     def __init__(self, build: Callable):
         self.build = build
-        self.__doc__, self.__qualname__ = build.__doc__, build.__qualname__
+        update_wrapper(self, build)
         self.parameters = list(inspect.signature(build).parameters.values())[1:]
         self.reads: dict[tuple, tuple] = {}
 
@@ -136,8 +137,8 @@ class within_reach:
         """Whether the reach of this kind of person reads their number, and their school."""
         rest = []
         for index, parameter in enumerate(self.parameters, start=2):
-            if parameter.annotation == list[int]:
-                rest.append([STAND_INS[int](index)])
+            if parameter.annotation == IDS:
+                rest.append([STAND_INS[IDS](index)])
             else:
                 rest.append(STAND_INS[parameter.annotation](index))
         try:

@@ -3,7 +3,6 @@ values at every call (``bigpicture.prepared`` tells the whole story)."""
 
 import inspect
 import threading
-import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -16,10 +15,12 @@ from django.utils import timezone
 
 IDS = list[int]
 # Stand-ins for the arguments while compiling (argument ``index``, element ``item`` of a
-# list): values no real row holds, inside every backend's integer range (an out-of-range
-# integer would make the ORM drop the condition).
+# list); they are never sent to the database, only told apart among the parameters. An int
+# is one every integer column holds (the ORM drops a condition on a value out of its
+# column's range, a small integer column's 32,767); a list's ints (``__in``, which keeps
+# every value) are told apart from the rest by their size.
 STAND_INS = {
-    int: lambda index, item=0: 1_987_654_321 - index * 100_000 - item,
+    int: lambda index, item=0: 32_749 - index * 7,
     # with the characters a LIKE escapes: a lookup that rewrites its value (``iexact`` on
     # SQLite, ``contains``) then leaves it unmatched, and the read is refused
     str: lambda index, item=0: (
@@ -27,10 +28,15 @@ STAND_INS = {
     ),
     date: lambda index, item=0: date(1111, 1, 1) + timedelta(days=index),
     datetime: lambda index, item=0: datetime(1111, 1, 1, tzinfo=UTC) + timedelta(minutes=index),
+    IDS: lambda index, item=0: 1_987_654_321 - index * 100_000 - item,
 }
-# ... and for an int argument compared with a small integer column (0 to 32,767).
-SMALL_STAND_IN = lambda index: 32_749 - index * 7  # noqa: E731 - one of the stand-ins
-KINDS = (*STAND_INS, IDS)
+KINDS = tuple(STAND_INS)
+# The values a statement takes as they are: beyond them (None, for which the ORM writes
+# ``IS NULL``; an integer beyond 64 bits, which the ORM reads as out of range), the read
+# runs through the ORM as built.
+BIGGEST = 2**63 - 1
+# At most this many statements of a read (one per length of its lists) are kept.
+SHAPES_KEPT = 64
 # A zone far from any school's, to find SQL that depends on the active one.
 FAR_ZONE = "Pacific/Kiritimati"
 
@@ -118,47 +124,58 @@ class prepared:
                     "as int, str, date, datetime or list[int]"
                 )
             self.kinds.append(IDS if parameter.annotation == IDS else parameter.annotation)
-        # per database connection (each thread has its own), per length of the lists
-        self.statements = weakref.WeakKeyDictionary()
+        # per length of the lists; compiled once per process, run on each thread's own
+        # connection (the compiler only converts rows, as it would for any connection)
+        self.statements: dict[tuple, Statement] = {}
         self.lock = threading.Lock()
 
     def __call__(self, *args) -> list:
-        connection, statement, args = self._statement(args)
-        return statement.run(connection, args)
+        statement, args = self._statement(args)
+        if statement is None:
+            return list(self.build(*args))
+        return statement.run(connections[DEFAULT_DB_ALIAS], args)
 
     def page(self, *args, offset: int, limit: int) -> list:
         """At most ``limit`` rows from ``offset``: a page, the read's values and the page's
         bounds as the statement's parameters."""
-        connection, statement, args = self._statement(args)
+        statement, args = self._statement(args)
+        if statement is None:
+            return list(self.build(*args)[offset : offset + limit])
         if statement.sliced:
             raise TypeError(f"{self.__qualname__}: a sliced read is not paged")
-        return statement.run(connection, args, offset, limit)
+        return statement.run(connections[DEFAULT_DB_ALIAS], args, offset, limit)
 
     def count(self, *args) -> int:
         """How many rows the read gives (its SQL counted in the database)."""
-        connection, statement, args = self._statement(args)
-        return statement.count(connection, args)
+        statement, args = self._statement(args)
+        if statement is None:
+            return self.build(*args).count()
+        return statement.count(connections[DEFAULT_DB_ALIAS], args)
 
     def _statement(self, args: tuple) -> tuple:
+        """The statement for these arguments (None: read them through the ORM, see
+        ``BIGGEST``), and the arguments as it takes them."""
         if len(args) != len(self.kinds):
             raise TypeError(f"{self.__qualname__} takes {len(self.kinds)} arguments")
-        if any(arg is None for arg, kind in zip(args, self.kinds, strict=True) if kind != IDS):
-            # ``column = NULL`` matches nothing, where the ORM would write ``IS NULL``
-            raise TypeError(f"{self.__qualname__}: None is not a value a prepared read takes")
-        # A list as ``__in`` takes it: each value once, in order, without None.
-        args = tuple(
-            [value for value in dict.fromkeys(arg) if value is not None] if kind == IDS else arg
-            for arg, kind in zip(args, self.kinds, strict=True)
-        )
-        shape = tuple(len(arg) for arg, kind in zip(args, self.kinds, strict=True) if kind == IDS)
-        connection = connections[DEFAULT_DB_ALIAS]
-        statements = self.statements.get(connection)
-        statement = statements.get(shape) if statements is not None else None
+        taken, shape = [], []
+        for arg, kind in zip(args, self.kinds, strict=True):
+            if kind == IDS:
+                # as ``__in`` takes a list: each value once, in order, without None
+                arg = [value for value in dict.fromkeys(arg) if value is not None]
+                if any(abs(value) > BIGGEST for value in arg):
+                    return None, args
+                shape.append(len(arg))
+            elif arg is None or (kind is int and abs(arg) > BIGGEST):
+                return None, args
+            taken.append(arg)
+        shape = tuple(shape)
+        statement = self.statements.get(shape)
         if statement is None:
             with self.lock:
-                statement = self.compile(connection, shape)
-                self.statements.setdefault(connection, {})[shape] = statement
-        return connection, statement, args
+                statement = self.compile(connections[DEFAULT_DB_ALIAS], shape)
+                if len(self.statements) < SHAPES_KEPT:
+                    self.statements[shape] = statement
+        return statement, tuple(taken)
 
     def queryset(self, *args):
         """The queryset itself, as the ORM would run it (for tests and for reading)."""
@@ -166,21 +183,13 @@ class prepared:
 
     def compile(self, connection, shape: tuple = ()) -> Statement:
         """Compile the read for lists of these lengths, and find each argument's places."""
-        # Stand-ins an integer column of any size holds, then (for a read the first leaves
-        # empty) ones a small integer column holds: the ORM drops a condition on a value out
-        # of its column's range, and a read that is empty for every stand-in is truly empty
-        # (``none()``, an empty list).
-        for small in (False, True):
-            stand_ins = self._stand_ins(shape, small)
-            try:
-                with no_queries(connection, self), timezone.override(FAR_ZONE):
-                    far = self._compiled(stand_ins)[1:3]
-                with no_queries(connection, self), timezone.override(UTC):
-                    compiler, sql, params, flat = self._compiled(stand_ins)
-                break
-            except EmptyResultSet:
-                continue
-        else:
+        stand_ins = self._stand_ins(shape)
+        try:
+            with no_queries(connection, self), timezone.override(FAR_ZONE):
+                far = self._compiled(stand_ins)[1:3]
+            with no_queries(connection, self), timezone.override(UTC):
+                compiler, sql, params, flat = self._compiled(stand_ins)
+        except EmptyResultSet:  # nothing to read: ``none()``, an empty list
             return Statement()
         if (sql, params) != far:
             raise TypeError(f"{self.__qualname__}: its SQL depends on the active time zone")
@@ -218,16 +227,14 @@ class prepared:
         sliced = compiler.query.is_sliced
         return Statement(compiler, sql, tuple(params), slots, flat, sliced)
 
-    def _stand_ins(self, shape: tuple, small: bool) -> list:
-        lengths, stand_ins = iter(shape), []
-        for index, kind in enumerate(self.kinds):
-            if kind == IDS:  # ids: keys, never small integers
-                stand_ins.append([STAND_INS[int](index, item) for item in range(next(lengths))])
-            elif kind is int and small:
-                stand_ins.append(SMALL_STAND_IN(index))
-            else:
-                stand_ins.append(STAND_INS[kind](index))
-        return stand_ins
+    def _stand_ins(self, shape: tuple) -> list:
+        lengths = iter(shape)
+        return [
+            [STAND_INS[IDS](index, item) for item in range(next(lengths))]
+            if kind == IDS
+            else STAND_INS[kind](index)
+            for index, kind in enumerate(self.kinds)
+        ]
 
     def _compiled(self, stand_ins: list) -> tuple:
         queryset = self.build(*stand_ins)

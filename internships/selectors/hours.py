@@ -13,7 +13,6 @@ from bigpicture.models import School, SchoolYear, Term
 from bigpicture.prepared import instance, prepared
 from bigpicture.selectors import current_term, current_year
 from internships.models import DailyLog, HoursTarget, Placement
-from students.models import Student
 
 Review = DailyLog.Review
 ZERO = Decimal("0")
@@ -196,9 +195,10 @@ def _counted(on, hours, checked_out_at, confirmed_hours, review):
 
 
 def placement_hours(placement: Placement, *, with_progress: bool):
-    """The placement's ``hours_totals`` and, ``with_progress``, the student's
-    ``student_progress``: one read of the student's days serves both (the student's
-    internships are a few hundred days at the most), rather than a conditional aggregate."""
+    """The placement's ``hours_totals`` and, ``with_progress``, the student's ``Progress``
+    (their hours this school year, every internship together, against their target): one
+    read of the student's days serves both (the student's internships are a few hundred
+    days at the most), rather than a conditional aggregate."""
     student = placement.student
     school = student.school
     if not with_progress:
@@ -232,20 +232,3 @@ def _weekly(weeks: dict) -> list[dict]:
         iso = week.isocalendar()
         rows.append({"week": week, **weeks[week], "label": f"{iso[0]}-W{iso[1]:02d}"})
     return rows
-
-
-def student_progress(student: Student, *, year: SchoolYear | None = None) -> Progress:
-    """A student's hours this school year, all internships together, against their target."""
-    school = student.school
-    year = year or current_year(school)
-    target = None
-    claimed = confirmed = ZERO
-    if year is not None:
-        level = year.year_level(student.graduating_class)
-        target = targets_of(school).get(level) if level else None
-        span = _between(year.start_date, year.end_date)
-        values = DailyLog.objects.filter(placement__student=student).aggregate(
-            claimed=_claimed(span), confirmed=_confirmed(span)
-        )
-        claimed, confirmed = values["claimed"], values["confirmed"]
-    return Progress(claimed, confirmed, target, year_share_elapsed(year, school.today()))

@@ -26,8 +26,6 @@ from internships.selectors.hours import (
     targets_of,
     year_share_elapsed,
 )
-from internships.selectors.hours import hours_totals as hours_totals  # the tests' names
-from internships.selectors.hours import student_progress as student_progress
 
 UNCONFIRMED_AFTER = timedelta(days=7)
 QUIET_AFTER_DAYS = 14

@@ -5,120 +5,23 @@ internships, and the school's hour targets."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from bigpicture.access import ADMIN, INTERNSHIP_TEAM, MENTOR, STAFF, STUDENT, RoleRequiredMixin
-from bigpicture.links import link
 from bigpicture.mixins import ListPageMixin, ServiceFormMixin
 from bigpicture.models import School
-from bigpicture.templatetags.shown import day_in, hours_in, lines
+from bigpicture.templatetags.shown import day_in, hours_in
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
 from internships.selectors import hours
 from internships.selectors import logs as selectors
 from internships.services import logs as services
+from internships.views.day_rows import DayRows
 
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
-REVIEW_BADGES = {DailyLog.Review.CONFIRMED: "success", DailyLog.Review.DISPUTED: "danger"}
-
-
-class DayTexts:
-    """A page of days as table rows: the words and formats read once per page (language,
-    labels), each row's HTML made here in one pass (seven cells a row, a year of days on a
-    page: a template tag per cell cost more than the rest of the page)."""
-
-    ROW = (
-        '<tr><th scope="row">{} {}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-        "{}</tr>"
-    )
-    REFLECTION = '{}<div class="small text-body-secondary">{}</div>'
-    BADGE = '<span class="badge text-bg-{}">{}</span>'
-    SMALL = '<div class="small">{}</div>'
-
-    def __init__(self, is_intern: bool, is_mentor: bool):
-        self.is_intern, self.is_mentor = is_intern, is_mentor
-        self.language = get_language()
-        self.not_out = gettext("Not checked out")
-        self.confirmed = gettext("%(hours)s h confirmed")
-        self.correct, self.check_out = gettext("Correct"), gettext("Check out")
-        self.confirm, self.change = gettext("Confirm or dispute"), gettext("Change my review")
-
-    def row(self, day) -> str:
-        language, checked_out, review = self.language, day["checked_out"], day["review"]
-        on_day = day_in(day["on"], "DATE_FORMAT", language)
-        if checked_out:
-            did = lines(day["did"])
-            if day["reflection"]:
-                reflected = lines(day["reflection"])
-                did = format_html(
-                    '{}<div class="small text-body-secondary">{}</div>', did, reflected
-                )
-        else:
-            did = format_html(self.BADGE, "light", self.not_out)
-        hours = "—" if day["hours"] is None else hours_in(day["hours"], language)
-        ratings = self.ratings(day) if checked_out else "—"
-        return format_html(
-            self.ROW,
-            day_in(day["on"], "D", language),
-            on_day,
-            lines(day["goal"]),
-            did,
-            hours,
-            ratings,
-            self.review(day, review, checked_out),
-            self.action(day, review, checked_out, on_day),
-        )
-
-    @staticmethod
-    def ratings(day) -> str:
-        ratings = [day[column] for column in ("learning", "engagement", "support")]
-        if all(
-            rating is None or (type(rating) is int and 0 <= rating < 1000) for rating in ratings
-        ):
-            # As {{ rating }} shows it: no grouping below a thousand (the ratings are 1-5).
-            return " · ".join(str(rating) for rating in ratings)
-        return " · ".join(str(localize(rating)) for rating in ratings)
-
-    def review(self, day, review, checked_out) -> str:
-        badge = REVIEW_BADGES.get(review, "secondary" if checked_out else "")
-        parts = []
-        if badge:
-            parts.append(
-                format_html('<span class="badge text-bg-{}">{}</span>', badge, day["review_label"])
-            )
-        if day["confirmed_hours"] is not None:
-            hours = hours_in(day["confirmed_hours"], self.language)
-            parts.append(
-                format_html('<div class="small">{}</div>', self.confirmed % {"hours": hours})
-            )
-        if day["mentor_comment"]:
-            parts.append(format_html(self.SMALL, lines(day["mentor_comment"])))
-        return mark_safe("\n".join(parts))  # noqa: S308 - each part made by format_html
-
-    def action(self, day, review, checked_out, on_day) -> str:
-        if not (self.is_intern or self.is_mentor):
-            return ""
-        url = None
-        if self.is_intern and review == DailyLog.Review.CLAIMED:
-            url = link("internships:log-check-out", day["pk"])
-            text = self.correct if checked_out else self.check_out
-        elif self.is_mentor and checked_out:
-            url = link("internships:log-review", day["pk"])
-            text = self.confirm if review == DailyLog.Review.CLAIMED else self.change
-        if url is None:
-            return mark_safe("<td></td>")
-        return format_html(
-            '<td><a class="btn btn-sm btn-outline-primary" href="{}">{}'
-            '<span class="visually-hidden"> {}</span></a></td>',
-            url,
-            text,
-            on_day,
-        )
 
 
 class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
@@ -145,9 +48,9 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
 
     def decorate(self, context):
         rows = selectors.logs_shown(context["object_list"])
-        texts = DayTexts(context["is_intern"], context["is_mentor"])
+        days = DayRows(context["is_intern"], context["is_mentor"])
         for row in rows:
-            row["html"] = texts.row(row)
+            row["html"] = days.row(row)
         context["logs"] = context["object_list"] = rows
         return context
 

@@ -2,8 +2,6 @@
 plans (plans), plan meetings (meetings), narratives and exhibitions (assessment)."""
 
 from students.selectors.profile import (  # noqa: F401
-    GUARDIANS,
-    STUDENT_DETAIL,
     children_of,
     own_profile,
     profile_in_reach,

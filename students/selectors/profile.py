@@ -1,6 +1,6 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import F, FilteredRelation, Q
 
 from advisories.models import Membership
 from bigpicture.links import link
@@ -11,12 +11,6 @@ from students.selectors.plans import with_progress_counts
 
 _PK = 9_876_543_210  # stands in for each row's number: the link reversed once per page
 CURRENT = Q(memberships__end_date__isnull=True)  # as ``Membership.objects.current()``
-GUARDIANS = Prefetch(
-    "guardian_links",
-    queryset=GuardianLink.objects.select_related("guardian").order_by(
-        "-is_primary_contact", "guardian__last_name", "pk"
-    ),
-)
 
 
 def with_levels_and_advisory(students, year):
@@ -111,9 +105,6 @@ def student_list(user, *, search: str = "", unplaced: bool = False):
             | Q(user__email__icontains=word)
         )
     return students.values_list(*STUDENT_LIST_ROW)
-
-
-STUDENT_DETAIL = ("year", "year_level", "current_membership", "history", "guardian_links")
 
 
 # What the profile page shows of a student, their advisories over time and their family.

@@ -114,6 +114,23 @@ class TestAdvisoryList:
         assert rows(world.guardian) == []
         assert [a.school_id for a in rows(world.admin2)] == [world.school2.pk]
 
+    def test_a_class_of_advisories_for_each_person(self, world):
+        """The class is a small integer column: on PostgreSQL the read must be compiled with
+        values it holds, or the ORM would drop the condition, and the read with it."""
+        graduating_class = world.advisory.graduating_class
+
+        def names(user, year=graduating_class):
+            rows = selectors.advisory_list(user, graduating_class=year)
+            return [a.name for a in selectors.advisory_list_rows(rows, world.year)]
+
+        same_class = {
+            a.name for a in world.school.advisories.filter(graduating_class=graduating_class)
+        }
+        assert set(names(world.admin)) == same_class and "Harbor" in same_class
+        assert names(world.advisor) == ["Harbor"]
+        assert names(world.advisor, graduating_class + 1) == []
+        assert names(world.guardian) == []
+
     def test_each_row_as_the_list_shows_it(self, world):
         (row,) = selectors.advisory_list_rows(selectors.advisory_list(world.advisor), world.year)
         advisory = world.advisory

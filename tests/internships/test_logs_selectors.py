@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from internships.models import DailyLog, HoursTarget, Placement
+from internships.selectors import hours
 from internships.selectors import logs as selectors
 from students.models import Student
 from tests import factories
@@ -82,7 +83,7 @@ def logged(placement, today):
 
 class TestTotals:
     def test_week_terms_and_year_confirmed_and_claimed(self, world, earlier_term, logged):
-        totals = selectors.hours_totals(logged.logs.all(), world.school)
+        totals = hours.hours_totals(logged.logs.all(), world.school)
         assert totals.week == {"claimed": Decimal("6"), "confirmed": Decimal("5")}
         terms = {term.name: sums for term, sums in totals.terms}
         assert terms["This term"] == {"claimed": Decimal("10"), "confirmed": Decimal("6")}
@@ -92,7 +93,7 @@ class TestTotals:
         assert totals.year_totals == {"claimed": Decimal("13"), "confirmed": Decimal("6")}
 
     def test_hours_per_iso_week_newest_first(self, world, today, logged):
-        weeks = selectors.hours_totals(logged.logs.all(), world.school).weeks
+        weeks = hours.hours_totals(logged.logs.all(), world.school).weeks
         monday = today - timedelta(days=today.weekday())
         assert [w["week"] for w in weeks][:2] == [monday, monday - timedelta(days=7)]
         assert [(w["claimed"], w["confirmed"], w["days"]) for w in weeks] == [
@@ -109,18 +110,24 @@ class TestTotals:
         day_log(placement, today, "2")
         cache.clear()  # the school's shared data read afresh
         with CaptureQueriesContext(connection) as few:
-            selectors.hours_totals(placement.logs.all(), world.school)
+            hours.hours_totals(placement.logs.all(), world.school)
         for days in range(1, 60):
             day_log(placement, today - timedelta(days=days), "2", Review.CONFIRMED, "2")
         cache.clear()  # the school's shared data read afresh
         with django_assert_num_queries(len(few.captured_queries)):
-            totals = selectors.hours_totals(placement.logs.all(), world.school)
+            totals = hours.hours_totals(placement.logs.all(), world.school)
         assert totals.year_totals == {"claimed": Decimal("120"), "confirmed": Decimal("118")}
+
+
+def progress_of(placement):
+    """The student's hours this school year against their target, as the days page reads
+    them (every internship of the student's together)."""
+    return hours.placement_hours(Placement.objects.get(pk=placement.pk), with_progress=True)[1]
 
 
 class TestTargets:
     def test_no_target_set(self, world, logged):
-        progress = selectors.student_progress(world.student)
+        progress = progress_of(logged)
         assert progress.target is None
         assert progress.expected is None and not progress.behind
         assert (progress.claimed, progress.confirmed) == (Decimal("13"), Decimal("6"))
@@ -130,8 +137,8 @@ class TestTargets:
         world.student.save()
         HoursTarget.objects.create(school=world.school, year_level=301, hours=1000)
         HoursTarget.objects.create(school=world.school, year_level=401, hours=5)
-        progress = selectors.student_progress(world.student)
-        share = selectors.year_share_elapsed(world.year, world.school.today())
+        progress = progress_of(logged)
+        share = hours.year_share_elapsed(world.year, world.school.today())
         assert progress.target == 1000
         assert progress.expected == (Decimal(1000) * Decimal(str(share))).quantize(Decimal("0.1"))
         assert progress.behind  # 6 confirmed, far below 1000 x the share of the year gone
@@ -140,7 +147,7 @@ class TestTargets:
         world.student.graduating_class = 2041
         world.student.save()
         HoursTarget.objects.create(school=world.school, year_level=301, hours=10)
-        progress = selectors.student_progress(world.student)
+        progress = progress_of(logged)
         assert progress.expected < Decimal("6")  # the world's year is 20 years long
         assert not progress.behind
         assert progress.percent == 60
@@ -150,13 +157,13 @@ class TestTargets:
         world.student.save()
         HoursTarget.objects.create(school=world.school, year_level=301, hours=10)
         day_log(placement, today, "12")  # claimed, not yet confirmed
-        assert selectors.student_progress(world.student).behind
+        assert progress_of(placement).behind
 
     def test_the_share_of_the_school_year_elapsed(self, world):
         year = world.year
-        assert selectors.year_share_elapsed(year, year.start_date - timedelta(days=1)) == 0
-        assert selectors.year_share_elapsed(year, year.end_date) == 1
-        assert selectors.year_share_elapsed(None, year.end_date) == 0
+        assert hours.year_share_elapsed(year, year.start_date - timedelta(days=1)) == 0
+        assert hours.year_share_elapsed(year, year.end_date) == 1
+        assert hours.year_share_elapsed(None, year.end_date) == 0
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from internships.models import DailyLog, Placement, SignInLink
-from internships.selectors.logs import student_progress
+from internships.selectors.hours import placement_hours
 from internships.services import directory, logs, pipeline, portal
 from tests import factories
 from tests.internships.matrix_pipeline import placement, propose
@@ -106,7 +106,8 @@ class TestHours:
         logs.log_review(
             log=log, by=world.mentor, decision="disputed", confirmed_hours=0, comment="Not here"
         )
-        progress = student_progress(world.student)
+        placement = Placement.objects.get(pk=log.placement_id)
+        progress = placement_hours(placement, with_progress=True)[1]
         assert (progress.claimed, progress.confirmed) == (6, 0)
 
     def test_no_more_hours_confirmed_than_claimed(self, world):

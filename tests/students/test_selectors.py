@@ -116,6 +116,10 @@ class TestFamilyAndOwnHomes:
         assert by_pk[second_child.pk].current_membership is None
         assert by_pk[second_child.pk].year_level == 101
 
+    def test_a_guardian_of_no_school_sees_no_children(self, world):
+        guardian = factories.GuardianFactory(school=None, is_superuser=True)  # a network admin
+        assert selectors.children_of(guardian) == []
+
     def test_a_guardian_without_children_sees_none(self, world):
         assert selectors.children_of(factories.GuardianFactory(school=world.school)) == []
 
