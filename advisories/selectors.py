@@ -221,6 +221,7 @@ class AdvisoryListRow:
     __slots__ = (
         *("pk", "school_id", "name", "url", "advisor", "graduating_class", "year_level"),
         *("size", "effective_capacity", "is_over_capacity"),
+        *("class_shown", "level_shown", "size_shown"),
     )
 
     def __init__(
@@ -230,6 +231,10 @@ class AdvisoryListRow:
         self.advisor, self.graduating_class, self.year_level = advisor, graduating_class, year_level
         self.size, self.effective_capacity = size, seats
         self.is_over_capacity = size > seats
+        # The row's numbers as the page shows them (class, level, size of seats), written
+        # once here: a template formats each number it shows in the reader's locale.
+        self.class_shown, self.level_shown = str(graduating_class), str(year_level or "—")
+        self.size_shown = f"{size} / {seats}"
 
 
 @within_reach

@@ -2,10 +2,13 @@
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.templatetags.i18n import language_name_translated
 
 from bigpicture.access import ADMIN, ROLE_FIELDS
+from bigpicture.links import link
 from bigpicture.models import School, SchoolYear, Term, User
-from bigpicture.prepared import Rows, instance, prepared
+from bigpicture.models.core import ROLE_LABELS
+from bigpicture.prepared import Rows, prepared
 
 YEAR_CACHE_SECONDS = 60
 NO_YEAR = "none"
@@ -82,34 +85,56 @@ _PEOPLE = prepared(_people_of)
 _PEOPLE_HOLDING = {role: _people_holding(field) for role, field in ROLE_FIELDS.items()}
 
 
-class People(Rows):
-    """The directory's rows as people (``User`` instances of the columns shown)."""
-
-    def __iter__(self):
-        return iter(self._people(super().__iter__()))
-
-    def __getitem__(self, index: slice) -> list[User]:
-        return self._people(super().__getitem__(index))
-
-    @staticmethod
-    def _people(rows) -> list[User]:
-        return [instance(User, PERSON_ROW, row) for row in rows]
-
-
 def people_in(school: School, *, search: str = "", role: str = ""):
-    """People of a school for the admin's directory, filtered by a search and a role (with
-    what the directory shows of each: ``PERSON_ROW``). Prepared (``People``) but for a
-    search, whose words make each query another."""
+    """People of a school for the admin's directory, filtered by a search and a role: rows
+    of ``pk`` and ``PERSON_ROW`` (made into ``PersonRow`` by ``person_rows`` once the page is
+    cut). Prepared (``Rows``) but for a search, whose words make each query another."""
     if not search.split():
-        return People(_PEOPLE_HOLDING.get(role, _PEOPLE), school.pk)
-    people = User.objects.filter(school=school).only(*PERSON_ROW)
+        return Rows(_PEOPLE_HOLDING.get(role, _PEOPLE), school.pk)
+    people = User.objects.filter(school=school)
     if role in ROLE_FIELDS:
         people = people.filter(**{ROLE_FIELDS[role]: True})
     for word in search.split():
         people = people.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
         )
-    return people.order_by("last_name", "first_name", "pk")
+    return people.order_by("last_name", "first_name", "pk").values_list("pk", *PERSON_ROW)
+
+
+class PersonRow:
+    """A person as the directory shows them: plain attributes, each worked out once."""
+
+    __slots__ = ("email", "is_active", "language_name", "name", "pk", "roles", "url")
+
+    def __init__(self, pk, url, name, email, roles, language_name, is_active):
+        self.pk, self.url, self.name, self.email = pk, url, name, email
+        self.roles, self.language_name, self.is_active = roles, language_name, is_active
+
+
+def person_rows(rows) -> list[PersonRow]:
+    """A page of ``people_in`` as the directory shows it: the name, email, roles (as
+    ``User.get_roles_display``) and language name, each label translated once a page."""
+    role_labels = [(role, str(label)) for role, label in ROLE_LABELS]
+    language_names, shown = {}, []
+    for pk, first, last, email, language, is_active, is_superuser, *flags in rows:
+        held = {role for role, flag in zip(ROLE_FIELDS, flags, strict=True) if flag}
+        if is_superuser:
+            held.add(ADMIN)  # as ``access.roles_of``
+        name = language_names.get(language)
+        if name is None:
+            name = language_names[language] = language_name_translated(language)
+        shown.append(
+            PersonRow(
+                pk,
+                link("bigpicture:person-update", pk),
+                f"{first} {last}".strip(),  # as ``User.get_full_name``
+                email,
+                ", ".join(label for role, label in role_labels if role in held),
+                name,
+                is_active,
+            )
+        )
+    return shown
 
 
 def school_admin_ids(school: School) -> list[int]:

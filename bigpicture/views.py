@@ -151,6 +151,10 @@ class PersonListView(RoleRequiredMixin, ListPageMixin, ListView):
         role = self.request.GET.get("role", "")
         return self.school_count_key("people", role if role in access.ROLE_FIELDS else "any")
 
+    def decorate(self, context):
+        context["people"] = selectors.person_rows(context["people"])
+        return context
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             roles=Role.choices,
