@@ -7,7 +7,9 @@ with ``--requests N``, the CPU milliseconds per request: ``time.process_time()``
 request, averaged over N requests after ``--warmup`` requests. That is the app's CPU only
 (Python, templates, the database driver's work in this process); PostgreSQL's and Redis's
 CPU is not counted. The pages are measured in rounds, each page a share of its requests per
-round, so a change in the machine's speed during the run touches every page alike.
+round, so a change in the machine's speed during the run touches every page alike; each
+page's ratio to the floor page and to the lean reference page is the median over the rounds
+of its round's mean to theirs.
 The line is ``{"pages": {name: {...}}, "settings": {"sessions": ..., "cache": ...}}``.
 """
 
@@ -28,6 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.constants import FLOOR, LEAN  # noqa: E402
 from bench.pages import main_pages  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -83,25 +86,39 @@ def measure(pages: dict, requests: int, warmup: int, rounds: int) -> dict:
     if requests:
         rounds = max(1, min(rounds, requests))
         timings = {name: [] for name in pages}
+        round_means = {name: [] for name in pages}
         for index in range(rounds):
             share = requests // rounds + (1 if index < requests % rounds else 0)
             for name, (path, _cookie) in pages.items():
-                timings[name] += cpu_per_request(clients[name], path, share, name)
+                measured = cpu_per_request(clients[name], path, share, name)
+                timings[name] += measured
+                round_means[name].append(statistics.fmean(measured))
         for name, measured in timings.items():
             results[name].update(
                 cpu_ms=statistics.fmean(measured),
                 cpu_median_ms=statistics.median(measured),
                 cpu_min_ms=min(measured),
                 requests=len(measured),
+                # Against the floor and the lean page measured in the same round (seconds
+                # apart, so that the machine's changing speed touches both alike): the
+                # median of the rounds' ratios.
+                x_floor=_paired(round_means[name], round_means.get(FLOOR)),
+                x_lean=_paired(round_means[name], round_means.get(LEAN)),
             )
     return results
+
+
+def _paired(page: list[float], reference: list[float] | None) -> float | None:
+    if not reference:
+        return None
+    return statistics.median(mean / base for mean, base in zip(page, reference, strict=True))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=0, help="CPU timing: requests per page")
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     results = measure(main_pages(), args.requests, args.warmup, args.rounds)
     configured = {

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -13,8 +12,7 @@ from django.utils import timezone
 
 from advisories.models import Advisory
 from bigpicture.models import User
-from bigpicture.prepared import instance, prepared, within_reach
-from internships.models import Placement
+from bigpicture.prepared import Rows, prepared
 from students.models import LearningPlan, PlanItem, Student
 from tests import factories
 
@@ -85,21 +83,16 @@ def busiest_plans(school: int):
     )
 
 
-@pytest.fixture
-def plans(db):
-    """Two plans of one school, with items of their own (and due dates), in two terms."""
-    year = factories.SchoolYearFactory()
-    fall = factories.TermFactory(school_year=year, name="Fall")
-    spring = factories.TermFactory(school_year=year, name="Spring")
-    first = factories.PlanFactory(student__school=year.school, term=fall)
-    second = factories.PlanFactory(student__school=year.school, term=spring)
-    for number, plan in enumerate([first, first, first, second, second]):
-        factories.PlanItemFactory(plan=plan, due_on=date(2026, 9, 1) + timedelta(days=number))
-    return first, second
+PLAN_WITH_PERSON = ("student_id", "status", "student__user_id", "student__user__last_name")
 
 
-def test_a_read_over_a_join_gives_the_querysets_rows_for_each_argument(plans):
-    first, second = plans
+@prepared
+def plan_with_person(plan: int):
+    return LearningPlan.objects.filter(pk=plan).values_list("pk", *PLAN_WITH_PERSON)
+
+
+def test_a_read_over_a_join_gives_the_querysets_rows_for_each_argument(two_plans):
+    first, second = two_plans
     one, other = items_of(first.pk), items_of(second.pk)
     assert one == list(items_of.queryset(first.pk))
     assert other == list(items_of.queryset(second.pk))
@@ -110,8 +103,8 @@ def test_a_read_over_a_join_gives_the_querysets_rows_for_each_argument(plans):
     assert items_of(999_999) == []
 
 
-def test_a_flat_read_gives_a_flat_list(plans):
-    school = plans[0].student.school
+def test_a_flat_read_gives_a_flat_list(two_plans):
+    school = two_plans[0].student.school
     factories.StudentFactory(school=school, user__last_name="Aardvark")
     names = last_names_in(school.pk)
     assert names == list(last_names_in.queryset(school.pk))
@@ -156,8 +149,8 @@ def items_of_plans(plans: list[int]):
     return PlanItem.objects.filter(plan_id__in=plans).order_by("pk").values_list("pk", "plan_id")
 
 
-def test_a_list_argument_reads_as_the_orm_for_each_length(plans, django_assert_num_queries):
-    first, second = plans
+def test_a_list_argument_reads_as_the_orm_for_each_length(two_plans, django_assert_num_queries):
+    first, second = two_plans
     for ids in ([first.pk], [first.pk, second.pk], [second.pk, None, second.pk, first.pk]):
         assert items_of_plans(ids) == list(items_of_plans.queryset(ids))
     assert len(items_of_plans([first.pk, second.pk])) == 5
@@ -171,18 +164,18 @@ def carried_from(plan: int, source: int):
     return items.order_by("pk").values_list("pk", flat=True)
 
 
-def test_a_value_the_statement_cannot_take_is_read_as_the_orm_reads_it(plans):
+def test_a_value_the_statement_cannot_take_is_read_as_the_orm_reads_it(two_plans):
     """None is ``IS NULL`` to the ORM (``= NULL`` would match nothing); an integer beyond 64
     bits is out of every column's range to the ORM (a driver refuses it): both read through
     the ORM as built."""
-    first = plans[0]
+    first = two_plans[0]
     assert carried_from(first.pk, None) == list(carried_from.queryset(first.pk, None))
     assert len(carried_from(first.pk, None)) == 3
     assert plan_with_person(10**20) == [] == list(plan_with_person.queryset(10**20))
 
 
-def test_a_date_argument_gives_dates(plans):
-    first = plans[0]
+def test_a_date_argument_gives_dates(two_plans):
+    first = two_plans[0]
     rows = due_from(first.pk, date(2026, 9, 2))
     assert rows == list(due_from.queryset(first.pk, date(2026, 9, 2)))
     assert [day for _, day in rows] == [date(2026, 9, 2), date(2026, 9, 3)]
@@ -203,18 +196,18 @@ def test_a_datetime_argument_gives_aware_datetimes(db):
     assert len(joined_before(school.pk, start + timedelta(days=1))) == 4
 
 
-def test_an_annotation_and_a_slice_give_what_the_orm_gives(plans):
-    school = plans[0].student.school
+def test_an_annotation_and_a_slice_give_what_the_orm_gives(two_plans):
+    school = two_plans[0].student.school
     for _ in range(3):
-        factories.PlanFactory(student__school=school, term=plans[0].term)
+        factories.PlanFactory(student__school=school, term=two_plans[0].term)
     rows = busiest_plans(school.pk)
     assert rows == list(busiest_plans.queryset(school.pk))
-    assert rows[:2] == [(plans[0].pk, 3), (plans[1].pk, 2)]
+    assert rows[:2] == [(two_plans[0].pk, 3), (two_plans[1].pk, 2)]
     assert rows[2][1] == 0
 
 
-def test_each_call_is_one_query_and_only_the_sql_is_kept(plans, django_assert_num_queries):
-    first, second = plans
+def test_each_call_is_one_query_and_only_the_sql_is_kept(two_plans, django_assert_num_queries):
+    first, second = two_plans
     with django_assert_num_queries(1):
         before = items_of(first.pk)
     expected = list(items_of.queryset(second.pk))
@@ -230,16 +223,16 @@ def test_each_call_is_one_query_and_only_the_sql_is_kept(plans, django_assert_nu
     assert after[-1][1] == "Written later"
 
 
-def test_the_sql_is_compiled_on_the_first_call(plans):
+def test_the_sql_is_compiled_on_the_first_call(two_plans):
     @prepared
     def fresh(plan: int):
         return PlanItem.objects.filter(plan_id=plan).values_list("pk")
 
     real_as_sql = SQLCompiler.as_sql
     with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=real_as_sql) as spy:
-        fresh(plans[0].pk)
+        fresh(two_plans[0].pk)
         compiled = spy.call_count
-        fresh(plans[1].pk)
+        fresh(two_plans[1].pk)
     assert compiled >= 1
     assert spy.call_count == compiled
 
@@ -315,7 +308,7 @@ def test_a_read_under_another_active_time_zone_gives_what_the_orm_gives(db):
         assert all(timezone.is_aware(at) for at, _ in rows)
 
 
-def test_a_read_whose_building_queries_the_database_is_refused(plans):
+def test_a_read_whose_building_queries_the_database_is_refused(two_plans):
     """What a query run while building returned would be written into the statement."""
 
     @prepared
@@ -324,71 +317,7 @@ def test_a_read_whose_building_queries_the_database_is_refused(plans):
         return PlanItem.objects.filter(plan_id__in=ids, plan__student_id=student).values_list("pk")
 
     with pytest.raises(TypeError, match="ran a query"):
-        items_of_students_plans(plans[0].student_id)
-
-
-# --- instances of a row, and reads within a person's reach ----------------------------------
-
-PLAN_WITH_PERSON = ("student_id", "status", "student__user_id", "student__user__last_name")
-
-
-@prepared
-def plan_with_person(plan: int):
-    return LearningPlan.objects.filter(pk=plan).values_list("pk", *PLAN_WITH_PERSON)
-
-
-def test_an_instance_has_its_related_instances_and_defers_the_rest(
-    plans, django_assert_num_queries
-):
-    first = plans[0]
-    with django_assert_num_queries(1):
-        plan = instance(LearningPlan, PLAN_WITH_PERSON, plan_with_person(first.pk)[0])
-        assert (plan.pk, plan.status, plan.student.pk) == (first.pk, first.status, first.student_id)
-        assert plan.student.user.last_name == first.student.user.last_name
-    assert plan == first and plan.get_deferred_fields() >= {"interests", "term_id"}
-    with django_assert_num_queries(1):  # a field not read loads on access, as with only()
-        assert plan.interests == first.interests
-
-
-def test_an_instance_refuses_a_relation_whose_key_was_not_read(plans):
-    row = LearningPlan.objects.filter(pk=plans[0].pk).values_list("pk", "term__name")[0]
-    with pytest.raises(ValueError, match="term_id"):
-        instance(LearningPlan, ("term__name",), row)
-
-
-@within_reach
-def students_seen(person, school: int):
-    """Students a person may see, of a school (the argument after the person)."""
-    students = Student.objects.visible_to(person).filter(school_id=school)
-    return students.order_by("pk").values_list("pk", flat=True)
-
-
-@within_reach
-def placements_seen(person, student: int):
-    placements = Placement.objects.visible_to(person).filter(student_id=student)
-    return placements.order_by("pk").values_list("pk", flat=True)
-
-
-def test_a_read_within_reach_gives_each_person_what_their_reach_gives(world):
-    placement = factories.PlacementFactory(
-        student=world.student, mentor=world.mentor_profile, status="active"
-    )
-    people = [
-        *(world.admin, world.advisor, world.student.user, world.guardian, world.mentor),
-        *(world.other_advisor, world.admin2, world.advisor2, AnonymousUser()),
-    ]
-    superuser = factories.UserFactory(school=None, is_superuser=True)
-    for person in [*people, superuser]:
-        for school in (world.school, world.school2):
-            students = Student.objects.visible_to(person).filter(school_id=school.pk)
-            expected = list(students.order_by("pk"))
-            assert students_seen(person, school.pk) == [s.pk for s in expected], person
-        placements = Placement.objects.visible_to(person).filter(student=world.student)
-        expected = list(placements.order_by("pk"))
-        assert placements_seen(person, world.student.pk) == [p.pk for p in expected], person
-    assert placements_seen(world.mentor, world.student.pk) == [placement.pk]
-    assert len(students_seen(world.admin, world.school.pk)) == 3  # every one of the school
-    assert students_seen(world.guardian, world.school.pk) == [world.student.pk]
+        items_of_students_plans(two_plans[0].student_id)
 
 
 def test_an_argument_compared_with_a_small_integer_column_reads_its_rows(world):
@@ -406,3 +335,19 @@ def test_an_argument_compared_with_a_small_integer_column_reads_its_rows(world):
     )
     assert world.advisory.pk in advisories_of_class(world.school.pk, year)
     assert advisories_of_class(world.school.pk, 1999) == []
+
+
+def test_rows_count_and_pages_as_the_orm_slices(two_plans, django_assert_num_queries):
+    """A prepared read paged in the database: each page and the count one statement, the
+    rows the queryset's slices give."""
+    first, second = two_plans
+    rows, ids = Rows(items_of_plans, [first.pk, second.pk]), [first.pk, second.pk]
+    expected = list(items_of_plans.queryset(ids))
+    with django_assert_num_queries(1):
+        assert rows.count() == len(expected) == 5
+    for start, stop in [(0, 2), (2, 4), (4, 6), (5, 9)]:
+        with django_assert_num_queries(1):
+            assert rows[start:stop] == expected[start:stop]
+    assert list(rows) == expected and len(rows) == 5
+    with pytest.raises(TypeError):
+        rows[1]
