@@ -2,6 +2,7 @@
 
 from advisories.models import Advisory, Membership
 from bigpicture.links import link
+from bigpicture.names import display_name
 from bigpicture.prepared import Rows, instance, prepared, within_reach
 from bigpicture.selectors import current_year
 
@@ -86,7 +87,7 @@ def roster(advisory: Advisory) -> list[RosterRow]:
         if membership is None:
             student = RosterStudent(
                 student_id,
-                f"{preferred or first} {last}".strip(),
+                display_name(preferred, first, last),
                 year.year_level(graduating_class) if year else None,
                 graduating_class,
                 f"{student_url[0]}{student_id}{student_url[2]}",
@@ -168,7 +169,7 @@ def current_roster(advisory_ids: list[int], year) -> list[RosterRow]:
             advisory_id,
             RosterStudent(
                 student_id,
-                f"{preferred or first} {last}".strip(),
+                display_name(preferred, first, last),
                 year.year_level(graduating_class) if year else None,
                 graduating_class,
                 f"{student_url[0]}{student_id}{student_url[2]}",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import notifications
 from bigpicture.models import School
+from bigpicture.names import display_name
 from bigpicture.notifications.rules import Draft, Rule, register, week_of
 from internships.models import DailyLog, Placement
 from students.reminders.plans import advisor_ids
@@ -20,10 +21,6 @@ WINDOW_DAYS = 14  # a silent internship is brought up at most once in each such 
 def _hours(value) -> str:
     """Hours as people write them: 6.5, 4, 0."""
     return format(value.normalize(), "f") if value is not None else ""
-
-
-def _name(first: str, preferred: str, last: str) -> str:
-    return f"{preferred or first} {last}".strip()
 
 
 def notify_disputed(log: DailyLog) -> None:
@@ -83,9 +80,9 @@ def confirmations_due(school: School, today: date, days: int) -> list[Draft]:
     for row in waiting:
         interns.setdefault(row["placement__mentor__user_id"], []).append(
             {
-                "name": _name(
-                    row["placement__student__user__first_name"],
+                "name": display_name(
                     row["placement__student__preferred_name"],
+                    row["placement__student__user__first_name"],
                     row["placement__student__user__last_name"],
                 ),
                 "count": row["count"],

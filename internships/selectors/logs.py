@@ -13,6 +13,7 @@ from advisories.models import Advisory
 from advisories.selectors import current_roster
 from bigpicture.links import link
 from bigpicture.models import School, SchoolYear
+from bigpicture.names import display_name
 from bigpicture.prepared import Rows, instance, prepared, within_reach
 from bigpicture.selectors import current_year
 from internships.models import DailyLog, Placement
@@ -171,7 +172,7 @@ def waiting_shown(rows) -> list[Row]:
     ``Student.display_name`` gives it, the site's name."""
     shown = []
     for pk, placement_id, on, did, hours, site, preferred, first, last in rows:
-        name = f"{preferred or first} {last}".strip()
+        name = display_name(preferred, first, last)
         shown.append(
             Row(pk=pk, placement_id=placement_id, on=on, did=did, hours=hours, site=site, name=name)
         )

@@ -11,6 +11,7 @@ from advisories.models import Membership
 from bigpicture import access
 from bigpicture.links import link
 from bigpicture.models import User
+from bigpicture.names import display_name
 from bigpicture.prepared import prepared
 
 # The states of an internship (``internships`` Placement.Status) in which its mentor is the
@@ -142,8 +143,7 @@ class Student(models.Model):
 
     @property
     def display_name(self) -> str:
-        first = self.preferred_name or self.user.first_name
-        return f"{first} {self.user.last_name}".strip()
+        return display_name(self.preferred_name, self.user.first_name, self.user.last_name)
 
     def is_self(self, user) -> bool:
         """Whether the person is the student themself."""

@@ -4,6 +4,7 @@ from django.db.models import F, FilteredRelation, Q
 
 from advisories.models import Membership
 from bigpicture.links import link
+from bigpicture.names import display_name
 from bigpicture.prepared import Rows, instance, prepared, within_reach
 from bigpicture.selectors import current_term, current_year
 from students.models import GuardianLink, LearningPlan, Student
@@ -53,7 +54,7 @@ def list_rows(rows, year) -> list[StudentListRow]:
         StudentListRow(
             pk,
             f"{url[0]}{pk}{url[2]}",
-            f"{preferred or first} {last}".strip(),  # as ``Student.display_name``
+            display_name(preferred, first, last),
             graduating_class,
             year.year_level(graduating_class) if year else None,
             (advisory_pk, advisory_name),
@@ -220,7 +221,7 @@ def children_of(guardian) -> list[Child]:
             Child(
                 pk,
                 graduating_class,
-                f"{preferred or first} {last}".strip(),  # as ``Student.display_name``
+                display_name(preferred, first, last),
                 f"{url[0]}{pk}{url[2]}",
                 year.year_level(graduating_class) if year else None,
                 _membership(*advisory),
