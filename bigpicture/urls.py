@@ -14,5 +14,6 @@ urlpatterns = [
     path("advisories/", include("advisories.urls")),
     path("students/", include("students.urls")),
     path("internships/", include("internships.urls")),
+    path("expectations/", include("expectations.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -7,3 +7,6 @@ class ExpectationsConfig(AppConfig):
 
     name = "expectations"
     verbose_name = _("The 10 Expectations")
+
+    def ready(self) -> None:
+        from expectations import reminders  # noqa: F401 - registers this app's reminder rules

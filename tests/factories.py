@@ -7,6 +7,15 @@ from factory.django import DjangoModelFactory
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, Term, User
+from expectations.models import (
+    AttendanceMark,
+    AttendanceSheet,
+    CheckIn,
+    Expectation,
+    Rating,
+    Reflection,
+    WorkTag,
+)
 from internships.models import DailyLog, Mentor, Opportunity, Placement, Site
 from students.models import (
     Exhibition,
@@ -286,3 +295,73 @@ class DailyLogFactory(DjangoModelFactory):
     learning = 4
     engagement = 5
     support = 4
+
+
+def expectation(key: str = "relevance") -> Expectation:
+    """One of the ten expectations the data migration seeded."""
+    return Expectation.objects.get(key=key)
+
+
+class ReflectionFactory(DjangoModelFactory):
+    """A student's own reflection on a term (pass ``author`` and ``perspective`` for a
+    family's or an advisor's)."""
+
+    class Meta:
+        model = Reflection
+
+    student = factory.SubFactory(StudentFactory)
+    term = factory.SubFactory(
+        TermFactory, school_year__school=factory.SelfAttribute("...student.school")
+    )
+    author = factory.SelfAttribute("student.user")
+    perspective = Reflection.Perspective.STUDENT
+
+
+class RatingFactory(DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    reflection = factory.SubFactory(ReflectionFactory)
+    expectation = factory.LazyFunction(expectation)
+    score = 4
+
+
+class AttendanceSheetFactory(DjangoModelFactory):
+    class Meta:
+        model = AttendanceSheet
+
+    advisory = factory.SubFactory(AdvisoryFactory)
+    on = factory.LazyAttribute(lambda o: o.advisory.school.today())
+    taken_by = factory.SelfAttribute("advisory.advisor")
+
+
+class AttendanceMarkFactory(DjangoModelFactory):
+    class Meta:
+        model = AttendanceMark
+
+    sheet = factory.SubFactory(AttendanceSheetFactory)
+    student = factory.SubFactory(
+        StudentFactory, school=factory.SelfAttribute("..sheet.advisory.school")
+    )
+    status = AttendanceMark.Status.ABSENT
+
+
+class CheckInFactory(DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    student = factory.SubFactory(StudentFactory)
+    advisor = factory.SubFactory(AdvisorFactory, school=factory.SelfAttribute("..student.school"))
+    on = factory.LazyAttribute(lambda o: o.student.school.today())
+    talked_about = "How the internship search is going"
+
+
+class WorkTagFactory(DjangoModelFactory):
+    """A goal of a student's plan tagged with an expectation."""
+
+    class Meta:
+        model = WorkTag
+
+    item = factory.SubFactory(PlanItemFactory)
+    student = factory.SelfAttribute("item.plan.student")
+    expectation = factory.LazyFunction(expectation)

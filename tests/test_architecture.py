@@ -43,8 +43,9 @@ IN_FUNCTION_IMPORTS = {
     ("advisories/apps.py", "advisories"): "AppConfig.ready: registers reminder rules",
     ("students/apps.py", "students"): "AppConfig.ready: registers reminder rules",
     ("internships/apps.py", "internships"): "AppConfig.ready: registers reminder rules",
+    ("expectations/apps.py", "expectations"): "AppConfig.ready: registers reminder rules",
 }
-MAX_IN_FUNCTION_IMPORTS = 7
+MAX_IN_FUNCTION_IMPORTS = 8
 
 
 def _pyproject() -> dict:

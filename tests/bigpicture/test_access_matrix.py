@@ -114,6 +114,13 @@ from tests.internships.matrix_portal import CASES as PORTAL_CASES  # noqa: E402
 
 CASES += DIRECTORY_CASES + PIPELINE_CASES + LOG_CASES + PORTAL_CASES
 
+from tests.expectations.matrix_attendance import CASES as ATTENDANCE_CASES  # noqa: E402
+from tests.expectations.matrix_engagement import CASES as ENGAGEMENT_CASES  # noqa: E402
+from tests.expectations.matrix_insight import CASES as INSIGHT_CASES  # noqa: E402
+from tests.expectations.matrix_reflections import CASES as REFLECTION_CASES  # noqa: E402
+
+CASES += REFLECTION_CASES + INSIGHT_CASES + ATTENDANCE_CASES + ENGAGEMENT_CASES
+
 from tests.bigpicture.matrix_twofactor import CASES as TWO_FACTOR_CASES  # noqa: E402
 
 CASES += TWO_FACTOR_CASES

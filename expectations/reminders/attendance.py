@@ -1,0 +1,1 @@
+"""The absence notice: a family hears the same day that their child missed advisory."""

@@ -1,0 +1,1 @@
+"""Reminder rules over term reflections: due soon to students, overdue to advisors."""

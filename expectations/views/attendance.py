@@ -1,0 +1,3 @@
+"""attendance pages."""
+
+urlpatterns: list = []

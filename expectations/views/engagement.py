@@ -1,0 +1,3 @@
+"""engagement pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""insight pages."""
+
+urlpatterns: list = []

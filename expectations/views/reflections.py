@@ -1,0 +1,3 @@
+"""reflections pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""tags pages."""
+
+urlpatterns: list = []
