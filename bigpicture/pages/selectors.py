@@ -10,6 +10,7 @@ from advisories.models import Advisory, Membership
 from advisories.selectors import advisories_led_by
 from bigpicture.models import School, SchoolYear, User
 from bigpicture.selectors import current_year, with_year_levels
+from expectations.selectors.attendance import today_sheets
 from internships.selectors import home as internships_home
 from students.models import Student
 from students.selectors import own_profile
@@ -21,11 +22,16 @@ OVER_CAPACITY_SHOWN = 50
 
 def advisor_home(user) -> list[Advisory]:
     """The advisories a person leads (advisories), each roster student with their learning
-    this term and what needs the advisor's attention (students)."""
+    this term and what needs the advisor's attention (students), and today's attendance
+    roll (expectations)."""
     advisories = advisories_led_by(user)
     memberships = [membership for advisory in advisories for membership in advisory.roster]
     if memberships:
         with_learning(memberships, user.school)
+        # Today's roll of each advisory (expectations), taken from the home on a phone.
+        rolls = today_sheets(advisories, user.school.today())
+        for advisory, roll in zip(advisories, rolls, strict=True):
+            advisory.roll = roll
     return advisories
 
 

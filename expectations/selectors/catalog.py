@@ -1,26 +1,97 @@
 """The expectations as a school words them, and the terms students reflect in."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import translation
 
-from bigpicture.models import Term
+from bigpicture.models import SchoolYear, Term
 from expectations.models import Expectation, ReflectionWindow, SchoolExpectation, Wording, due_on
+
+
+def _catalog(school_id: int, language: str | None):
+    """Each expectation in order with the school's own row (or None) and the language's
+    wording (two queries)."""
+    language = language or translation.get_language() or "en"
+    own = {row.expectation_id: row for row in SchoolExpectation.objects.filter(school_id=school_id)}
+    for expectation in Expectation.objects.all():
+        mine = own.get(expectation.pk)
+        yield expectation, mine, Wording(expectation, mine, language)
+
+
+def catalog_wordings(school_id: int, language: str | None = None) -> list[tuple[Wording, bool]]:
+    """The ten expectations in a school's words and a language, each with whether its
+    students reflect on it now (two queries)."""
+    return [
+        (wording, getattr(own, "is_active", True))
+        for _expectation, own, wording in _catalog(school_id, language)
+    ]
 
 
 def wordings(school_id: int, *, active_only: bool = True, language: str | None = None):
     """The ten expectations in a school's words and a language (the active one by default),
     in their order; without the ones the school switched off unless ``active_only`` is
     False. Two queries."""
-    language = language or translation.get_language() or "en"
-    own = {row.expectation_id: row for row in SchoolExpectation.objects.filter(school_id=school_id)}
+    rows = catalog_wordings(school_id, language)
+    return [wording for wording, is_active in rows if is_active or not active_only]
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One expectation on the school's wording page: both languages and whether it is on."""
+
+    pk: int
+    number: int
+    english: Wording
+    spanish: Wording
+    is_active: bool
+    reworded: bool
+
+
+def school_catalog(school_id: int) -> list[CatalogRow]:
+    """The ten expectations as a school words them in English and Spanish, switched on or
+    off, for its admins (two queries)."""
     return [
-        Wording(expectation, own.get(expectation.pk), language)
-        for expectation in Expectation.objects.all()
-        if not active_only or getattr(own.get(expectation.pk), "is_active", True)
+        CatalogRow(
+            pk=expectation.pk,
+            number=expectation.number,
+            english=english,
+            spanish=Wording(expectation, own, "es"),
+            is_active=getattr(own, "is_active", True),
+            reworded=own is not None,
+        )
+        for expectation, own, english in _catalog(school_id, "en")
     ]
+
+
+def school_wording(school_id: int, expectation: Expectation) -> SchoolExpectation:
+    """A school's own row for an expectation, or a new unsaved one (one query)."""
+    own = SchoolExpectation.objects.filter(school_id=school_id, expectation=expectation).first()
+    return own or SchoolExpectation(school_id=school_id, expectation=expectation)
 
 
 def term_due(term: Term) -> date:
     """The last day a term's reflections may be written or changed (one query)."""
     return due_on(term, ReflectionWindow.objects.filter(term_id=term.pk).first())
+
+
+@dataclass(frozen=True)
+class TermDue:
+    """A term with the last day its reflections may be written, and whether an admin set it."""
+
+    term: Term
+    due: date
+    is_set: bool
+
+
+def terms_with_due(year: SchoolYear | None) -> list[TermDue]:
+    """A school year's terms in order, each with its reflections' due date (one query)."""
+    if year is None:
+        return []
+    terms = Term.objects.filter(school_year=year).select_related("reflection_window")
+    return [_with_due(term) for term in terms.order_by("start_date")]
+
+
+def _with_due(term: Term) -> TermDue:
+    window = getattr(term, "reflection_window", None)
+    return TermDue(term=term, due=due_on(term, window), is_set=window is not None)

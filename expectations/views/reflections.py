@@ -1,3 +1,91 @@
-"""reflections pages."""
+"""The term reflection page: a student, a family or the advisor rates how well school met
+each expectation this term, until the due date; an admin reads what was written."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from bigpicture.access import LEARNING_TEAM
+from bigpicture.links import link
+from bigpicture.mixins import ServiceFormMixin
+from bigpicture.models import Term
+from bigpicture.selectors import current_term
+from expectations.forms.reflections import ReflectionForm
+from expectations.selectors.reflections import SCALE, ReflectionState, reflection_state
+from expectations.services.reflections import locked_message, reflection_save
+from students.views.mixins import StudentMixin
+
+
+class ReflectionView(StudentMixin, ServiceFormMixin, FormView):
+    """A person's reflection on a student's term (the current one, or the one in the URL)."""
+
+    allowed_roles = LEARNING_TEAM
+    form_class = ReflectionForm
+    template_name = "expectations/reflection_form.html"
+
+    def get_term(self) -> Term:
+        student = self.get_student()
+        if "term" not in self.kwargs:
+            term = current_term(student.school)
+            if term is None:
+                raise Http404("The school has no term yet.")
+            return term
+        terms = Term.objects.of_school(student.school_id).select_related("school_year")
+        return get_object_or_404(terms, pk=self.kwargs["term"])
+
+    def get_state(self) -> ReflectionState:
+        if not hasattr(self, "state"):
+            self.state = reflection_state(self.get_student(), self.get_term(), self.request.user)
+        return self.state
+
+    def get_form_kwargs(self):
+        state = self.get_state()
+        return {
+            **super().get_form_kwargs(),
+            "questions": state.questions,
+            "sharing": state.perspective == "student",
+            "ratings": state.ratings,
+        }
+
+    def post(self, request, *args, **kwargs):
+        state = self.get_state()
+        if state.perspective is None:
+            raise PermissionDenied
+        if state.locked:
+            messages.error(request, locked_message(state.due))
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        state = self.get_state()
+        return reflection_save(
+            student=state.student, term=state.term, by=self.request.user, answers=form.answers()
+        )
+
+    def form_valid(self, form):
+        self.success_message = _("Saved. You can come back and change it until %(date)s.") % {
+            "date": formats.date_format(self.get_state().due)
+        }
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        state = self.get_state()
+        return f"{link('expectations:reflection', state.student.pk)}{state.term.pk}/"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(state=self.get_state(), scale=SCALE, **kwargs)
+
+
+urlpatterns = [
+    path("students/<int:pk>/reflection/", ReflectionView.as_view(), name="reflection"),
+    path(
+        "students/<int:pk>/reflection/<int:term>/",
+        ReflectionView.as_view(),
+        name="reflection-term",
+    ),
+]

@@ -1,0 +1,214 @@
+"""Reads of advisory attendance: a day's roll for one advisory or all an advisor leads, and a
+student's record over a school year."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Advisory, Membership
+from bigpicture.models import SchoolYear
+from bigpicture.names import display_name
+from expectations.models import AttendanceMark, AttendanceSheet
+from students.models import Student
+
+PRESENT = "present"
+Status = AttendanceMark.Status
+# Every answer of the roll, in the order of its buttons: (value, label, Bootstrap colour).
+# The label is always written, so the colour is never the only sign.
+CHOICES = (
+    (PRESENT, _("Present"), "success"),
+    (Status.ABSENT.value, Status.ABSENT.label, "danger"),
+    (Status.LATE.value, Status.LATE.label, "primary"),
+    (Status.EXCUSED.value, Status.EXCUSED.label, "secondary"),
+)
+STATUSES = frozenset(value for value, _label, _colour in CHOICES)
+
+
+@dataclass
+class RollRow:
+    """One student on a day's roll: their answer (present unless marked) and its note."""
+
+    student_id: int
+    name: str
+    status: str = PRESENT
+    note: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Roll:
+    """One advisory's roll on one day, as the sheet form shows it."""
+
+    choices: ClassVar = CHOICES
+
+    advisory_id: int
+    advisory_name: str
+    day: date
+    rows: list[RollRow]
+    taken: bool = False  # the roll was saved for this day
+    taken_by: str = ""
+    updated_at: datetime | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many students have each answer (present, absent, late, excused)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.rows:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
+
+
+def members_on(advisory_id: int, day: date) -> QuerySet:
+    """The ids of the students in an advisory on a day."""
+    return (
+        Membership.objects.on(day)
+        .filter(advisory_id=advisory_id)
+        .values_list("student_id", flat=True)
+    )
+
+
+def rolls(advisories: Sequence[Advisory], day: date) -> list[Roll]:
+    """Each advisory's roll on a day, in the order given: its students that day by name,
+    each present unless the day's sheet marks them otherwise. Three queries for any number
+    of advisories."""
+    ids = [advisory.pk for advisory in advisories]
+    if not ids:
+        return []
+    members = (
+        Membership.objects.on(day)
+        .filter(advisory_id__in=ids)
+        .order_by("student__user__last_name", "student__user__first_name", "student_id")
+        .values_list(
+            "advisory_id",
+            "student_id",
+            "student__preferred_name",
+            "student__user__first_name",
+            "student__user__last_name",
+        )
+    )
+    sheets = {
+        sheet.advisory_id: sheet
+        for sheet in AttendanceSheet.objects.filter(advisory_id__in=ids, on=day).select_related(
+            "taken_by"
+        )
+    }
+    marks = AttendanceMark.objects.filter(sheet__in=[sheet.pk for sheet in sheets.values()])
+    marked = {
+        (advisory, student): (status, note)
+        for advisory, student, status, note in marks.values_list(
+            "sheet__advisory_id", "student_id", "status", "note"
+        )
+    }
+    by_advisory: dict[int, list[RollRow]] = {pk: [] for pk in ids}
+    for advisory, student, preferred, first, last in members:
+        status, note = marked.get((advisory, student), (PRESENT, ""))
+        row = RollRow(student, display_name(preferred, first, last), status, note)
+        by_advisory[advisory].append(row)
+    return [
+        _roll(advisory, day, by_advisory[advisory.pk], sheets.get(advisory.pk))
+        for advisory in advisories
+    ]
+
+
+def _roll(advisory: Advisory, day: date, rows: list[RollRow], sheet) -> Roll:
+    roll = Roll(advisory.pk, advisory.name, day, rows)
+    if sheet is not None:
+        roll.taken, roll.updated_at = True, sheet.updated_at
+        roll.taken_by = sheet.taken_by.get_full_name() if sheet.taken_by else ""
+    return roll
+
+
+def roll_of(advisory: Advisory, day: date) -> Roll:
+    """One advisory's roll on a day (three queries)."""
+    return rolls([advisory], day)[0]
+
+
+def today_sheets(advisories: Sequence[Advisory], today: date) -> list[Roll]:
+    """Today's roll of each advisory an advisor leads, for their home page, in the order
+    given (three queries for any number of advisories)."""
+    return rolls(advisories, today)
+
+
+# --- a student's record ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """A student's attendance over a span: the days the roll was taken in their advisory
+    while they were in it, and how many of those they were present, absent, late, excused."""
+
+    days: int
+    absent: int
+    late: int
+    excused: int
+
+    @property
+    def present(self) -> int:
+        return self.days - self.absent - self.late - self.excused
+
+    @property
+    def attended(self) -> int:
+        """Days the student came to advisory: present or late."""
+        return self.present + self.late
+
+    @property
+    def rate(self) -> float | None:
+        """The share of the days the student came (present or late), in percent."""
+        return round(100 * self.attended / self.days, 1) if self.days else None
+
+
+def student_sheets(student: Student, year: SchoolYear | None) -> QuerySet:
+    """The sheets of the days the roll was taken in an advisory while the student was in it,
+    within a school year (every year without one)."""
+    member = Membership.objects.filter(
+        student_id=student.pk, advisory_id=OuterRef("advisory_id"), start_date__lte=OuterRef("on")
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("on")))
+    advisories = Membership.objects.filter(student_id=student.pk).values("advisory_id")
+    sheets = AttendanceSheet.objects.filter(advisory_id__in=advisories).filter(Exists(member))
+    if year is not None:
+        sheets = sheets.filter(on__gte=year.start_date, on__lte=year.end_date)
+    return sheets
+
+
+def _count(status: str, student_id: int) -> Count:
+    return Count("marks", filter=Q(marks__student_id=student_id, marks__status=status))
+
+
+def student_record(student: Student, year: SchoolYear | None) -> Record:
+    """A student's attendance counts over a school year, in one aggregate query."""
+    totals = student_sheets(student, year).aggregate(
+        days=Count("pk", distinct=True),
+        absent=_count(Status.ABSENT, student.pk),
+        late=_count(Status.LATE, student.pk),
+        excused=_count(Status.EXCUSED, student.pk),
+    )
+    return Record(**totals)
+
+
+def student_marks(student: Student, year: SchoolYear | None) -> QuerySet:
+    """The student's days not simply present within a school year, newest first, as plain
+    values (day, status, note, advisory)."""
+    sheets = student_sheets(student, year).values("pk")
+    return (
+        AttendanceMark.objects.filter(student_id=student.pk, sheet__in=sheets)
+        .order_by("-sheet__on", "-pk")
+        .values("pk", "status", "note", day=F("sheet__on"), advisory=F("sheet__advisory__name"))
+    )
+
+
+def school_years(school_id: int) -> list[SchoolYear]:
+    """A school's years, the latest first (one query)."""
+    return list(SchoolYear.objects.filter(school_id=school_id).order_by("-start_date"))
+
+
+def year_of(years: Iterable[SchoolYear], today: date) -> SchoolYear | None:
+    """The year running today, else the next one, else the latest (as ``current_for``),
+    picked from years already read."""
+    years = sorted(years, key=lambda year: year.start_date)
+    running = [year for year in years if year.start_date <= today <= year.end_date]
+    coming = [year for year in years if year.start_date > today]
+    return (running or coming or years[-1:] or [None])[0]

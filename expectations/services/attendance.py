@@ -1,0 +1,102 @@
+"""Writes to advisory attendance: the advisor saves a day's whole roll at once."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Advisory
+from bigpicture.dates import span_errors
+from bigpicture.models import User
+from expectations.models import AttendanceMark, AttendanceSheet
+from expectations.reminders.attendance import notify_absences
+from expectations.selectors.attendance import PRESENT, STATUSES, members_on
+
+Status = AttendanceMark.Status
+
+
+@dataclass(frozen=True)
+class SavedRoll:
+    """A saved roll: its sheet and how many students had each answer."""
+
+    sheet: AttendanceSheet
+    counts: dict[str, int]
+
+
+def _check(advisory: Advisory, day: date, marks: Mapping[int, tuple[str, str]]) -> set[int]:
+    """Refuse a day in the future, an unknown answer, or a student not in the advisory that
+    day; return the ids of the students in it that day."""
+    today = advisory.school.today()
+    if day > today:
+        raise ValidationError({"day": _("Attendance cannot be taken for a day in the future.")})
+    if errors := span_errors(today, day=day):
+        raise ValidationError(errors)
+    if any(status not in STATUSES for status, _note in marks.values()):
+        raise ValidationError(_("Choose present, absent, late or excused for each student."))
+    members = set(members_on(advisory.pk, day))
+    if not members:
+        raise ValidationError({"day": _("No student was in this advisory on that day.")})
+    if set(marks) - members:
+        raise ValidationError(
+            _("The roll names a student who was not in this advisory on that day. Reload the page.")
+        )
+    return members
+
+
+def _sheet(advisory: Advisory, day: date, by: User) -> AttendanceSheet:
+    """The day's sheet, made or updated (taken by whoever saved it last)."""
+    sheet = AttendanceSheet.objects.filter(advisory=advisory, on=day).first()
+    sheet = sheet or AttendanceSheet(advisory=advisory, on=day)
+    sheet.advisory, sheet.taken_by = advisory, by
+    # The advisory and the person are in hand; the one sheet a day is checked just above.
+    sheet.full_clean(exclude=["advisory", "taken_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            sheet.save()
+    except IntegrityError as exc:  # a concurrent save of the same day's roll won the race
+        raise ValidationError(_("The roll was just saved by someone else. Try again.")) from exc
+    return sheet
+
+
+def _marks(sheet: AttendanceSheet, marks: Mapping[int, tuple[str, str]]) -> list[AttendanceMark]:
+    """The day's marks: one for each student not simply present, with its note."""
+    rows = [
+        AttendanceMark(sheet=sheet, student_id=student, status=status, note=note.strip())
+        for student, (status, note) in sorted(marks.items())
+        if status != PRESENT
+    ]
+    for row in rows:
+        # Per row without a query: the sheet and the students were checked above.
+        row.full_clean(exclude=["sheet", "student"], validate_constraints=False)
+    return rows
+
+
+@transaction.atomic
+def attendance_take(
+    *,
+    advisory: Advisory,
+    day: date,
+    marks: Mapping[int, tuple[str, str]],
+    by: User,
+) -> SavedRoll:
+    """Save an advisory's whole roll for a day in one go: the sheet made or updated and the
+    day's marks replaced; ``marks`` maps student ids to (status, note), and a student left
+    out is present. Families of the students marked absent get a notice, once a day."""
+    if not Advisory.objects.visible_to(by).filter(pk=advisory.pk).exists():
+        raise PermissionDenied
+    # Lock the advisory so two saves of its roll follow one another.
+    advisory = Advisory.objects.select_for_update().select_related("school").get(pk=advisory.pk)
+    members = _check(advisory, day, marks)
+    sheet = _sheet(advisory, day, by)
+    rows = _marks(sheet, marks)
+    AttendanceMark.objects.filter(sheet=sheet).delete()
+    AttendanceMark.objects.bulk_create(rows)
+    notify_absences(sheet, [row.student_id for row in rows if row.status == Status.ABSENT])
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    counts[PRESENT] = len(members) - len(rows)
+    return SavedRoll(sheet=sheet, counts=counts)
