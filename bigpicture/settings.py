@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": {"task": "bigpicture.tasks.scan_reminders", "schedule": 60 * 60},
     "write-daily-digests": {"task": "bigpicture.tasks.write_daily_digests", "schedule": 60 * 30},
     "sweep-outbox": {"task": "bigpicture.tasks.sweep_outbox", "schedule": 60},
+    # The early warning: every school's statuses, four times a day.
+    "compute-engagement": {
+        "task": "expectations.tasks.compute_engagement",
+        "schedule": 60 * 60 * 6,
+    },
 }
 
 # Content-Security-Policy: everything comes from this server; no inline scripts anywhere.
