@@ -8,6 +8,7 @@ from bigpicture.models import School
 from bigpicture.pages import selectors
 from bigpicture.pages.rows import roster_rows
 from bigpicture.views import SchoolAdminMixin
+from expectations.selectors.engagement import needs_check_in
 from internships.selectors import home as internships_home
 from students.selectors import children_of
 
@@ -31,6 +32,7 @@ class HomeView(RoleRequiredMixin, TemplateView):
             context["advisories"] = advisories = selectors.advisor_home(user)
             for advisory in advisories:
                 advisory.rows = roster_rows(advisory.roster)
+            context["needs_check_in"] = needs_check_in(user) if advisories else []
         if access.STUDENT in roles:
             context["profile"] = selectors.student_home(user)
         if access.GUARDIAN in roles:
