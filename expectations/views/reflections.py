@@ -3,8 +3,7 @@ each expectation this term, until the due date; an admin reads what was written.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -28,15 +27,26 @@ class ReflectionView(StudentMixin, ServiceFormMixin, FormView):
     form_class = ReflectionForm
     template_name = "expectations/reflection_form.html"
 
-    def get_term(self) -> Term:
-        student = self.get_student()
-        if "term" not in self.kwargs:
-            term = current_term(student.school)
-            if term is None:
-                raise Http404("The school has no term yet.")
-            return term
-        terms = Term.objects.of_school(student.school_id).select_related("school_year")
-        return get_object_or_404(terms, pk=self.kwargs["term"])
+    def get_term(self) -> Term | None:
+        """The term in the URL, else the school's current one (None: it has none yet)."""
+        if not hasattr(self, "term"):
+            student = self.get_student()
+            if "term" not in self.kwargs:
+                self.term = current_term(student.school)
+            else:
+                terms = Term.objects.of_school(student.school_id).select_related("school_year")
+                self.term = get_object_or_404(terms, pk=self.kwargs["term"])
+        return self.term
+
+    def without_term(self):
+        """A school with no term yet (just opened): a page that says so, not a dead link."""
+        context = {"student": self.get_student()}
+        return render(self.request, "expectations/reflection_no_term.html", context)
+
+    def get(self, request, *args, **kwargs):
+        if self.get_term() is None:
+            return self.without_term()
+        return super().get(request, *args, **kwargs)
 
     def get_state(self) -> ReflectionState:
         if not hasattr(self, "state"):
@@ -53,6 +63,8 @@ class ReflectionView(StudentMixin, ServiceFormMixin, FormView):
         }
 
     def post(self, request, *args, **kwargs):
+        if self.get_term() is None:
+            return self.without_term()
         state = self.get_state()
         if state.perspective is None:
             raise PermissionDenied

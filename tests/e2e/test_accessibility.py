@@ -204,10 +204,61 @@ def _main_pages(role: str, logins) -> list[str]:
     return ["/", "/preferences/", "/accounts/password_change/", reverse("students:calendar")]
 
 
+def _expectation_pages(role: str, logins) -> list[str]:
+    """The 10 Expectations' pages each role opens: reflections, profiles, attendance, the
+    early warning, the advisory's and the school's views."""
+    school = School.objects.get(slug="demo")
+
+    def url(name, *args):
+        return reverse(f"expectations:{name}", args=args)
+
+    def of_student(student):
+        return [
+            url("reflection", student.pk),
+            url("profile", student.pk),
+            url("attendance-student", student.pk),
+        ]
+
+    if role == "admin":
+        advisory = Advisory.objects.filter(school=school).first()
+        student = advisory.memberships.current().first().student
+        return [
+            url("school", school.pk),
+            url("engagement-list", school.pk),
+            url("engagement-settings", school.pk),
+            url("expectation-list"),
+            url("expectation-update", 1),
+            url("advisory", advisory.pk),
+            url("attendance-take", advisory.pk),
+            url("engagement-student", student.pk),
+            *of_student(student),
+        ]
+    if role == "advisor":
+        advisory = Advisory.objects.filter(advisor__email=logins.advisor).first()
+        student = advisory.memberships.current().first().student
+        item = student.plans.order_by("-term__start_date").first().items.first()
+        return [
+            url("advisory", advisory.pk),
+            url("attendance-take", advisory.pk),
+            url("engagement-student", student.pk),
+            url("check-in-create", student.pk),
+            url("tags", "item", item.pk),
+            *of_student(student),
+        ]
+    if role == "student":
+        return of_student(Student.objects.get(user__email=logins.student))
+    if role == "guardian":
+        return of_student(
+            Student.objects.filter(guardian_links__guardian__email=logins.guardian)[0]
+        )
+    return []
+
+
 @pytest.mark.parametrize("role", ["admin", "advisor", "student", "guardian", "mentor"])
 def test_every_main_page_passes_axe(visitor, demo, role):
     visitor.sign_in(getattr(demo, role))
-    for path in _main_pages(role, demo) + _internship_pages(role, demo):
+    pages = _main_pages(role, demo) + _internship_pages(role, demo)
+    for path in pages + _expectation_pages(role, demo):
         visitor.goto(path)
         visitor.check_accessibility()
 

@@ -4,6 +4,7 @@ the lock after the due date, bad input, and a fixed number of queries."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -203,3 +204,15 @@ def test_the_page_costs_the_same_queries_whatever_the_size(client_as, world, rol
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 11, counts
+
+
+def test_a_school_without_a_term_says_so_and_writes_nothing(client, world):
+    student = factories.StudentFactory()  # a school just opened: no year, no term
+    client.force_login(student.user)
+    cache.clear()
+    response = client.get(url(world, student=student))
+    assert response.status_code == 200
+    assert "no term set up yet" in html_of(response)
+    response = client.post(url(world, student=student), {f"score_{pk('relevance')}": "4"})
+    assert response.status_code == 200
+    assert not Reflection.objects.filter(student=student).exists()
