@@ -55,3 +55,8 @@ CPU_RATIO = 3.0  # every main page's CPU per request, at most this many floor pa
 BUSY_RATIO = 2.5  # the busiest pages' (bench.pages.BUSIEST)
 P95_MS = 300.0  # every page's p95 at 16 clients in the school day
 SEED_SECONDS = 120.0  # seeding the 5,000-student school
+
+# The 10 Expectations' targets (issue 13), checked by bench/report.py.
+EXPECTATION_MS = 500.0  # the school view and heat map (and the advisory view, the profile)
+EARLY_WARNING_SECONDS = 30.0  # every student's status of the 5,000-student school
+ROLL_REQUESTS = 1  # taking a day's roll of an advisory

@@ -1,10 +1,12 @@
 """The pages the benchmark drives, who opens them, the school-day mix, and a signed-in
-session cookie for each person.
+session cookie for each person; the 10 Expectations' pages and the day's roll the issue-13
+targets name, and the form a browser would post to take that roll.
 
 Every function here needs Django set up (``bench.settings``) on the benchmark's database.
 """
 
 import string
+from html.parser import HTMLParser
 from importlib import import_module
 
 from django.conf import settings
@@ -150,3 +152,129 @@ def mix_entries(pages: dict, people: int = 8) -> list[dict]:
         else:
             entries.append({"name": name, "path": path, "cookie": cookie, "weight": weight})
     return entries
+
+
+def expectation_pages() -> dict[str, tuple[str, str | None]]:
+    """Page name -> (path, cookie) for the 10 Expectations' views with issue-13 targets:
+    the school view with its heat map (the admin), the advisory view (the demo advisor) and
+    the student's expectations profile (the demo student, and their advisor)."""
+    school = demo_school()
+    advisor = User.objects.get(email=f"advisor@{DOMAIN}")
+    admin = User.objects.get(email=f"admin@{DOMAIN}")
+    student = Student.objects.select_related("user").get(user__email=f"student@{DOMAIN}")
+    advisory = Advisory.objects.filter(advisor=advisor).order_by("pk").first()
+    advised = (
+        Student.objects.filter(memberships__advisory=advisory, memberships__end_date=None)
+        .order_by("pk")
+        .first()
+    )
+    as_advisor = session_for(advisor)
+    return {
+        "school view and heat map (admin)": (
+            reverse("expectations:school", args=[school.pk]),
+            session_for(admin),
+        ),
+        "advisory view (advisor)": (
+            reverse("expectations:advisory", args=[advisory.pk]),
+            as_advisor,
+        ),
+        "expectations profile (student)": (
+            reverse("expectations:profile", args=[student.pk]),
+            session_for(student.user),
+        ),
+        "expectations profile (advisor)": (
+            reverse("expectations:profile", args=[advised.pk]),
+            as_advisor,
+        ),
+    }
+
+
+def attendance_roll() -> tuple[str, str]:
+    """(path, cookie): today's roll of the demo advisor's advisory, as its advisor."""
+    advisor = User.objects.get(email=f"advisor@{DOMAIN}")
+    advisory = Advisory.objects.filter(advisor=advisor).order_by("pk").first()
+    return reverse("expectations:attendance-take", args=[advisory.pk]), session_for(advisor)
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: for each, its fields as a browser would send them
+    untouched, and every radio button's and option's value by field name."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[list[tuple[str, str]], dict[str, list[str]]]] = []
+        self.inside = False
+        self.select = self.textarea = None
+        self.picked = False
+
+    @property
+    def sent(self) -> list[tuple[str, str]]:
+        return self.forms[-1][0]
+
+    @property
+    def choices(self) -> dict[str, list[str]]:
+        return self.forms[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {key: value or "" for key, value in attrs}
+        if tag == "form" and attrs.get("method", "").lower() == "post":
+            self.inside = True
+            self.forms.append(([], {}))
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type", "text") not in ("submit", "button"):
+            kind = attrs.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                self.choices.setdefault(name, []).append(attrs.get("value", "on"))
+                if "checked" in attrs:
+                    self.sent.append((name, attrs.get("value", "on")))
+            else:
+                self.sent.append((name, attrs.get("value", "")))
+        elif tag == "select" and name:
+            self.select, self.picked = name, False
+        elif tag == "option" and self.select:
+            self.choices.setdefault(self.select, []).append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self.sent.append((self.select, attrs.get("value", "")))
+                self.picked = True
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.sent.append((name, ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, text = self.sent[-1]
+            self.sent[-1] = (name, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select:
+            if not self.picked and self.choices.get(self.select):  # a browser sends the first
+                self.sent.append((self.select, self.choices[self.select][0]))
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def roll_call(html: str, absent: int = 2, late: int = 1) -> tuple[dict[str, list[str]], int]:
+    """What an advisor's phone posts for a day's roll: the form as shown (everyone present
+    by default) with ``absent`` students marked absent and ``late`` marked late; and how many
+    students the roll lists (the fields that offer "absent")."""
+    parser = _Forms()
+    parser.feed(html)
+    sent, choices = next(
+        (form for form in parser.forms if any("absent" in v for v in form[1].values())),
+        ([], {}),
+    )
+    marked = [name for name, values in choices.items() if "absent" in values]
+    changes = dict.fromkeys(marked[:absent], "absent")
+    changes.update(dict.fromkeys(marked[absent : absent + late], "late"))
+    data: dict[str, list[str]] = {}
+    for name, value in sent:
+        if name not in changes:
+            data.setdefault(name, []).append(value)
+    for name, value in changes.items():
+        data[name] = [value]
+    return data, len(marked)

@@ -11,11 +11,14 @@ from bench.constants import (
     BUSIEST,
     BUSY_RATIO,
     CPU_RATIO,
+    EARLY_WARNING_SECONDS,
+    EXPECTATION_MS,
     FLOOR,
     LEAN,
     MIX_WEIGHTS,
     P95_MS,
     REFERENCES,
+    ROLL_REQUESTS,
     SEED_SECONDS,
 )
 
@@ -50,8 +53,83 @@ def statuses(counted: dict) -> str:
     return " (" + ", ".join(f"{status}: {n}" for status, n in sorted(counted.items())) + ")"
 
 
-def write_report(args, seeds, small, large, loads, day, configured) -> list[str]:
-    """bench/results.md; returns the targets missed."""
+def expectation_lines(args, small: dict, large: dict) -> tuple[list[str], list[tuple]]:
+    """The 10 Expectations' section (issue 13) and its targets, from what bench.measure
+    found on the small and the large school."""
+    pages, warning, roll = large["expectations"], large["early_warning"], large["attendance"]
+    small_pages = small.get("expectations", {})
+    lines = [
+        "",
+        "## The 10 Expectations (issue 13)",
+        "",
+        f"In-process on the {args.students:,}-student school (four years of reflections and "
+        "attendance), one request at a time: each page's wall-clock time per request "
+        "(`time.perf_counter()`, PostgreSQL's time included), over "
+        f"{next(iter(pages.values()), {}).get('wall_requests', 0)} requests after the warm-up.",
+        "",
+        f"| page | queries @ {args.small:,} | queries @ {args.students:,} | median ms | p95 ms "
+        "| slowest ms | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    unequal, slow = [], []
+    for name, measured in pages.items():
+        small_q = small_pages.get(name, {}).get("queries", "-")
+        same = small_q == measured["queries"]
+        fast = measured["ms_p95"] < EXPECTATION_MS
+        if not same:
+            unequal.append((name, small_q, measured["queries"]))
+        if not fast:
+            slow.append((name, measured["ms_p95"]))
+        lines.append(
+            f"| {name} | {small_q} | {measured['queries']}{'' if same else ' ⚠'} "
+            f"| {measured['ms_median']:.0f} | {measured['ms_p95']:.0f} "
+            f"| {measured['ms_max']:.0f} | same queries, p95 < {EXPECTATION_MS:.0f} ms: "
+            f"{verdict(same and fast)} |"
+        )
+    statuses = ", ".join(f"{status} {n:,}" for status, n in warning["statuses"].items())
+    lines += [
+        "",
+        f"Early warning, every student of the school at once (`compute_school`, in process): "
+        f"{warning['seconds']:.1f} s, {warning['queries']} queries ({statuses}).",
+        "",
+        f"Taking a day's roll of the demo advisor's advisory ({roll['students']} students, "
+        f"two marked absent and one late, the rest present by default): {roll['requests']} "
+        f"request (a POST answered {roll['status']}), {roll['queries']} queries, "
+        f"{roll['ms']:.0f} ms.",
+    ]
+    worst = max(pages.items(), key=lambda item: item[1]["ms_p95"])
+    targets = [
+        (
+            not unequal and not slow,
+            "The school view and heat map, the advisory view and the student's profile in "
+            f"the same number of queries at {args.small:,} and {args.students:,} students and "
+            f"under {EXPECTATION_MS:.0f} ms (p95): "
+            + (
+                f"the slowest is {worst[0]}, {worst[1]['ms_p95']:.0f} ms"
+                if not unequal and not slow
+                else "; ".join(
+                    [f"{n} {a} vs {b} queries" for n, a, b in unequal]
+                    + [f"{n} {ms:.0f} ms" for n, ms in slow]
+                )
+            ),
+        ),
+        (
+            warning["seconds"] < EARLY_WARNING_SECONDS,
+            f"The early warning for the whole {args.students:,}-student school under "
+            f"{EARLY_WARNING_SECONDS:.0f} s: {warning['seconds']:.1f} s",
+        ),
+        (
+            roll["requests"] == ROLL_REQUESTS and roll["status"] == 302,
+            f"Taking attendance for {roll['students']} students in one request: "
+            f"{roll['requests']} POST, {roll['queries']} queries, {roll['ms']:.0f} ms",
+        ),
+    ]
+    return lines, targets
+
+
+def write_report(args, seeds, small, large, loads, day, configured, issue13=None) -> list[str]:
+    """bench/results.md; returns the targets missed. ``issue13``: (small, large), what
+    bench.measure found of the 10 Expectations at each size."""
     floor, lean = large[FLOOR]["cpu_ms"], large[LEAN]["cpu_ms"]
     names = [name for name in large if name not in REFERENCES]
     large_seed = seeds[args.students]
@@ -179,6 +257,10 @@ def write_report(args, seeds, small, large, loads, day, configured) -> list[str]
         lines += ["", "First failures:", "", *(f"- {why}" for why in writes["reasons"])]
 
     # --- the targets ---
+    expectation_targets = []
+    if issue13 is not None:
+        section, expectation_targets = expectation_lines(args, *issue13)
+        lines += section
     by_cpu = sorted(names, key=lambda name: -large[name]["x_floor"])  # the costliest first
     over = [(name, large[name]["x_floor"]) for name in by_cpu if large[name]["x_floor"] > CPU_RATIO]
     worst = by_cpu[0]
@@ -253,6 +335,7 @@ def write_report(args, seeds, small, large, loads, day, configured) -> list[str]
             + ("" if args.students == 5000 else " (the target is set for 5,000 students)"),
         ),
     ]
+    targets += expectation_targets
     lines += ["", "## Targets", ""]
     for ok, text in targets:
         lines.append(f"- {verdict(ok)}: {text}.")

@@ -5,7 +5,11 @@ One command (`python bench/run.py`, or `make bench`):
 1. builds a 500-student and a 5,000-student demo school, each in its own PostgreSQL
    database (`manage.py seed_demo`; `--reuse` keeps the ones an earlier run built), and
    times the seeding of the large one;
-2. counts the queries of every main page at both sizes, in-process;
+2. counts the queries of every main page at both sizes, in-process, and measures the 10
+   Expectations' targets (issue 13, bench/measure.py): the school view and heat map, the
+   advisory view and the student's profile (queries at both sizes, wall-clock ms per
+   request on the large school), the early warning for the whole school (seconds) and
+   taking a day's roll in one request (queries, ms);
 3. measures the CPU time of every main page per request, single-threaded and in-process (a
    Django test Client in a loop on the large school, debug off: the app's CPU, not
    PostgreSQL's), and compares it with the **floor page** (a signed-in page with only the
@@ -167,6 +171,25 @@ def in_process(database: str, requests: int = 0, warmup: int = 10) -> dict:
     args = ["--requests", str(requests), "--warmup", str(warmup)]
     out = run(PYTHON, "-m", "bench.measure", *args, env=environment(database), capture=True)
     return json.loads(out.strip().splitlines()[-1])  # {"pages": ..., "settings": ...}
+
+
+def print_expectations(small: dict, large: dict) -> None:
+    """The 10 Expectations' figures (issue 13) as they are measured."""
+    print("the 10 Expectations (issue 13)")
+    for name, measured in large["expectations"].items():
+        queries = small["expectations"].get(name, {}).get("queries", "-")
+        print(
+            f"  {name}: {queries} / {measured['queries']} queries, "
+            f"p95 {measured['ms_p95']:.0f} ms (median {measured['ms_median']:.0f} ms)"
+        )
+    warning, roll = large["early_warning"], large["attendance"]
+    print(
+        f"  early warning, whole school: {warning['seconds']:.1f} s, {warning['queries']} queries"
+    )
+    print(
+        f"  taking the roll of {roll['students']} students: {roll['requests']} request, "
+        f"{roll['queries']} queries, {roll['ms']:.0f} ms"
+    )
 
 
 def readers(database: str, people: int) -> dict:
@@ -370,15 +393,17 @@ def main() -> int:
     large_db, large_seed = school(args.students, args.reuse)
     seeds = {args.small: small_seed, args.students: large_seed}
     print("counting queries", flush=True)
-    small = in_process(small_db)["pages"]
+    small_measured = in_process(small_db)
+    small = small_measured["pages"]
     print(f"measuring CPU per request ({args.cpu_requests} requests a page)", flush=True)
-    measured = in_process(large_db, args.cpu_requests, args.warmup)
-    large, configured = measured["pages"], measured["settings"]
+    large_measured = in_process(large_db, args.cpu_requests, args.warmup)
+    large, configured = large_measured["pages"], large_measured["settings"]
     for name, measured in large.items():
         print(
             f"  {name}: {measured['queries']} queries, {measured['cpu_ms']:.2f} ms CPU, "
             f"{measured['x_floor']:.2f}x floor"
         )
+    print_expectations(small_measured, large_measured)
     # The writer's plan first: it may give a mentor a password, which signs out any session
     # of theirs made before.
     plan = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
@@ -413,7 +438,8 @@ def main() -> int:
     redis.Redis.from_url(BROKER).delete("celery")  # the tasks queued, which nobody runs
     if errors:
         print("gunicorn said:\n" + errors[-5000:])
-    failures = write_report(args, seeds, small, large, loads, day, configured)
+    issue13 = (small_measured, large_measured)
+    failures = write_report(args, seeds, small, large, loads, day, configured, issue13)
     print((Path(args.report) if args.report else ROOT / "bench" / "results.md").read_text())
     return 1 if failures else 0
 

@@ -3,7 +3,9 @@
 Four graduating classes, advisories of about fifteen with one advisor each and four years
 of history, families who prefer English and families who prefer Spanish (some with two
 children at the school), one advisory placed over capacity by an admin, a student who
-transferred between advisories, and a few newly enrolled students not yet placed.
+transferred between advisories, and a few newly enrolled students not yet placed; their
+learning (students/demo), internships (internships/demo), and term reflections, advisory
+attendance, tagged work and the early warning (expectations/demo).
 """
 
 import gc
@@ -40,6 +42,7 @@ from bigpicture.models import (
     Term,
     User,
 )
+from expectations.demo import build_expectations, delete_expectations, early_warning
 from internships.demo import Intern, build_internships, delete_internships
 from students.demo import Family, build_learning, delete_learning
 from students.models import GuardianLink, Student
@@ -93,7 +96,9 @@ def build_demo_school(*, students: int = 120, seed: int = 2026, today: date | No
         builder.guardians()
         builder.mentors()
         builder.learning(seed)
+        builder.expectations(seed)
     _refresh_statistics()
+    builder.logins.counts.update(early_warning(school=school, today=today))
     builder.reminders()
     return builder.logins
 
@@ -133,6 +138,7 @@ def _delete_demo_school() -> None:
     # Each step one statement a table (see ``purge``), children before their parents.
     purge(Notification.objects.filter(school=school))
     purge(Notification.objects.filter(recipient__school=school))
+    delete_expectations(school)
     delete_internships(school)
     delete_learning(school)
     purge(Membership.objects.filter(advisory__school=school))
@@ -404,6 +410,11 @@ class _Builder:
         )
         self.logins.counts.update(counts)
         self.internships(families, seed)
+
+    def expectations(self, seed: int) -> None:
+        """Term reflections, advisory attendance, tagged work and check-ins."""
+        counts = build_expectations(school=self.school, today=self.today, seed=seed)
+        self.logins.counts.update(counts)
 
     def internships(self, families, seed: int) -> None:
         """Sites, mentors, placements in every state and months of daily logs."""

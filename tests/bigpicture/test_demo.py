@@ -1,8 +1,10 @@
 """The demo school: deterministic, realistic, and rebuilt cleanly on every run."""
 
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count
@@ -10,7 +12,7 @@ from django.test import RequestFactory
 
 from advisories.models import Advisory, Membership
 from bigpicture.demo import DEMO_PASSWORD, build_demo_school
-from bigpicture.models import School, SchoolYear, User
+from bigpicture.models import School, SchoolYear, Term, User
 from students.models import GuardianLink, Student
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +152,125 @@ def test_demo_school_has_internships_in_every_state_with_months_of_logs():
     refusals = [m.placement_refusal(today) for m in Mentor.objects.filter(site__school=school)]
     assert any("expired" in r for r in refusals)
     assert Site.objects.filter(school=school).count() >= 10
+
+
+def _expectations_of_the_demo(logins):
+    """What the demo promises of the 10 Expectations, on the day it was built."""
+    from expectations.models import (
+        AttendanceMark,
+        AttendanceSheet,
+        CheckIn,
+        Engagement,
+        Rating,
+        Reflection,
+        ReflectionWindow,
+        WorkTag,
+    )
+
+    school = School.objects.get(slug="demo")
+    today = school.today()
+    terms = Term.objects.of_school(school.pk).select_related("school_year", "reflection_window")
+    assert all(t.reflection_window.due_on == t.end_date - timedelta(days=7) for t in terms)
+    assert ReflectionWindow.objects.filter(term__school_year__school=school).count() == 16
+
+    # The demo student: their own reflection on every term closed since they came, each
+    # with the ten ratings, written in their advisory and year level of the term.
+    student = Student.objects.get(user__email=logins.student)
+    closed = [
+        t for t in terms if t.reflection_window.due_on < today and t.end_date >= student.enrolled_on
+    ]
+    assert len(closed) >= 8  # a senior: years of reflections
+    own = Reflection.objects.filter(student=student, perspective="student")
+    by_term = {r.term_id: r for r in own.annotate(n=Count("ratings"))}
+    for term in closed:
+        reflection = by_term[term.pk]
+        assert reflection.n == 10
+        assert reflection.advisory_id is not None
+        assert reflection.year_level == term.school_year.year_level(student.graduating_class)
+    assert Reflection.objects.filter(student=student, perspective="advisor").exists()
+
+    ratings = Rating.objects.filter(reflection__student__school=school)
+    scores = dict(ratings.values_list("score").annotate(n=Count("pk")))
+    assert set(scores) >= {2, 3, 4, 5}
+    assert scores[3] + scores[4] + scores[5] > 0.9 * sum(scores.values())
+    assert ratings.filter(reflection__perspective="student", shared=True).exclude(comment="")
+    assert ratings.filter(reflection__perspective="family").exists()
+
+    # Attendance: the demo advisor's roll taken every school day before today (not today's:
+    # theirs to take), a few marks of each kind, excused ones with a note.
+    advisor = User.objects.get(email=logins.advisor)
+    sheets = AttendanceSheet.objects.filter(advisory__advisor=advisor)
+    assert sheets.count() > 100
+    assert not sheets.filter(on__gte=today).exists()
+    marks = AttendanceMark.objects.filter(sheet__advisory__school=school)
+    assert set(marks.values_list("status", flat=True)) == {"absent", "late", "excused"}
+    assert not marks.filter(status="excused", note="").exists()
+    rolls = AttendanceSheet.objects.filter(advisory__school=school).count()
+    assert 0.03 * rolls * 15 < marks.count() < 0.15 * rolls * 15  # most mornings present
+
+    # Work tagged with the expectations it serves, of every kind; a few check-ins.
+    tags = WorkTag.objects.filter(student__school=school)
+    for kind in ("item", "placement", "exhibition"):
+        assert tags.filter(**{f"{kind}__isnull": False}).exists(), kind
+    assert tags.filter(student=student).exists()
+    assert CheckIn.objects.filter(student__school=school).exists()
+
+    # The early warning, computed: some on watch, and a student of the demo advisor's who
+    # calls them to act.
+    statuses = Engagement.objects.filter(student__school=school)
+    assert statuses.filter(status="watch").exists()
+    mine = statuses.filter(
+        student__memberships__advisory__advisor=advisor, student__memberships__end_date=None
+    )
+    assert mine.filter(status="act").exists()
+    return school, today
+
+
+def test_demo_school_has_reflections_attendance_tags_and_an_early_warning():
+    from expectations.models import Reflection
+
+    logins = build_demo_school(students=120, seed=2026)
+    school, today = _expectations_of_the_demo(logins)
+    # This term's reflections only partly done while they are open.
+    term = Term.objects.current_for(school, today=today)
+    placed = Student.objects.filter(school=school).exclude(
+        pk__in=Student.objects.filter(school=school).without_advisory()
+    )
+    written = Reflection.objects.filter(term=term, perspective="student")
+    if term.start_date < today <= term.reflection_window.due_on:
+        assert 0 < written.count() < placed.count()
+    # Spanish-speaking families answer in Spanish.
+    assert written.model.objects.filter(
+        student__school=school, perspective="family", author__language="es"
+    ).filter(ratings__comment__startswith="Nuestro")
+
+
+def test_demo_reflections_are_the_same_with_the_same_seed():
+    from expectations.models import AttendanceMark, Rating
+
+    def ratings():
+        rows = Rating.objects.filter(reflection__student__school__slug="demo")
+        marks = AttendanceMark.objects.filter(student__school__slug="demo")
+        return (
+            sorted(rows.values_list("reflection__student__user__email", "score", "comment")),
+            sorted(marks.values_list("student__user__email", "sheet__on", "status")),
+        )
+
+    build_demo_school(students=40, seed=5)
+    first = ratings()
+    build_demo_school(students=40, seed=5)
+    assert ratings() == first
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2027, 1, 24, 5, 0, tzinfo=UTC),  # a term's first day, just after midnight
+        datetime(2027, 7, 15, 16, 0, tzinfo=UTC),  # the summer break
+        datetime(2027, 8, 25, 12, 0, tzinfo=UTC),  # the school year's first day
+    ],
+    ids=lambda moment: f"{moment:%Y-%m-%d}",
+)
+def test_demo_expectations_hold_in_term_and_in_the_break(moment):
+    with time_machine.travel(moment, tick=False):
+        _expectations_of_the_demo(build_demo_school(students=40, seed=2026))
