@@ -26,7 +26,7 @@ from expectations.models import (
     signal_id,
 )
 from expectations.selectors.catalog import wordings
-from internships.models import DailyLog, Placement
+from internships.models import DailyLog, Exploration, Placement
 from students.models import Exhibition, LearningPlan, PlanMeeting, Student
 
 # The signals: each a ``code``, with a ``key`` (an expectation) or a ``value`` (a number).
@@ -69,6 +69,9 @@ class Facts:
     plan_changed: dict[int, date] = field(default_factory=dict)
     missed: dict[int, int] = field(default_factory=dict)
     placed: set[int] = field(default_factory=set)  # with an internship consented or active
+    # without one, but on their way: a proposal waiting for the adults, or an informational
+    # interview or a shadow day in the last weeks (the school's internship_quiet_weeks)
+    exploring: set[int] = field(default_factory=set)
     active_since: dict[int, date] = field(default_factory=dict)
     confirmed_on: dict[int, date] = field(default_factory=dict)
     absences: dict[int, int] = field(default_factory=dict)
@@ -81,7 +84,7 @@ class Facts:
 
 def facts(school: School, *, today: date, student_id: int | None = None) -> Facts:
     """Everything the signals need but what check-ins answered (``answered_locked``), for
-    the school's students now in an advisory or for one student: eleven queries whatever
+    the school's students now in an advisory or for one student: twelve queries whatever
     the number of students."""
     terms = _recent_terms(school.pk, today)
     found = Facts(
@@ -168,17 +171,30 @@ def _read_term_work(found: Facts, school: School, student_id: int | None) -> Non
 
 
 def _read_internships(found: Facts, school_id: int, student_id: int | None) -> None:
-    """Who has an internship consented or active, since when one is active, and the last
-    day a mentor confirmed hours at an active one (two queries)."""
+    """Who has an internship consented or active (and since when one is active), who is on
+    their way to one (a proposal, or an exploration in the last weeks), and the last day a
+    mentor confirmed hours at an active one (three queries)."""
     Status = Placement.Status
+    placed = [Status.CONSENTED, Status.ACTIVE]
     placements = Placement.objects.filter(
-        status__in=[Status.CONSENTED, Status.ACTIVE], student__school_id=school_id
+        status__in=[Status.PROPOSED, Status.APPROVED, *placed], student__school_id=school_id
     )
     placements = _scope(placements, student_id).order_by().values("student_id")
-    for row in placements.annotate(since=Min("start_on", filter=Q(status=Status.ACTIVE))):
+    for row in placements.annotate(
+        placed=Count("pk", filter=Q(status__in=placed)),
+        since=Min("start_on", filter=Q(status=Status.ACTIVE)),
+    ):
+        if not row["placed"]:
+            found.exploring.add(row["student_id"])
+            continue
         found.placed.add(row["student_id"])
         if row["since"] is not None:
             found.active_since[row["student_id"]] = row["since"]
+    lately = found.today - timedelta(weeks=found.settings.internship_quiet_weeks)
+    explored = Exploration.objects.filter(student__school_id=school_id, on__gt=lately)
+    found.exploring.update(
+        _scope(explored, student_id).order_by().values_list("student_id", flat=True)
+    )
     logs = DailyLog.objects.filter(
         placement__status=Status.ACTIVE,
         placement__student__school_id=school_id,
@@ -268,7 +284,10 @@ _COUNTED = {
     ),
 }
 _PLAIN = {
-    NO_INTERNSHIP: lambda: _("No internship: none with the family's consent or running."),
+    NO_INTERNSHIP: lambda: _(
+        "No internship, and no step toward one lately (an informational interview, a shadow "
+        "day or a proposal)."
+    ),
     REFLECTION_DUE: lambda: _("Their term reflection is past its due date."),
 }
 

@@ -97,10 +97,11 @@ def _plan_signals(student_id: int, facts: Facts) -> list[dict]:
 
 
 def _internship_signals(student_id: int, facts: Facts) -> list[dict]:
-    """No internship consented or running; or one running without hours confirmed for the
-    school's number of weeks (from its first day or the last confirmed day)."""
+    """No internship consented or running, nor a step toward one for the school's number
+    of weeks (a proposal, an informational interview, a shadow day); or one running without
+    hours confirmed for those weeks (from its first day or the last confirmed day)."""
     if student_id not in facts.placed:
-        return [{"code": NO_INTERNSHIP}]
+        return [] if student_id in facts.exploring else [{"code": NO_INTERNSHIP}]
     since = facts.active_since.get(student_id)
     if since is None:
         return []

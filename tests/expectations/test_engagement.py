@@ -22,7 +22,7 @@ from expectations.models import (
 from expectations.selectors import engagement as selectors
 from expectations.selectors.catalog import wordings
 from expectations.services import engagement as services
-from internships.models import DailyLog, Placement
+from internships.models import DailyLog, Exploration, Placement
 from students.models import Exhibition, LearningPlan, PlanMeeting, Student
 from tests import factories
 
@@ -197,9 +197,26 @@ class TestInternship:
         Placement.objects.filter(student=calm).update(status=Placement.Status.CONSENTED)
         assert signals(calm) == []
 
-    def test_a_proposed_internship_is_none_yet(self, world, calm):
+    def test_a_proposal_waiting_for_the_adults_is_a_step_toward_one(self, world, calm):
         Placement.objects.filter(student=calm).update(status=Placement.Status.PROPOSED)
+        assert signals(calm) == []
+
+    def test_an_internship_that_ended_is_none(self, world, calm):
+        Placement.objects.filter(student=calm).update(status=Placement.Status.COMPLETED)
         assert signals(calm) == [{"code": "no_internship"}]
+
+    def test_an_exploration_lately_is_a_step_toward_one(self, world, calm):
+        Placement.objects.filter(student=calm).delete()
+        today = world.school.today()
+        step = Exploration.objects.create(
+            student=calm,
+            kind=Exploration.Kind.SHADOW,
+            on=today - timedelta(days=20),
+            reflection="A day at the boatyard",
+        )
+        assert signals(calm) == []
+        Exploration.objects.filter(pk=step.pk).update(on=today - timedelta(days=21))
+        assert signals(calm) == [{"code": "no_internship"}]  # three weeks: the school's default
 
     def test_no_confirmed_hours_for_weeks(self, world, calm):
         DailyLog.objects.filter(placement__student=calm).update(
@@ -307,12 +324,12 @@ class TestCheckIn:
         assert engagement.open_signals == [{"code": "absences", "value": 3}]
 
     def test_a_signal_that_goes_and_comes_back_is_new(self, world, calm):
-        Placement.objects.filter(student=calm).update(status=Placement.Status.PROPOSED)
+        Placement.objects.filter(student=calm).update(status=Placement.Status.COMPLETED)
         services.compute_student(calm)
         self._check_in(world, calm)
         Placement.objects.filter(student=calm).update(status=Placement.Status.ACTIVE)
         assert services.compute_student(calm).answered == []
-        Placement.objects.filter(student=calm).update(status=Placement.Status.PROPOSED)
+        Placement.objects.filter(student=calm).update(status=Placement.Status.COMPLETED)
         assert services.compute_student(calm).status == Status.WATCH
 
     def test_a_day_in_the_future_is_refused(self, world, calm):
@@ -445,7 +462,10 @@ class TestWords:
             "Rated “Play” 1 point lower than the term before.",
             "No change to the learning plan this term for 5 weeks.",
             "2 meetings or exhibitions this term were never marked held.",
-            "No internship: none with the family's consent or running.",
+            (
+                "No internship, and no step toward one lately (an informational interview, "
+                "a shadow day or a proposal)."
+            ),
             "No confirmed internship hours for 3 weeks.",
             "4 absences from advisory in the last 4 weeks.",
             "Their term reflection is past its due date.",

@@ -64,7 +64,7 @@ class TestTheSchoolsList:
         page = client_as("admin").get(_list_url(world)).content.decode()
         assert world.student.display_name in page
         assert "3 absences from advisory in the last 4 weeks." in page
-        assert "No internship: none with the family&#x27;s consent or running." in page
+        assert "No internship, and no step toward one lately" in page
         assert "Harbor" in page and "Summit" in page
         assert reverse("expectations:engagement-settings", args=[world.school.pk]) in page
         assert _student_url(world.student) in page
@@ -264,7 +264,10 @@ class TestNeedsCheckIn:
         assert row.status == Status.WATCH
         assert row.reasons == [
             "No change to the learning plan this term for 4 weeks.",
-            "No internship: none with the family's consent or running.",
+            (
+                "No internship, and no step toward one lately (an informational interview, "
+                "a shadow day or a proposal)."
+            ),
         ]
         assert row.url == _student_url(world.student)
         assert row.check_in_url == reverse("expectations:check-in-create", args=[world.student.pk])
