@@ -44,6 +44,7 @@ from expectations.models import (
     WorkTag,
 )
 from expectations.services.engagement import compute_school
+from expectations.ten import ensure_expectations
 from internships.models import Placement
 from students.models import Exhibition, GuardianLink, PlanItem, Student
 
@@ -99,7 +100,8 @@ class Pupil:
 
 def build_expectations(*, school: School, today: date, seed: int) -> dict[str, int]:
     """Write the school's reflections, attendance, tags and check-ins; return how many rows
-    of each kind."""
+    of each kind. The ten expectations are seeded first if a flushed database lost them."""
+    ensure_expectations()
     return _Expectations(school, today, random.Random(seed)).build()
 
 

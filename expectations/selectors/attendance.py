@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from advisories.models import Advisory, Membership
 from bigpicture.models import SchoolYear
 from bigpicture.names import display_name
+from bigpicture.prepared import prepared
 from expectations.models import AttendanceMark, AttendanceSheet
 from students.models import Student
 
@@ -71,40 +72,51 @@ def members_on(advisory_id: int, day: date) -> QuerySet:
     )
 
 
+@prepared
+def _members(advisories: list[int], day: date):
+    """The students of some advisories on a day, by name: (advisory, student, names)."""
+    members = Membership.objects.on(day).filter(advisory_id__in=advisories)
+    return members.order_by(
+        "student__user__last_name", "student__user__first_name", "student_id"
+    ).values_list(
+        "advisory_id",
+        "student_id",
+        "student__preferred_name",
+        "student__user__first_name",
+        "student__user__last_name",
+    )
+
+
+@prepared
+def _sheets(advisories: list[int], day: date):
+    """The sheets of some advisories on a day: (advisory, when saved, by whom)."""
+    sheets = AttendanceSheet.objects.filter(advisory_id__in=advisories, on=day)
+    return sheets.values_list(
+        "advisory_id", "updated_at", "taken_by__first_name", "taken_by__last_name"
+    )
+
+
+@prepared
+def _marks(advisories: list[int], day: date):
+    """The marks of some advisories' sheets on a day: (advisory, student, status, note)."""
+    marks = AttendanceMark.objects.filter(sheet__advisory_id__in=advisories, sheet__on=day)
+    return marks.values_list("sheet__advisory_id", "student_id", "status", "note")
+
+
 def rolls(advisories: Sequence[Advisory], day: date) -> list[Roll]:
     """Each advisory's roll on a day, in the order given: its students that day by name,
-    each present unless the day's sheet marks them otherwise. Three queries for any number
-    of advisories."""
+    each present unless the day's sheet marks them otherwise. Three prepared reads for any
+    number of advisories (the advisor's home shows today's roll at every visit)."""
     ids = [advisory.pk for advisory in advisories]
     if not ids:
         return []
-    members = (
-        Membership.objects.on(day)
-        .filter(advisory_id__in=ids)
-        .order_by("student__user__last_name", "student__user__first_name", "student_id")
-        .values_list(
-            "advisory_id",
-            "student_id",
-            "student__preferred_name",
-            "student__user__first_name",
-            "student__user__last_name",
-        )
-    )
-    sheets = {
-        sheet.advisory_id: sheet
-        for sheet in AttendanceSheet.objects.filter(advisory_id__in=ids, on=day).select_related(
-            "taken_by"
-        )
-    }
-    marks = AttendanceMark.objects.filter(sheet__in=[sheet.pk for sheet in sheets.values()])
+    sheets = {advisory: row for advisory, *row in _sheets(ids, day)}
     marked = {
         (advisory, student): (status, note)
-        for advisory, student, status, note in marks.values_list(
-            "sheet__advisory_id", "student_id", "status", "note"
-        )
+        for advisory, student, status, note in (_marks(ids, day) if sheets else ())
     }
     by_advisory: dict[int, list[RollRow]] = {pk: [] for pk in ids}
-    for advisory, student, preferred, first, last in members:
+    for advisory, student, preferred, first, last in _members(ids, day):
         status, note = marked.get((advisory, student), (PRESENT, ""))
         row = RollRow(student, display_name(preferred, first, last), status, note)
         by_advisory[advisory].append(row)
@@ -117,8 +129,9 @@ def rolls(advisories: Sequence[Advisory], day: date) -> list[Roll]:
 def _roll(advisory: Advisory, day: date, rows: list[RollRow], sheet) -> Roll:
     roll = Roll(advisory.pk, advisory.name, day, rows)
     if sheet is not None:
-        roll.taken, roll.updated_at = True, sheet.updated_at
-        roll.taken_by = sheet.taken_by.get_full_name() if sheet.taken_by else ""
+        updated_at, first, last = sheet
+        roll.taken, roll.updated_at = True, updated_at
+        roll.taken_by = " ".join(name for name in (first, last) if name)
     return roll
 
 

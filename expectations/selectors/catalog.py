@@ -2,26 +2,47 @@
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
+from django.db.models import FilteredRelation, Q
 from django.utils import translation
 
 from bigpicture.models import SchoolYear, Term
+from bigpicture.prepared import prepared
 from expectations.models import Expectation, ReflectionWindow, SchoolExpectation, Wording, due_on
+from expectations.models.catalog import WORDING_FIELDS
+
+# Both languages of every wording field: name, name_es, question, question_es, ...
+WORDS = tuple(field for name in WORDING_FIELDS for field in (name, f"{name}_es"))
+EXPECTATION_COLUMNS = ("pk", "number", "key", *WORDS)
+OWN_COLUMNS = ("expectation_id", "is_active", *WORDS)
+
+
+@prepared
+def _catalog_rows(school: int):
+    """The ten expectations in their order, in Big Picture's words, each with the school's
+    own row beside it (its wording, and whether its students reflect on it), if any."""
+    own = FilteredRelation("wordings", condition=Q(wordings__school_id=school))
+    expectations = Expectation.objects.annotate(own=own).order_by("number")
+    return expectations.values_list(*EXPECTATION_COLUMNS, *(f"own__{c}" for c in OWN_COLUMNS))
 
 
 def _catalog(school_id: int, language: str | None):
-    """Each expectation in order with the school's own row (or None) and the language's
-    wording (two queries)."""
+    """Each expectation in order (its values) with the school's own row (or None) and the
+    language's wording (one prepared read: pages show these on every visit)."""
     language = language or translation.get_language() or "en"
-    own = {row.expectation_id: row for row in SchoolExpectation.objects.filter(school_id=school_id)}
-    for expectation in Expectation.objects.all():
-        mine = own.get(expectation.pk)
+    width = len(EXPECTATION_COLUMNS)
+    for row in _catalog_rows(school_id):
+        expectation = SimpleNamespace(**dict(zip(EXPECTATION_COLUMNS, row[:width], strict=True)))
+        mine = None
+        if row[width] is not None:
+            mine = SimpleNamespace(**dict(zip(OWN_COLUMNS, row[width:], strict=True)))
         yield expectation, mine, Wording(expectation, mine, language)
 
 
 def catalog_wordings(school_id: int, language: str | None = None) -> list[tuple[Wording, bool]]:
     """The ten expectations in a school's words and a language, each with whether its
-    students reflect on it now (two queries)."""
+    students reflect on it now (one query)."""
     return [
         (wording, getattr(own, "is_active", True))
         for _expectation, own, wording in _catalog(school_id, language)
@@ -31,7 +52,7 @@ def catalog_wordings(school_id: int, language: str | None = None) -> list[tuple[
 def wordings(school_id: int, *, active_only: bool = True, language: str | None = None):
     """The ten expectations in a school's words and a language (the active one by default),
     in their order; without the ones the school switched off unless ``active_only`` is
-    False. Two queries."""
+    False. One query."""
     rows = catalog_wordings(school_id, language)
     return [wording for wording, is_active in rows if is_active or not active_only]
 
@@ -50,7 +71,7 @@ class CatalogRow:
 
 def school_catalog(school_id: int) -> list[CatalogRow]:
     """The ten expectations as a school words them in English and Spanish, switched on or
-    off, for its admins (two queries)."""
+    off, for its admins (one query)."""
     return [
         CatalogRow(
             pk=expectation.pk,

@@ -14,6 +14,7 @@ from advisories.models import Membership
 from bigpicture.links import link
 from bigpicture.models import School, SchoolYear, Term
 from bigpicture.names import display_name
+from bigpicture.prepared import prepared
 from expectations.models import (
     AttendanceMark,
     CheckIn,
@@ -408,17 +409,22 @@ def open_signals(signals: list[dict], answered: list[str]) -> list[dict]:
     return [signal for signal in signals or () if signal_id(signal) not in done]
 
 
+@prepared
+def _watched_students(advisor: int):
+    """An advisor's students now on watch or to act, as ``ROW_COLUMNS``, act first."""
+    advised = Membership.objects.current().filter(advisory__advisor_id=advisor)
+    students = Student.objects.filter(
+        pk__in=advised.values("student_id"), engagement__status__in=WATCHED
+    ).annotate(current=FilteredRelation("memberships", condition=Q(memberships__end_date=None)))
+    order = ("engagement__status", "user__last_name", "user__first_name", "pk")
+    return students.order_by(*order).values_list(*ROW_COLUMNS)
+
+
 def needs_check_in(user) -> list[StudentRow]:
     """An advisor's students now on watch or to act, with their open reasons in words and
-    the links to their status and to a check-in (one query, two more when there are
-    any)."""
-    advised = Membership.objects.current().advised_by(user).values("student_id")
-    students = Student.objects.filter(pk__in=advised, engagement__status__in=WATCHED)
-    students = students.annotate(
-        current=FilteredRelation("memberships", condition=Q(memberships__end_date=None))
-    )
-    order = ("engagement__status", "user__last_name", "user__first_name", "pk")
-    rows = list(students.order_by(*order).values_list(*ROW_COLUMNS))
+    the links to their status and to a check-in (one prepared read, two more when there
+    are any: the advisor's home shows it at every visit)."""
+    rows = _watched_students(user.pk)
     if not rows:
         return []
     return watch_rows(rows, None, wordings(user.school_id, active_only=False))

@@ -51,10 +51,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
-    """A small, deterministic demo school, rebuilt for each browser test. The rows the data
-    migrations wrote (the 10 Expectations, the Five Learning Goals) are put back before
-    each test: a transactional test empties every table when it ends."""
+def demo(transactional_db):
+    """A small, deterministic demo school, rebuilt for each browser test."""
     return build_demo_school(students=60, seed=2026)
 
 
