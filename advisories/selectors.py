@@ -26,13 +26,14 @@ class RosterStudent:
 
 
 class RosterRow:
-    """One current membership of a roster: its student as a ``RosterStudent``."""
+    """One current membership of a roster (since ``start_date``): its student as a
+    ``RosterStudent``."""
 
-    __slots__ = ("advisory_id", "pk", "student", "student_id")
+    __slots__ = ("advisory_id", "pk", "start_date", "student", "student_id")
 
-    def __init__(self, pk, advisory_id, student):
+    def __init__(self, pk, advisory_id, student, start_date=None):
         self.pk, self.advisory_id, self.student_id = pk, advisory_id, student.pk
-        self.student = student
+        self.student, self.start_date = student, start_date
 
 
 # Each roster row's guardian, primary contact first (the links' own order), by relation
@@ -41,6 +42,7 @@ LINK = "student__guardian_links__"
 ROSTER_ROW = (
     *("pk", "advisory_id", "student_id", "student__graduating_class"),
     *("student__preferred_name", "student__user__first_name", "student__user__last_name"),
+    "start_date",
 )
 GUARDIAN_COLUMNS = (
     *(f"{LINK}pk", f"{LINK}relationship", f"{LINK}is_primary_contact"),
@@ -82,7 +84,17 @@ def roster(advisory: Advisory) -> list[RosterRow]:
     relationships = dict(link_model._meta.get_field("relationship").flatchoices)
     student_url = link("students:student-detail", _PK).partition(str(_PK))
     members, labels = {}, {}
-    for pk, advisory_id, student_id, graduating_class, preferred, first, last, *guardian in rows:
+    for (
+        pk,
+        advisory_id,
+        student_id,
+        graduating_class,
+        preferred,
+        first,
+        last,
+        since,
+        *guardian,
+    ) in rows:
         membership = members.get(pk)
         if membership is None:
             student = RosterStudent(
@@ -93,7 +105,7 @@ def roster(advisory: Advisory) -> list[RosterRow]:
                 f"{student_url[0]}{student_id}{student_url[2]}",
             )
             student.guardians = []
-            membership = members[pk] = RosterRow(pk, advisory_id, student)
+            membership = members[pk] = RosterRow(pk, advisory_id, student, since)
         link_pk, relationship, primary, g_first, g_last, email, language = guardian
         if link_pk is not None:
             label = labels.get(relationship)
@@ -174,8 +186,9 @@ def current_roster(advisory_ids: list[int], year) -> list[RosterRow]:
                 graduating_class,
                 f"{student_url[0]}{student_id}{student_url[2]}",
             ),
+            since,
         )
-        for pk, advisory_id, student_id, graduating_class, preferred, first, last in rows
+        for pk, advisory_id, student_id, graduating_class, preferred, first, last, since in rows
     ]
 
 

@@ -89,37 +89,37 @@ def _members(advisories: list[int], day: date):
 
 @prepared
 def _sheets(advisories: list[int], day: date):
-    """The sheets of some advisories on a day: (advisory, when saved, by whom)."""
+    """The sheets of some advisories on a day with their marks: (advisory, when saved, by
+    whom, then the student, status and note of a mark): a row per mark, or one without."""
     sheets = AttendanceSheet.objects.filter(advisory_id__in=advisories, on=day)
     return sheets.values_list(
-        "advisory_id", "updated_at", "taken_by__first_name", "taken_by__last_name"
+        *("advisory_id", "updated_at", "taken_by__first_name", "taken_by__last_name"),
+        *("marks__student_id", "marks__status", "marks__note"),
     )
 
 
-@prepared
-def _marks(advisories: list[int], day: date):
-    """The marks of some advisories' sheets on a day: (advisory, student, status, note)."""
-    marks = AttendanceMark.objects.filter(sheet__advisory_id__in=advisories, sheet__on=day)
-    return marks.values_list("sheet__advisory_id", "student_id", "status", "note")
-
-
-def rolls(advisories: Sequence[Advisory], day: date) -> list[Roll]:
-    """Each advisory's roll on a day, in the order given: its students that day by name,
-    each present unless the day's sheet marks them otherwise. Three prepared reads for any
-    number of advisories (the advisor's home shows today's roll at every visit)."""
+def rolls(advisories: Sequence[Advisory], day: date, members=None) -> list[Roll]:
+    """Each advisory's roll on a day, in the order given: its students that day by name
+    (``members``: rows of advisory, student and name, when the caller has them), each
+    present unless the day's sheet marks them otherwise. Two prepared reads for any number
+    of advisories, one with the members given."""
     ids = [advisory.pk for advisory in advisories]
     if not ids:
         return []
-    sheets = {advisory: row for advisory, *row in _sheets(ids, day)}
-    marked = {
-        (advisory, student): (status, note)
-        for advisory, student, status, note in (_marks(ids, day) if sheets else ())
-    }
+    sheets, marked = {}, {}
+    for advisory, updated_at, first, last, student, status, note in _sheets(ids, day):
+        sheets[advisory] = (updated_at, first, last)
+        if student is not None:
+            marked[(advisory, student)] = (status, note)
+    if members is None:
+        members = (
+            (advisory, student, display_name(preferred, first, last))
+            for advisory, student, preferred, first, last in _members(ids, day)
+        )
     by_advisory: dict[int, list[RollRow]] = {pk: [] for pk in ids}
-    for advisory, student, preferred, first, last in _members(ids, day):
+    for advisory, student, name in members:
         status, note = marked.get((advisory, student), (PRESENT, ""))
-        row = RollRow(student, display_name(preferred, first, last), status, note)
-        by_advisory[advisory].append(row)
+        by_advisory[advisory].append(RollRow(student, name, status, note))
     return [
         _roll(advisory, day, by_advisory[advisory.pk], sheets.get(advisory.pk))
         for advisory in advisories
@@ -142,8 +142,15 @@ def roll_of(advisory: Advisory, day: date) -> Roll:
 
 def today_sheets(advisories: Sequence[Advisory], today: date) -> list[Roll]:
     """Today's roll of each advisory an advisor leads, for their home page, in the order
-    given (three queries for any number of advisories)."""
-    return rolls(advisories, today)
+    given; the advisories come with their current roster (``advisories_led_by``), whose
+    students since today or before are the roll's (one prepared read for any number)."""
+    members = [
+        (row.advisory_id, row.student_id, row.student.display_name)
+        for advisory in advisories
+        for row in advisory.roster
+        if row.start_date is None or row.start_date <= today
+    ]
+    return rolls(advisories, today, members)
 
 
 # --- a student's record ------------------------------------------------------------------------

@@ -40,6 +40,24 @@ def _catalog(school_id: int, language: str | None):
         yield expectation, mine, Wording(expectation, mine, language)
 
 
+@prepared
+def _names(school: int):
+    """Each expectation's key and names (Big Picture's, the school's), in both languages."""
+    own = FilteredRelation("wordings", condition=Q(wordings__school_id=school))
+    expectations = Expectation.objects.annotate(own=own).order_by("number")
+    return expectations.values_list("key", "name", "name_es", "own__name", "own__name_es")
+
+
+def expectation_names(school_id: int, language: str | None = None) -> dict[str, str]:
+    """Each expectation's name in a school's words and a language, by key, switched off or
+    not: what sentences about a student's signals name (one prepared read)."""
+    spanish = (language or translation.get_language() or "en").startswith("es")
+    return {
+        key: (own_es or name_es) if spanish else (own or name)
+        for key, name, name_es, own, own_es in _names(school_id)
+    }
+
+
 def catalog_wordings(school_id: int, language: str | None = None) -> list[tuple[Wording, bool]]:
     """The ten expectations in a school's words and a language, each with whether its
     students reflect on it now (one query)."""

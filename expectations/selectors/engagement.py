@@ -1,7 +1,7 @@
 """Reads behind the early warning: the facts each signal is drawn from (a whole school's in
 a fixed number of queries), the signals in words, and the pages' counts and lists."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -22,11 +22,10 @@ from expectations.models import (
     EngagementSettings,
     Rating,
     Reflection,
-    Wording,
     due_on,
     signal_id,
 )
-from expectations.selectors.catalog import wordings
+from expectations.selectors.catalog import expectation_names
 from internships.models import DailyLog, Exploration, Placement
 from students.models import Exhibition, LearningPlan, PlanMeeting, Student
 
@@ -224,10 +223,9 @@ def _absences(school_id: int, student_id: int | None, today: date) -> dict[int, 
 # --- the signals in words ----------------------------------------------------------------------
 
 
-def describe(signals: Iterable[dict], school_wordings: Iterable[Wording]) -> list[str]:
+def describe(signals: Iterable[dict], names: Mapping[str, str]) -> list[str]:
     """Each signal as a sentence in the reader's language, the expectations in the school's
-    words."""
-    names = {wording.key: wording.name for wording in school_wordings}
+    words (``names``: by key, as ``expectation_names`` gives them)."""
     return [_sentence(signal, names) for signal in signals]
 
 
@@ -370,7 +368,7 @@ class StudentRow:
     computed_at: datetime | None = None
 
 
-def watch_rows(rows, year: SchoolYear | None, school_wordings: list[Wording]) -> list[StudentRow]:
+def watch_rows(rows, year: SchoolYear | None, names: Mapping[str, str]) -> list[StudentRow]:
     """One page of ``watch_list`` read as rows, with the open signals in words."""
     engagement_url = _prefix("expectations:engagement-student")
     check_in_url = _prefix("expectations:check-in-create")
@@ -385,7 +383,7 @@ def watch_rows(rows, year: SchoolYear | None, school_wordings: list[Wording]) ->
                 check_in_url=f"{check_in_url[0]}{pk}{check_in_url[1]}",
                 status=status,
                 status_label=STATUS_LABELS[status],
-                reasons=describe(open_signals(signals, answered), school_wordings),
+                reasons=describe(open_signals(signals, answered), names),
                 year_level=year.year_level(graduating_class) if year else None,
                 advisory=advisory_name or "",
                 computed_at=computed_at,
@@ -427,7 +425,7 @@ def needs_check_in(user) -> list[StudentRow]:
     rows = _watched_students(user.pk)
     if not rows:
         return []
-    return watch_rows(rows, None, wordings(user.school_id, active_only=False))
+    return watch_rows(rows, None, expectation_names(user.school_id))
 
 
 def engagement_of(student: Student) -> Engagement | None:

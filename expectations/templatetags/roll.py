@@ -2,12 +2,14 @@
 
 Each student's row (a fieldset with the four answers and a note) is written with plain
 string formatting, the two values people typed (the student's name, the note) escaped and
-the roll's words escaped once per roll: the same HTML a template loop would make, for a
+the roll's words escaped once per roll (the standard library's ``html.escape``, which
+Django's ``escape`` calls for a string): the same HTML a template loop would make, for a
 fraction of its cost. ``{% roll_rows roll %}`` in ``expectations/_attendance_sheet.html``.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -25,7 +27,7 @@ class _Words:
     """What every row of a roll says, escaped once: the answers, the note's label and hint."""
 
     def __init__(self, choices):
-        self.choices = [(value, escape(label), colour) for value, label, colour in choices]
+        self.choices = [(value, escape(str(label)), colour) for value, label, colour in choices]
         self.note_about = gettext("Note about %(name)s")
         self.placeholder = escape(gettext("Note (kept when absent, late or excused)"))
 

@@ -15,7 +15,7 @@ from bigpicture.views import SchoolAdminMixin
 from expectations.forms.engagement import CheckInForm, EngagementSettingsForm
 from expectations.models import Engagement, EngagementSettings, signal_id
 from expectations.selectors import engagement as selectors
-from expectations.selectors.catalog import wordings
+from expectations.selectors.catalog import expectation_names, wordings
 from expectations.services import engagement as services
 from students.models import Student
 from students.views.mixins import StudentMixin
@@ -63,8 +63,8 @@ class EngagementListView(SchoolAdminMixin, ListPageMixin, ListView):
         )
 
     def decorate(self, context):
-        school_wordings = wordings(self.get_school().pk, active_only=False)
-        context["rows"] = selectors.watch_rows(context["rows"], self.year(), school_wordings)
+        names = expectation_names(self.get_school().pk)
+        context["rows"] = selectors.watch_rows(context["rows"], self.year(), names)
         return context
 
     def get_context_data(self, **kwargs):
@@ -126,21 +126,22 @@ class EngagementStudentView(LedStudentMixin, TemplateView):
         engagement = selectors.engagement_of(student)
         school_wordings = wordings(student.school_id, active_only=False)
         names = {wording.pk: wording.name for wording in school_wordings}
+        by_key = {wording.key: wording.name for wording in school_wordings}
         return super().get_context_data(
             engagement=engagement,
-            open_reasons=self.reasons(engagement, school_wordings, answered=False),
-            answered_reasons=self.reasons(engagement, school_wordings, answered=True),
+            open_reasons=self.reasons(engagement, by_key, answered=False),
+            answered_reasons=self.reasons(engagement, by_key, answered=True),
             check_ins=[(c, self.tags(c, names)) for c in selectors.check_ins_of(student)],
             **kwargs,
         )
 
     @staticmethod
-    def reasons(engagement: Engagement | None, school_wordings, *, answered: bool) -> list[str]:
+    def reasons(engagement: Engagement | None, names: dict[str, str], *, answered: bool):
         if engagement is None:
             return []
         done = set(engagement.answered)
         chosen = [s for s in engagement.signals if (signal_id(s) in done) == answered]
-        return selectors.describe(chosen, school_wordings)
+        return selectors.describe(chosen, names)
 
     @staticmethod
     def tags(check_in, names: dict[int, str]) -> list[str]:
@@ -181,8 +182,8 @@ class CheckInCreateView(LedStudentMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         student = self.get_student()
         engagement = selectors.engagement_of(student)
-        school_wordings = wordings(student.school_id, active_only=False)
-        reasons = selectors.describe(engagement.open_signals if engagement else [], school_wordings)
+        names = expectation_names(student.school_id)
+        reasons = selectors.describe(engagement.open_signals if engagement else [], names)
         return super().get_context_data(engagement=engagement, open_reasons=reasons, **kwargs)
 
     def perform(self, form):

@@ -5,8 +5,16 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from advisories.selectors import current_roster
 from expectations.selectors.attendance import roll_of, today_sheets
 from tests import factories
+
+
+def led(*advisories):
+    """Advisories as the advisor's home has them: each with its current roster."""
+    for advisory in advisories:
+        advisory.roster = current_roster([advisory.pk], None)
+    return list(advisories)
 
 
 def advisory_of(advisor, size):
@@ -26,7 +34,7 @@ class TestTodaySheets:
         factories.AttendanceMarkFactory(
             sheet=sheet, student=world.student, status="late", note="Bus"
         )
-        first_roll, second_roll = today_sheets([world.advisory, second], today)
+        first_roll, second_roll = today_sheets(led(world.advisory, second), today)
         assert (first_roll.advisory_id, first_roll.taken) == (world.advisory.pk, True)
         assert first_roll.taken_by == world.advisor.get_full_name()
         [row] = first_roll.rows
@@ -44,7 +52,7 @@ class TestTodaySheets:
         yesterday = world.school.today() - timedelta(days=1)
         sheet = factories.AttendanceSheetFactory(advisory=world.advisory, on=yesterday)
         factories.AttendanceMarkFactory(sheet=sheet, student=world.student)
-        (roll,) = today_sheets([world.advisory], world.school.today())
+        (roll,) = today_sheets(led(world.advisory), world.school.today())
         assert not roll.taken
         assert roll.rows[0].status == "present"
 
@@ -66,16 +74,27 @@ class TestTodaySheets:
         past = roll_of(advisory, today - timedelta(days=1)).rows
         assert gone.pk in {row.student_id for row in past}
 
-    def test_three_queries_for_any_number_of_advisories(self, world, django_assert_num_queries):
-        advisories = [world.advisory, *(advisory_of(world.advisor, 15) for _ in range(3))]
+    def test_one_query_for_any_number_of_advisories(self, world, django_assert_num_queries):
+        advisories = led(world.advisory, *(advisory_of(world.advisor, 15) for _ in range(3)))
         today = world.school.today()
         for advisory in advisories:
-            factories.AttendanceSheetFactory(advisory=advisory, on=today)
-        with django_assert_num_queries(3):
+            sheet = factories.AttendanceSheetFactory(advisory=advisory, on=today)
+            factories.AttendanceMarkFactory(sheet=sheet, student_id=advisory.roster[0].student_id)
+        with django_assert_num_queries(1):
             assert len(today_sheets(advisories[:1], today)) == 1
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(1):
             rolls = today_sheets(advisories, today)
         assert [len(roll.rows) for roll in rolls] == [1, 15, 15, 15]
+        assert [roll.counts()["absent"] for roll in rolls] == [1, 1, 1, 1]
+
+    def test_a_student_who_joins_tomorrow_is_not_on_todays_roll(self, world):
+        today = world.school.today()
+        joining = factories.MembershipFactory(
+            advisory=world.advisory, start_date=today + timedelta(days=1)
+        )
+        (roll,) = today_sheets(led(world.advisory), today)
+        assert joining.student_id not in {row.student_id for row in roll.rows}
+        assert [row.student_id for row in roll.rows] == [world.student.pk]
 
     def test_no_advisories_no_queries(self, world, django_assert_num_queries):
         with django_assert_num_queries(0):
@@ -84,7 +103,7 @@ class TestTodaySheets:
 
 class TestTheSheetInclude:
     def test_it_renders_the_roll_as_a_form_posting_to_the_roll_page(self, world, rf):
-        (roll,) = today_sheets([world.advisory], world.school.today())
+        (roll,) = today_sheets(led(world.advisory), world.school.today())
         request = rf.get("/")
         html = render_to_string(
             "expectations/_attendance_sheet.html", {"roll": roll, "next": "/"}, request=request
@@ -100,7 +119,7 @@ class TestTheSheetInclude:
 
     def test_an_empty_advisory_says_so_and_has_no_save_button(self, world, rf):
         empty = factories.AdvisoryFactory(school=world.school, advisor=world.advisor)
-        (roll,) = today_sheets([empty], world.school.today())
+        (roll,) = today_sheets(led(empty), world.school.today())
         html = render_to_string("expectations/_attendance_sheet.html", {"roll": roll})
         assert "No student was in this advisory on that day." in html
         assert "Save attendance" not in html

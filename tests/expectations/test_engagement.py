@@ -20,7 +20,7 @@ from expectations.models import (
     signal_id,
 )
 from expectations.selectors import engagement as selectors
-from expectations.selectors.catalog import wordings
+from expectations.selectors.catalog import expectation_names
 from expectations.services import engagement as services
 from internships.models import DailyLog, Exploration, Placement
 from students.models import Exhibition, LearningPlan, PlanMeeting, Student
@@ -456,7 +456,7 @@ class TestWords:
             {"code": "absences", "value": 4},
             {"code": "reflection_due"},
         ]
-        words = selectors.describe(found, wordings(world.school.pk))
+        words = selectors.describe(found, expectation_names(world.school.pk))
         assert words == [
             "Rated “Relevance” 2 out of 5 in their latest reflection.",
             "Rated “Play” 1 point lower than the term before.",
@@ -478,7 +478,7 @@ class TestWords:
             name="Why it matters",
         )
         found = [{"code": "low_rating", "key": "relevance", "value": 1}]
-        words = selectors.describe(found, wordings(world.school.pk))
+        words = selectors.describe(found, expectation_names(world.school.pk))
         assert words == ["Rated “Why it matters” 1 out of 5 in their latest reflection."]
 
 
