@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from advisories.models import Advisory
 from bigpicture.models import SchoolYear, User
+from expectations.models import Expectation
 from internships.models import DailyLog, Mentor, Opportunity, Placement, Site
 from students.models import (
     Evidence,
@@ -39,7 +40,11 @@ def _patterns_with_ids(patterns=None, prefix=""):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from _patterns_with_ids(entry.url_patterns, namespace)
         elif isinstance(entry, URLPattern) and "pk" in entry.pattern.converters:
-            yield f"{prefix}{entry.name}"
+            yield f"{prefix}{entry.name}", tuple(sorted(set(entry.pattern.converters) - {"pk"}))
+
+
+# What a URL takes beside the id swept: one of the own school's (a term) or a word (a kind).
+OTHER_ARGUMENTS = {"term": lambda world: world.term.pk, "kind": lambda world: "item"}
 
 
 def _learning_rows(student, term) -> list:
@@ -101,6 +106,7 @@ def _ids_in(school) -> set[int]:
         Advisory.objects.filter(school=school),
         GuardianLink.objects.filter(student__school=school),
         SchoolYear.objects.filter(school=school),
+        Expectation.objects.all(),  # the ten are every school's (each words its own)
         *(model.objects.filter(**{lookup: school}) for model, lookup in LEARNING_MODELS),
     ):
         ids |= set(queryset.values_list("pk", flat=True))
@@ -117,9 +123,10 @@ def test_another_schools_ids_are_out_of_reach_on_every_url(client, world, role):
     own_ids = _ids_in(world.school)
     foreign -= own_ids
     assert foreign, "every foreign id collides with an own id; the sweep would test nothing"
-    for name in names:
+    for name, others in names:
+        extra = {argument: OTHER_ARGUMENTS[argument](world) for argument in others}
         for pk in foreign:  # ids that mean nothing in this school
-            url = reverse(name, kwargs={"pk": pk})
+            url = reverse(name, kwargs={"pk": pk, **extra})
             response = client.get(url)
             if response.status_code == 405:  # an action taken by POST only
                 response = client.post(url)
