@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from advisories.models import Advisory
 from bigpicture.models import School, User
+from expectations.models import Expectation
 from students.models import (
     Exhibition,
     GuardianLink,
@@ -227,7 +228,7 @@ def _expectation_pages(role: str, logins) -> list[str]:
             url("engagement-list", school.pk),
             url("engagement-settings", school.pk),
             url("expectation-list"),
-            url("expectation-update", 1),
+            url("expectation-update", Expectation.objects.order_by("number")[0].pk),
             url("advisory", advisory.pk),
             url("attendance-take", advisory.pk),
             url("engagement-student", student.pk),
