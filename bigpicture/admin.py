@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture.models import School, SchoolYear, Term, User
+from bigpicture.models import AccessRecord, School, SchoolYear, Term, User
 
 
 @admin.register(User)
@@ -63,3 +63,23 @@ class SchoolYearAdmin(admin.ModelAdmin):
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone", "term_system", "advisory_capacity"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """The record of access, read-only: nobody adds, changes or deletes a row by hand."""
+
+    list_display = ["at", "person_name", "action", "area", "student_id", "school", "source"]
+    list_filter = ["action", "area", "school"]
+    search_fields = ["person_name", "=student_id"]
+    date_hierarchy = "at"
+    list_select_related = ["school"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -101,6 +101,7 @@ class SchoolForm(SubmitHelperMixin, forms.ModelForm):
             "advisory_capacity",
             "second_factor_for_admins",
             "second_factor_for_advisors",
+            "access_record_days",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -28,6 +28,7 @@ SCHOOL_FIELDS = (
     "advisory_capacity",
     "second_factor_for_admins",
     "second_factor_for_advisors",
+    "access_record_days",
 )
 
 
@@ -127,8 +128,8 @@ def preferences_update(*, user: User, **fields) -> User:
 
 
 def school_update(*, school: School, by: User, **fields) -> School:
-    """Change a school's name, time zone, kind of terms, usual advisory size, or which staff
-    must sign in with a second factor."""
+    """Change a school's name, time zone, kind of terms, usual advisory size, which staff
+    must sign in with a second factor, or how long the record of access is kept."""
     require_admin_of(by, school.pk)
     for key in SCHOOL_FIELDS:
         if key in fields:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "bigpicture.twofactor.middleware.SecondFactorMiddleware",
     "bigpicture.middleware.PersonalPreferencesMiddleware",
+    # The record of access: the rows a request noted, written in one INSERT after the view.
+    "bigpicture.records.AccessRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +113,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# The record of access (who viewed, changed or exported a student's records). On unless
+# switched off; the benchmark switches it off to measure what it costs.
+ACCESS_RECORD = env.bool("ACCESS_RECORD", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -231,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": {"task": "bigpicture.tasks.scan_reminders", "schedule": 60 * 60},
     "write-daily-digests": {"task": "bigpicture.tasks.write_daily_digests", "schedule": 60 * 30},
     "sweep-outbox": {"task": "bigpicture.tasks.sweep_outbox", "schedule": 60},
+    # The record of access: rows past each school's retention period leave once a day.
+    "purge-access-records": {
+        "task": "bigpicture.tasks.purge_access_records",
+        "schedule": 60 * 60 * 24,
+    },
     # The early warning: every school's statuses, four times a day.
     "compute-engagement": {
         "task": "expectations.tasks.compute_engagement",

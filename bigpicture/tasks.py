@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from bigpicture import notifications
+from bigpicture import notifications, records
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -29,3 +29,9 @@ def sweep_outbox() -> int:
 def write_daily_digests() -> int:
     """Bundle held-back messages into each person's daily email."""
     return notifications.write_digests()
+
+
+@shared_task(ignore_result=True)
+def purge_access_records() -> int:
+    """Remove rows of the record of access past each school's retention period."""
+    return records.purge()

@@ -18,11 +18,14 @@ from bigpicture.models.notifications import (
     NotificationPreference,
     ReminderSetting,
 )
+from bigpicture.models.records import AccessRecord, AccessRecordQuerySet
 from bigpicture.models.twofactor import SecondFactorReset
 from bigpicture.models.years import DatedPeriod, SchoolYear, SchoolYearQuerySet, Term
 
 __all__ = [
     "EMAIL_UNAVAILABLE",
+    "AccessRecord",
+    "AccessRecordQuerySet",
     "DatedPeriod",
     "Delivery",
     "Notification",

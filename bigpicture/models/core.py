@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.mail.message import sanitize_address
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -105,6 +106,15 @@ class School(models.Model):
         _("second factor required for advisors"),
         default=False,
         help_text=_("Advisors confirm every sign-in with a code from an authenticator app."),
+    )
+    access_record_days = models.PositiveIntegerField(
+        _("keep the record of access for (days)"),
+        default=7 * 365,
+        validators=[MinValueValidator(365), MaxValueValidator(100 * 365)],
+        help_text=_(
+            "Who viewed, changed or exported each student's records is kept this long "
+            "(at least a year; seven years by default), then removed."
+        ),
     )
 
     objects = SchoolQuerySet.as_manager()
