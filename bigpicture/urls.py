@@ -15,5 +15,6 @@ urlpatterns = [
     path("students/", include("students.urls")),
     path("internships/", include("internships.urls")),
     path("expectations/", include("expectations.urls")),
+    path("reports/", include("bigpicture.pages.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
