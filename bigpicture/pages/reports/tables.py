@@ -86,9 +86,10 @@ class Report:
     def sections(self, scope: Scope) -> list[Section]:
         raise NotImplementedError
 
-    def drill(self, scope: Scope, measure: str, params: QueryDict) -> tuple[str, QuerySet]:
+    def drill(self, scope: Scope, measure: str, params: dict) -> tuple[str, QuerySet]:
         """The students behind one number: a caption and a queryset of students within the
-        scope. An unknown measure or parameter is a 404."""
+        scope. ``params`` are the number's own (given to ``link``). An unknown measure or
+        parameter is a 404."""
         raise Http404("No such number in this report.")
 
     def columns(self, scope: Scope) -> list[Column]:
@@ -96,9 +97,24 @@ class Report:
         return []
 
 
+# A number's own parameters travel prefixed, apart from the report's filters of the same
+# name (the advisory whose students a number counts is not the advisory filter).
+PARAMETER = "of_"
+
+
 def link(scope: Scope, report: Report, measure: str, **params) -> str:
     """The list of students behind a number of a report."""
-    return scope.with_query(f"{report.path}students/", measure=measure, **params)
+    own = {f"{PARAMETER}{key}": value for key, value in params.items()}
+    return scope.with_query(f"{report.path}students/", measure=measure, **own)
+
+
+def parameters(query: QueryDict) -> dict[str, str]:
+    """A number's own parameters from a query string (``link``'s, unprefixed)."""
+    return {
+        key.removeprefix(PARAMETER): value
+        for key, value in query.items()
+        if key.startswith(PARAMETER)
+    }
 
 
 def in_scope(scope: Scope, students: QuerySet) -> QuerySet:

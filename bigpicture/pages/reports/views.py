@@ -12,7 +12,7 @@ from bigpicture.models import AccessRecord
 from bigpicture.pages.reports import exports, students
 from bigpicture.pages.reports.registry import REPORTS
 from bigpicture.pages.reports.scope import ReportFilterForm
-from bigpicture.pages.reports.tables import everyone
+from bigpicture.pages.reports.tables import everyone, parameters
 
 PAGE_SIZE = 50
 
@@ -92,7 +92,7 @@ class ReportStudentsView(ReportMixin, TemplateView):
         measure = self.request.GET.get("measure", "")
         if not measure:
             return _("Every student in this report"), everyone(self.scope)
-        return self.report.drill(self.scope, measure, self.request.GET)
+        return self.report.drill(self.scope, measure, parameters(self.request.GET))
 
     def respond(self):
         if self.scope is None:
