@@ -11,6 +11,7 @@ from advisories.models import Advisory, Membership
 from bigpicture.access import require_admin_of
 from bigpicture.dates import span_errors
 from bigpicture.models import School, User
+from bigpicture.records import Area, records_change, through
 
 # The students handed in are ``students.Student`` profiles: that app sits above this one, so
 # here they are plain models, reached through the memberships' relation.
@@ -38,6 +39,7 @@ def advisory_update(*, advisory: Advisory, by: User, **fields) -> Advisory:
     return advisory
 
 
+@records_change(Area.PROFILE, student=through("student"))
 @transaction.atomic
 def student_place(
     *,
@@ -125,6 +127,7 @@ def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
     return True
 
 
+@records_change(Area.PROFILE, student=through("student"))
 @transaction.atomic
 def student_leave_advisory(*, student: models.Model, end_date: date, by: User) -> Membership:
     """End a student's current advisory membership (they left the school or graduated)."""

@@ -59,4 +59,11 @@ SEED_SECONDS = 120.0  # seeding the 5,000-student school
 # The 10 Expectations' targets (issue 13), checked by bench/report.py.
 EXPECTATION_MS = 500.0  # the school view and heat map (and the advisory view, the profile)
 EARLY_WARNING_SECONDS = 30.0  # every student's status of the 5,000-student school
+# The reports and the record of access (issue 14).
+REPORT_MS = 500.0  # every report page, cold (p95)
+CSV_FIRST_BYTE_MS = 1000.0  # the full school's list of students as CSV: its first row
+# Memory held flat: the CSV of 5,000 students may raise the process's peak RSS by no more
+# than the CSV of 500 did, plus this much.
+CSV_RSS_SLACK_MB = 10.0
+RECORD_MS = 1.0  # what writing the record of access adds to a page, at the median
 ROLL_REQUESTS = 1  # taking a day's roll of an advisory

@@ -11,13 +11,17 @@ from bench.constants import (
     BUSIEST,
     BUSY_RATIO,
     CPU_RATIO,
+    CSV_FIRST_BYTE_MS,
+    CSV_RSS_SLACK_MB,
     EARLY_WARNING_SECONDS,
     EXPECTATION_MS,
     FLOOR,
     LEAN,
     MIX_WEIGHTS,
     P95_MS,
+    RECORD_MS,
     REFERENCES,
+    REPORT_MS,
     ROLL_REQUESTS,
     SEED_SECONDS,
 )
@@ -127,9 +131,95 @@ def expectation_lines(args, small: dict, large: dict) -> tuple[list[str], list[t
     return lines, targets
 
 
-def write_report(args, seeds, small, large, loads, day, configured, issue13=None) -> list[str]:
+def report_lines(args, small: dict, large: dict) -> tuple[list[str], list[tuple]]:
+    """The reports and the record of access (issue 14) and their targets, from what
+    bench.reports found on the small and the large school."""
+    pages, csv, record = large["pages"], large["csv"], large["record"]
+    lines = [
+        "",
+        "## The reports and the record of access (issue 14)",
+        "",
+        f"In-process on the {args.students:,}-student school, as its admin, with the record "
+        "of access on: each report page with the school's current year, its queries and "
+        "wall-clock time per request (PostgreSQL's time included, nothing cached per "
+        f"viewer), over {next(iter(pages.values()), {}).get('wall_requests', 0)} requests "
+        "after the warm-up.",
+        "",
+        f"| page | queries @ {args.small:,} | queries @ {args.students:,} | median ms | p95 ms "
+        "| slowest ms | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    unequal, slow = [], []
+    for name, measured in pages.items():
+        small_q = small["pages"].get(name, {}).get("queries", "-")
+        same, fast = small_q == measured["queries"], measured["ms_p95"] < REPORT_MS
+        if not same:
+            unequal.append((name, small_q, measured["queries"]))
+        if not fast:
+            slow.append((name, measured["ms_p95"]))
+        lines.append(
+            f"| {name} | {small_q} | {measured['queries']}{'' if same else ' ⚠'} "
+            f"| {measured['ms_median']:.0f} | {measured['ms_p95']:.0f} "
+            f"| {measured['ms_max']:.0f} | same queries, p95 < {REPORT_MS:.0f} ms: "
+            f"{verdict(same and fast)} |"
+        )
+    grown = csv["peak_rss_mb_after"] - csv["peak_rss_mb_before"]
+    small_csv = small["csv"]
+    small_grown = small_csv["peak_rss_mb_after"] - small_csv["peak_rss_mb_before"]
+    lines += [
+        "",
+        f"The list of every student as CSV, streamed: {csv['rows']:,} rows, first row after "
+        f"{csv['ms_first_byte']:.0f} ms, the last after {csv['seconds_total']:.2f} s; the "
+        f"process's peak RSS {csv['peak_rss_mb_before']:.0f} MB before and "
+        f"{csv['peak_rss_mb_after']:.0f} MB after (+{grown:.1f} MB; the {small_csv['rows']:,} "
+        f"rows of the {args.small:,}-student school: +{small_grown:.1f} MB).",
+        "",
+        f"The record of access, on the advisor's view of a learning plan ({record['path']}), "
+        f"{record['requests_each']} requests each way in alternating rounds: median "
+        f"{record['ms_median_on']:.2f} ms with it, {record['ms_median_off']:.2f} ms without, "
+        f"a cost of {record['ms_cost']:.2f} ms.",
+    ]
+    worst = max(pages.items(), key=lambda item: item[1]["ms_p95"])
+    targets = [
+        (
+            not unequal and not slow,
+            f"Every report page in the same number of queries at {args.small:,} and "
+            f"{args.students:,} students and under {REPORT_MS:.0f} ms cold (p95): "
+            + (
+                f"the slowest is {worst[0]}, {worst[1]['ms_p95']:.0f} ms"
+                if not unequal and not slow
+                else "; ".join(
+                    [f"{n} {a} vs {b} queries" for n, a, b in unequal]
+                    + [f"{n} {ms:.0f} ms" for n, ms in slow]
+                )
+            ),
+        ),
+        (
+            csv["ms_first_byte"] < CSV_FIRST_BYTE_MS,
+            f"The full school's CSV streams its first row under {CSV_FIRST_BYTE_MS:.0f} ms: "
+            f"{csv['ms_first_byte']:.0f} ms",
+        ),
+        (
+            grown <= small_grown + CSV_RSS_SLACK_MB,
+            f"Memory flat while it streams: peak RSS +{grown:.1f} MB for {csv['rows']:,} rows "
+            f"against +{small_grown:.1f} MB for {small_csv['rows']:,} (allowed "
+            f"+{CSV_RSS_SLACK_MB:.0f} MB more)",
+        ),
+        (
+            record["ms_cost"] < RECORD_MS,
+            f"The record of access costs a page under {RECORD_MS:g} ms at the median: "
+            f"{record['ms_cost']:.2f} ms",
+        ),
+    ]
+    return lines, targets
+
+
+def write_report(
+    args, seeds, small, large, loads, day, configured, issue13=None, issue14=None
+) -> list[str]:
     """bench/results.md; returns the targets missed. ``issue13``: (small, large), what
-    bench.measure found of the 10 Expectations at each size."""
+    bench.measure found of the 10 Expectations at each size; ``issue14``: (small, large),
+    what bench.reports found of the reports and the record of access."""
     floor, lean = large[FLOOR]["cpu_ms"], large[LEAN]["cpu_ms"]
     names = [name for name in large if name not in REFERENCES]
     large_seed = seeds[args.students]
@@ -261,6 +351,10 @@ def write_report(args, seeds, small, large, loads, day, configured, issue13=None
     if issue13 is not None:
         section, expectation_targets = expectation_lines(args, *issue13)
         lines += section
+    if issue14 is not None:
+        section, report_targets = report_lines(args, *issue14)
+        lines += section
+        expectation_targets += report_targets
     by_cpu = sorted(names, key=lambda name: -large[name]["x_floor"])  # the costliest first
     over = [(name, large[name]["x_floor"]) for name in by_cpu if large[name]["x_floor"] > CPU_RATIO]
     worst = by_cpu[0]

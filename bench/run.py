@@ -15,6 +15,9 @@ One command (`python bench/run.py`, or `make bench`):
    PostgreSQL's), and compares it with the **floor page** (a signed-in page with only the
    base layout) and the **lean reference page** (eight indexed queries and a 50-row table,
    written the cheap way) of bench/views.py;
+   It also measures the reports and the record of access (issue 14, bench/reports.py): every
+   report page's queries at both sizes and wall-clock ms on the large school, the full
+   school's CSV (first row, peak RSS) and what the record of access adds to a page;
 4. serves the large school with gunicorn and drives each page with wrk at 1 and 16 clients;
 5. runs the **school day**: 16 clients reading the main pages in a school day's proportions
    (bench/pages.py MIX_WEIGHTS, wrk with bench/mix.lua) while a separate writer process
@@ -171,6 +174,12 @@ def in_process(database: str, requests: int = 0, warmup: int = 10) -> dict:
     args = ["--requests", str(requests), "--warmup", str(warmup)]
     out = run(PYTHON, "-m", "bench.measure", *args, env=environment(database), capture=True)
     return json.loads(out.strip().splitlines()[-1])  # {"pages": ..., "settings": ...}
+
+
+def reports(database: str) -> dict:
+    """The reports and the record of access (issue 14), in-process (bench/reports.py)."""
+    out = run(PYTHON, "-m", "bench.reports", env=environment(database), capture=True)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def print_expectations(small: dict, large: dict) -> None:
@@ -404,6 +413,10 @@ def main() -> int:
             f"{measured['x_floor']:.2f}x floor"
         )
     print_expectations(small_measured, large_measured)
+    print("the reports and the record of access", flush=True)
+    issue14 = (reports(small_db), reports(large_db))
+    for name, measured in issue14[1]["pages"].items():
+        print(f"  {name}: {measured['queries']} queries, p95 {measured['ms_p95']:.0f} ms")
     # The writer's plan first: it may give a mentor a password, which signs out any session
     # of theirs made before.
     plan = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
@@ -439,7 +452,7 @@ def main() -> int:
     if errors:
         print("gunicorn said:\n" + errors[-5000:])
     issue13 = (small_measured, large_measured)
-    failures = write_report(args, seeds, small, large, loads, day, configured, issue13)
+    failures = write_report(args, seeds, small, large, loads, day, configured, issue13, issue14)
     print((Path(args.report) if args.report else ROOT / "bench" / "results.md").read_text())
     return 1 if failures else 0
 

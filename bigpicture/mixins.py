@@ -1,4 +1,5 @@
-"""View helpers shared by every app: forms whose writes go through a service, list pages."""
+"""View helpers shared by every app: forms whose writes go through a service, list pages,
+pages that note in the record of access whose records they show."""
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -8,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views.generic.edit import FormMixin
 
-from bigpicture import access
+from bigpicture import access, records
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -115,3 +116,21 @@ class ListPageMixin(QueryStringMixin):
 
     def get_context_data(self, **kwargs):
         return self.decorate(super().get_context_data(**kwargs))
+
+
+class RecordsViewMixin:
+    """A page that shows one student's records in ``record_area``: each GET it answers is
+    noted in the record of access (written with the request's other rows, in one INSERT)."""
+
+    record_area: str = ""
+
+    def recorded_student(self):
+        """The student the page shows: a Student, or a ``(pk, school_id)`` pair."""
+        return self.get_student()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Only a page that was shown: a redirect or a "nothing yet" page shows no records.
+        if response.status_code == 200:
+            records.viewed(request, self.record_area, self.recorded_student())
+        return response

@@ -43,8 +43,13 @@ def _patterns_with_ids(patterns=None, prefix=""):
             yield f"{prefix}{entry.name}", tuple(sorted(set(entry.pattern.converters) - {"pk"}))
 
 
-# What a URL takes beside the id swept: one of the own school's (a term) or a word (a kind).
-OTHER_ARGUMENTS = {"term": lambda world: world.term.pk, "kind": lambda world: "item"}
+# What a URL takes beside the id swept: one of the own school's (a term) or a word (a kind,
+# a file format).
+OTHER_ARGUMENTS = {
+    "term": lambda world: world.term.pk,
+    "kind": lambda world: "item",
+    "format": lambda world: "csv",
+}
 
 
 def _learning_rows(student, term) -> list:

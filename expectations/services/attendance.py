@@ -9,13 +9,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
+from bigpicture import records
 from bigpicture.dates import span_errors
 from bigpicture.models import User
+from bigpicture.records import Area
 from expectations.models import AttendanceMark, AttendanceSheet
 from expectations.reminders.attendance import notify_absences
 from expectations.selectors.attendance import PRESENT, STATUSES, members_on
 
 Status = AttendanceMark.Status
+TAKE = "expectations.services.attendance.attendance_take"  # its name in the record of access
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ def attendance_take(
     AttendanceMark.objects.filter(sheet=sheet).delete()
     AttendanceMark.objects.bulk_create(rows)
     notify_absences(sheet, [row.student_id for row in rows if row.status == Status.ABSENT])
+    for row in rows:  # the students marked other than present: one row each, one INSERT in all
+        records.changed(
+            by=by, area=Area.ATTENDANCE, student=(row.student_id, advisory.school_id), service=TAKE
+        )
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row.status] += 1

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from advisories.models import Membership
 from bigpicture.access import require_admin_of
 from bigpicture.models import School, User
+from bigpicture.records import Area, records_change, through
 from expectations.models import CheckIn, Engagement, EngagementSettings, Expectation, signal_id
 from expectations.selectors import engagement as selectors
 from expectations.selectors.engagement import (
@@ -221,6 +222,7 @@ def settings_save(*, school: School, by: User, **values: int) -> EngagementSetti
 # --- check-ins ---------------------------------------------------------------------------------
 
 
+@records_change(Area.ENGAGEMENT, student=through("student"))
 @transaction.atomic
 def check_in_record(
     *,

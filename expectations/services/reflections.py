@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
 from bigpicture.models import Term, User
+from bigpicture.records import Area, records_change, through
 from expectations.models import Rating, Reflection
 from expectations.models.reflections import SCORES
 from expectations.selectors.catalog import term_due, wordings
@@ -58,6 +59,7 @@ def _where(student: Student, term: Term) -> dict:
     }
 
 
+@records_change(Area.REFLECTION, student=through("student"))
 @transaction.atomic
 def reflection_save(
     *, student: Student, term: Term, by: User, answers: dict[int, Answer]

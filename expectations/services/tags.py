@@ -6,10 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from bigpicture import records
+from bigpicture.records import Area
 from expectations.models import TAGGED_KINDS, Expectation, WorkTag
 from expectations.selectors.catalog import wordings
 from expectations.selectors.tags import WORK_MODELS, kind_of, student_id_of, taggable_work
 from students.models import Student
+
+# The records a piece of work belongs to, in the record of access.
+RECORD_AREAS = {"item": Area.PLAN, "internship": Area.INTERNSHIP, "exhibition": Area.EXHIBITION}
 
 
 @transaction.atomic
@@ -38,4 +43,10 @@ def set_tags(*, work: models.Model, expectations: Iterable[Expectation | int], b
         setattr(tag, field, work)
         tag.full_clean()
         tag.save()
+    records.changed(
+        by=by,
+        area=RECORD_AREAS[kind],
+        student=(student_id, school_id),
+        service="expectations.services.tags.set_tags",
+    )
     return list(tags.select_related("expectation").order_by("expectation__number"))

@@ -13,7 +13,8 @@ from advisories.models import Advisory
 from bigpicture.access import LEARNING_TEAM, STAFF, RoleRequiredMixin
 from bigpicture.dates import span_errors
 from bigpicture.links import link
-from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
+from bigpicture.records import Area
 from expectations.forms.attendance import RollForm
 from expectations.selectors import attendance as selectors
 from expectations.services import attendance as services
@@ -97,11 +98,12 @@ class AttendanceTakeView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return {**context, "advisory": self.advisory, "roll": roll, "today": self.today}
 
 
-class StudentAttendanceView(StudentMixin, ListPageMixin, ListView):
+class StudentAttendanceView(RecordsViewMixin, StudentMixin, ListPageMixin, ListView):
     """A student's attendance at advisory over a school year: the counts and the days they
     were not simply present, newest first."""
 
     allowed_roles = LEARNING_TEAM
+    record_area = Area.ATTENDANCE
     template_name = "expectations/attendance_student.html"
     context_object_name = "marks"
     paginate_by = 30

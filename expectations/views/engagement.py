@@ -9,7 +9,8 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from bigpicture.access import STAFF
-from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
+from bigpicture.records import Area
 from bigpicture.selectors import current_year
 from bigpicture.views import SchoolAdminMixin
 from expectations.forms.engagement import CheckInForm, EngagementSettingsForm
@@ -116,8 +117,10 @@ class FetchStudentFirst:
         return super().dispatch(request, *args, **kwargs)
 
 
-class EngagementStudentView(LedStudentMixin, TemplateView):
+class EngagementStudentView(RecordsViewMixin, LedStudentMixin, TemplateView):
     """A student's status with its reasons in words, and the check-ins that answered them."""
+
+    record_area = Area.ENGAGEMENT
 
     template_name = "expectations/engagement_student.html"
 

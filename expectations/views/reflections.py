@@ -11,8 +11,9 @@ from django.views.generic import FormView
 
 from bigpicture.access import LEARNING_TEAM
 from bigpicture.links import link
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
 from bigpicture.models import Term
+from bigpicture.records import Area
 from bigpicture.selectors import current_term
 from expectations.forms.reflections import ReflectionForm
 from expectations.selectors.reflections import SCALE, ReflectionState, reflection_state
@@ -20,10 +21,11 @@ from expectations.services.reflections import locked_message, reflection_save
 from students.views.mixins import StudentMixin
 
 
-class ReflectionView(StudentMixin, ServiceFormMixin, FormView):
+class ReflectionView(RecordsViewMixin, StudentMixin, ServiceFormMixin, FormView):
     """A person's reflection on a student's term (the current one, or the one in the URL)."""
 
     allowed_roles = LEARNING_TEAM
+    record_area = Area.REFLECTION
     form_class = ReflectionForm
     template_name = "expectations/reflection_form.html"
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture import access
 from bigpicture.dates import span_errors
 from bigpicture.models import EMAIL_UNAVAILABLE, School, User, email_taken_message
+from bigpicture.records import Area, records_change, through
 from internships.models import Mentor, Opportunity, Site
 from internships.reminders import directory as reminders
 from students.models import Student
@@ -73,6 +74,7 @@ def site_update(*, site: Site, by: User, **fields) -> Site:
     return _save_site(site)
 
 
+@records_change(Area.INTERNSHIP, student=through("student"))
 @transaction.atomic
 def site_propose(
     *, student: Student, by: User, organization: str, address: str, cluster: str, why: str

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture import access
 from bigpicture.models import School, User
+from bigpicture.records import Area, records_change, through
 from internships.models import DailyLog, HoursTarget, Placement
 from internships.reminders import logs as reminders
 
@@ -36,6 +37,7 @@ def _check_hours(hours, field: str) -> None:
         raise ValidationError({field: _("A day has at most 24 hours.")})
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def log_check_in(*, placement: Placement, by: User, goal: str, on: date | None = None) -> DailyLog:
     """The student starts an internship day's log with their goal for the day."""
@@ -65,6 +67,7 @@ def log_check_in(*, placement: Placement, by: User, goal: str, on: date | None =
     return log
 
 
+@records_change(Area.INTERNSHIP, student=through("log", "placement", "student"))
 @transaction.atomic
 def log_check_out(
     *,
@@ -100,6 +103,7 @@ def log_check_out(
     return log
 
 
+@records_change(Area.INTERNSHIP, student=through("log", "placement", "student"))
 @transaction.atomic
 def log_review(
     *,

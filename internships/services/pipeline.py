@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture.dates import span_errors
 from bigpicture.models import User
+from bigpicture.records import Area, records_change, through
 from internships.models import (
     Mentor,
     Opportunity,
@@ -153,6 +154,7 @@ def _refuse_second_open(student: Student, site: Site, placement: Placement | Non
         )
 
 
+@records_change(Area.INTERNSHIP, student=through("student"))
 @transaction.atomic
 def placement_propose(
     *,
@@ -204,6 +206,7 @@ def placement_propose(
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_update(*, placement: Placement, by: User, plan_items=None, **fields) -> Placement:
     """Change the agreement while it waits for the family's consent (not after it)."""
@@ -248,6 +251,7 @@ def placement_update(*, placement: Placement, by: User, plan_items=None, **field
 # --- the steps ---------------------------------------------------------------------------------
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_approve(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) approves the proposal (their signature); the family is asked."""
@@ -269,6 +273,7 @@ def placement_approve(*, placement: Placement, by: User, note: str = "") -> Plac
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_send_back(*, placement: Placement, by: User, note: str) -> Placement:
     """The advisor (or an admin) sends the proposal back, still proposed, saying what to change."""
@@ -283,6 +288,7 @@ def placement_send_back(*, placement: Placement, by: User, note: str) -> Placeme
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_consent(*, placement: Placement, by: User, note: str = "") -> Placement:
     """A guardian of the student consents (the family's signature); the mentor is asked."""
@@ -301,6 +307,7 @@ def placement_consent(*, placement: Placement, by: User, note: str = "") -> Plac
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_accept(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The mentor accepts the intern: their signature, and the internship is active."""
@@ -317,6 +324,7 @@ def placement_accept(*, placement: Placement, by: User, note: str = "") -> Place
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_complete(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) completes it: after the last day, or before it with a note."""
@@ -335,6 +343,7 @@ def placement_complete(*, placement: Placement, by: User, note: str = "") -> Pla
     return placement
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def placement_end(*, placement: Placement, by: User, note: str = "") -> Placement:
     """The advisor (or an admin) ends the internship early, at any open step, with a reason."""

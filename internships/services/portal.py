@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.models import Notification, User
+from bigpicture.records import Area, records_change, through
 from bigpicture.selectors import school_admin_ids
 from internships.models import Message, Placement, SignInLink, can_use_portal, link_minutes
 from internships.reminders import portal as reminders
@@ -92,6 +93,7 @@ def _other_side(placement: Placement, by: User) -> list[int]:
     return [placement.mentor.user_id]
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def message_send(*, placement: Placement, by: User, body: str) -> Message:
     """Post a message in an internship's conversation between mentor and advisor."""

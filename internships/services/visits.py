@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture.dates import span_errors
 from bigpicture.models import User
+from bigpicture.records import Area, records_change, through
 from bigpicture.selectors import current_year
 from internships.models import (
     RUBRIC_KEYS,
@@ -25,6 +26,7 @@ from internships.services.pipeline import lock, require
 from students.models import Student
 
 
+@records_change(Area.INTERNSHIP, student=through("student"))
 def exploration_log(
     *,
     student: Student,
@@ -64,6 +66,7 @@ def exploration_log(
     return exploration
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 def visit_record(
     *, placement: Placement, by: User, on: date, observations: str, follow_ups: str = ""
 ) -> SiteVisit:
@@ -102,6 +105,7 @@ def _check_ratings(ratings: dict) -> dict:
     return checked
 
 
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def evaluation_write(
     *,

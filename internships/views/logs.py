@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from bigpicture.access import ADMIN, INTERNSHIP_TEAM, MENTOR, STAFF, STUDENT, RoleRequiredMixin
-from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
 from bigpicture.models import School
+from bigpicture.records import Area
 from bigpicture.templatetags.shown import day_in, hours_in
 from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, ReviewForm
 from internships.models import DailyLog, Placement
@@ -24,10 +25,11 @@ from internships.views.day_rows import DayRows
 PLACEMENT_PARTS = ("student__user", "student__school", "site", "mentor__user")
 
 
-class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
+class PlacementLogsView(RecordsViewMixin, RoleRequiredMixin, ListPageMixin, ListView):
     """A placement's days, newest first, with its hours per week, term and school year."""
 
     allowed_roles = INTERNSHIP_TEAM
+    record_area = Area.INTERNSHIP
     template_name = "internships/logs/placement_logs.html"
     context_object_name = "logs"
     paginate_by = 50
@@ -38,6 +40,9 @@ class PlacementLogsView(RoleRequiredMixin, ListPageMixin, ListView):
             if self.placement is None:
                 raise Http404("No Placement matches the given query.")
         return self.placement
+
+    def recorded_student(self):
+        return self.get_placement().student
 
     def get_queryset(self):
         # Paged through the days the totals read (``read()`` in get_context_data).

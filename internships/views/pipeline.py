@@ -17,7 +17,8 @@ from bigpicture.access import (
     STUDENT_AND_STAFF,
     RoleRequiredMixin,
 )
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
+from bigpicture.records import Area
 from internships.forms.pipeline import (
     EvaluationForm,
     ExplorationForm,
@@ -67,8 +68,9 @@ class PlacementMixin(RoleRequiredMixin):
 # --- the student's internship page -------------------------------------------------------------
 
 
-class StudentInternshipsView(StudentMixin, TemplateView):
+class StudentInternshipsView(RecordsViewMixin, StudentMixin, TemplateView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.INTERNSHIP
     template_name = "internships/pipeline/student_internships.html"
 
     def get_context_data(self, **kwargs):
@@ -199,9 +201,13 @@ class PlacementUpdateView(PlacementMixin, AgreementFormMixin, FormView):
 # --- the placement and its steps ---------------------------------------------------------------
 
 
-class PlacementDetailView(PlacementMixin, TemplateView):
+class PlacementDetailView(RecordsViewMixin, PlacementMixin, TemplateView):
     allowed_roles = INTERNSHIP_TEAM
     template_name = "internships/pipeline/placement_detail.html"
+    record_area = Area.INTERNSHIP
+
+    def recorded_student(self):
+        return self.get_placement().student
 
     def get_placement(self) -> Placement:
         # One prepared read: the columns the page shows, within visible_to's reach.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from advisories.models import Membership
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
+from bigpicture.records import Area, records_change, through
 from students.models import (
     FIVE_GOALS,
     PERSONAL,
@@ -60,6 +61,7 @@ def _clean_sections(sections: dict) -> dict:
     return cleaned
 
 
+@records_change(Area.NARRATIVE, student=through("student"))
 def narrative_create(
     *, student: Student, term: Term, kind: str, by: User, sections: dict
 ) -> Narrative:
@@ -78,6 +80,7 @@ def narrative_create(
     return narrative
 
 
+@records_change(Area.NARRATIVE, student=through("narrative", "student"))
 def narrative_update(*, narrative: Narrative, by: User, sections: dict) -> Narrative:
     """Rewrite a narrative's sections (its author's side only)."""
     if not may_write_narrative(by, narrative.student, narrative.kind):
@@ -94,6 +97,7 @@ def _require_publisher(narrative: Narrative, by: User) -> None:
         raise ValidationError(_("Only the advisor's narrative is shown to the family."))
 
 
+@records_change(Area.NARRATIVE, student=through("narrative", "student"))
 @transaction.atomic
 def narrative_publish(*, narrative: Narrative, by: User) -> Narrative:
     """Show the advisor's narrative to the student's family, and tell them by email."""
@@ -106,6 +110,7 @@ def narrative_publish(*, narrative: Narrative, by: User) -> Narrative:
     return narrative
 
 
+@records_change(Area.NARRATIVE, student=through("narrative", "student"))
 def narrative_unpublish(*, narrative: Narrative, by: User) -> Narrative:
     """Take the advisor's narrative back from the family's view."""
     _require_publisher(narrative, by)
@@ -243,6 +248,7 @@ def _save_exhibition(
     return exhibition
 
 
+@records_change(Area.EXHIBITION, student=through("student"))
 @transaction.atomic
 def exhibition_schedule(
     *,
@@ -276,6 +282,7 @@ def exhibition_schedule(
     )
 
 
+@records_change(Area.EXHIBITION, student=through("exhibition", "student"))
 @transaction.atomic
 def exhibition_update(
     *,
@@ -316,6 +323,7 @@ def _require_started(exhibition: Exhibition, message: str) -> None:
         raise ValidationError(message % {"time": when})
 
 
+@records_change(Area.EXHIBITION, student=through("exhibition", "student"))
 @transaction.atomic
 def exhibition_result(
     *, exhibition: Exhibition, by: User, summary: str = "", outcome: str = ""
@@ -359,6 +367,7 @@ def _clean_ratings(ratings: dict) -> dict[str, int]:
     return {code: cleaned[code] for code in FIVE_GOALS if code in cleaned}
 
 
+@records_change(Area.EXHIBITION, student=through("exhibition", "student"))
 @transaction.atomic
 def feedback_record(
     *,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.models import User
+from bigpicture.records import Area, records_change, through
 from students.models import Evidence, PlanItem, PlanRevision
 from students.services.plans import require_team, revise
 
@@ -56,6 +57,7 @@ def check_upload(upload) -> tuple[str, str]:
     return kind.mime, name
 
 
+@records_change(Area.EVIDENCE, student=through("item", "plan", "student"))
 @transaction.atomic
 def evidence_add(*, item: PlanItem, by: User, title: str, file=None, url: str = "") -> Evidence:
     """Attach a file or a link to a goal or project as evidence of the work."""
@@ -74,6 +76,7 @@ def evidence_add(*, item: PlanItem, by: User, title: str, file=None, url: str = 
     return evidence
 
 
+@records_change(Area.EVIDENCE, student=through("evidence", "item", "plan", "student"))
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by: User) -> None:
     """Remove a piece of evidence, and its file once the change is committed."""

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from bigpicture.access import require_admin_of
 from bigpicture.models import User
+from bigpicture.records import Area, records_change, through
 from students.models import Exhibition, MeetingInvite, Panelist, PlanMeeting, Student
 from students.reminders.handover import notify_handover
 
 Held = dict[int, tuple[list[int], list[int]]]  # person id -> (meeting ids, exhibition ids)
 
 
+@records_change(Area.MEETING, student=through("student"))
 @transaction.atomic
 def learning_team_hand_over(*, student: Student, to: User, by: User, occasion: str) -> None:
     """Pass the student's meetings and panels still to come to their new advisor ``to``, and

@@ -13,6 +13,7 @@ from advisories.models import Membership
 from bigpicture import notifications
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
+from bigpicture.records import Area, records_change, through
 from students.models import CalendarFeed, GuardianLink, MeetingInvite, PlanMeeting, Student
 from students.reminders.meetings import (
     MEETING_CANCELLED,
@@ -30,6 +31,7 @@ MIN_MINUTES, MAX_MINUTES = 5, 480
 # --- scheduling and changing ----------------------------------------------------------------
 
 
+@records_change(Area.MEETING, student=through("student"))
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -59,6 +61,7 @@ def meeting_schedule(
     return meeting
 
 
+@records_change(Area.MEETING, student=through("meeting", "student"))
 @transaction.atomic
 def meeting_update(
     *,
@@ -103,6 +106,7 @@ def meeting_update(
     return meeting
 
 
+@records_change(Area.MEETING, student=through("meeting", "student"))
 @transaction.atomic
 def meeting_cancel(*, meeting: PlanMeeting, by: User) -> PlanMeeting:
     """Call a scheduled meeting off; everyone invited gets a cancellation."""
@@ -118,6 +122,7 @@ def meeting_cancel(*, meeting: PlanMeeting, by: User) -> PlanMeeting:
     return meeting
 
 
+@records_change(Area.MEETING, student=through("meeting", "student"))
 def meeting_record(*, meeting: PlanMeeting, by: User, notes: str, decisions: str) -> PlanMeeting:
     """Record a meeting's notes and decisions once it has begun, which marks it held."""
     _require_editable(by, meeting)
@@ -134,6 +139,7 @@ def meeting_record(*, meeting: PlanMeeting, by: User, notes: str, decisions: str
     return meeting
 
 
+@records_change(Area.MEETING, student=through("meeting", "student"))
 def meeting_respond(*, meeting: PlanMeeting, by: User, response: str) -> MeetingInvite:
     """An invitee says whether they are coming to a meeting."""
     invite = MeetingInvite.objects.filter(meeting=meeting, person=by).first()

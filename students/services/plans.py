@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
+from bigpicture.records import Area, records_change, through
 from students.models import (
     LearningPlan,
     PlanComment,
@@ -108,6 +109,7 @@ def revise(plan: LearningPlan, by: User, action: str, summary: str = "", fields=
 # --- the plan ----------------------------------------------------------------------------------
 
 
+@records_change(Area.PLAN, student=through("student"))
 @transaction.atomic
 def plan_start(*, student: Student, term: Term, by: User, carry_over: bool = True) -> LearningPlan:
     """Start a student's plan for a term, from their last plan when there is one.
@@ -170,6 +172,7 @@ def _carry_over(previous: LearningPlan, plan: LearningPlan, by: User) -> None:
             )
 
 
+@records_change(Area.PLAN, student=through("plan", "student"))
 @transaction.atomic
 def plan_update(*, plan: LearningPlan, by: User, **fields) -> LearningPlan:
     """The student changes who they are as a learner: interests, life goals, needs..."""
@@ -207,6 +210,7 @@ def _check_item(plan: LearningPlan, goals, is_personal: bool, due_on: date | Non
         raise ValidationError(errors)
 
 
+@records_change(Area.PLAN, student=through("plan", "student"))
 @transaction.atomic
 def item_add(*, plan: LearningPlan, by: User, learning_goals=(), title: str, **fields) -> PlanItem:
     """Add a goal or a project to the term's work, at the end of the list."""
@@ -227,6 +231,7 @@ def item_add(*, plan: LearningPlan, by: User, learning_goals=(), title: str, **f
     return item
 
 
+@records_change(Area.PLAN, student=through("item", "plan", "student"))
 @transaction.atomic
 def item_update(*, item: PlanItem, by: User, learning_goals=None, **fields) -> PlanItem:
     """Change a goal or project of the plan."""
@@ -250,6 +255,7 @@ def item_update(*, item: PlanItem, by: User, learning_goals=None, **fields) -> P
     return item
 
 
+@records_change(Area.PLAN, student=through("item", "plan", "student"))
 @transaction.atomic
 def item_remove(*, item: PlanItem, by: User) -> None:
     """Take a goal or project out of the plan (the revisions keep it)."""
@@ -267,6 +273,7 @@ def item_remove(*, item: PlanItem, by: User) -> None:
     revise(plan, by, Action.ITEM_REMOVED, title)
 
 
+@records_change(Area.PLAN, student=through("item", "plan", "student"))
 @transaction.atomic
 def item_move(*, item: PlanItem, by: User, direction: str) -> None:
     """Move a goal or project one place up or down the list."""
@@ -285,6 +292,7 @@ def item_move(*, item: PlanItem, by: User, direction: str) -> None:
     revise(plan, by, Action.REORDERED, item.title)
 
 
+@records_change(Area.PLAN, student=through("item", "plan", "student"))
 @transaction.atomic
 def progress_record(
     *, item: PlanItem, by: User, progress: str, note: str = "", on: date | None = None
@@ -325,6 +333,7 @@ def progress_record(
 # --- review and conversation -------------------------------------------------------------------
 
 
+@records_change(Area.PLAN, student=through("plan", "student"))
 @transaction.atomic
 def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
     """The student hands the plan (or its revision) to their advisor for review."""
@@ -341,6 +350,7 @@ def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
     return plan
 
 
+@records_change(Area.PLAN, student=through("plan", "student"))
 @transaction.atomic
 def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "") -> LearningPlan:
     """The advisor approves a submitted plan, or sends it back with what to change."""
@@ -365,6 +375,7 @@ def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "
     return plan
 
 
+@records_change(Area.PLAN, student=through("plan", "student"))
 def plan_comment(*, plan: LearningPlan, by: User, body: str) -> PlanComment:
     """Anyone of the learning team who can read the plan adds a comment to it."""
     if not LearningPlan.objects.visible_to(by).filter(pk=plan.pk).exists():

@@ -11,6 +11,7 @@ from advisories.models import Advisory, Membership
 from advisories.services import student_place
 from bigpicture.access import require_admin_of
 from bigpicture.models import EMAIL_UNAVAILABLE, School, User
+from bigpicture.records import Area, records_change, through
 from bigpicture.services import person_create
 from students.models import GuardianLink, MeetingInvite, Panelist, Student
 from students.services.handover import learning_team_hand_over
@@ -26,6 +27,7 @@ PROFILE_FIELDS = (
 LINK_FIELDS = ("relationship", "is_primary_contact", "lives_with_student", "receives_reminders")
 
 
+@records_change(Area.PROFILE, student=lambda student, kwargs: student)
 @transaction.atomic
 def student_create(
     *,
@@ -85,6 +87,7 @@ def student_move(
     return membership
 
 
+@records_change(Area.PROFILE, student=through("student"))
 def student_profile_update(*, student: Student, by: User, **fields) -> Student:
     """Change the student's own profile: interests, talents, needs, how they learn best."""
     if not Student.objects.editable_by(by).filter(pk=student.pk).exists():
@@ -97,6 +100,7 @@ def student_profile_update(*, student: Student, by: User, **fields) -> Student:
     return student
 
 
+@records_change(Area.PROFILE, student=through("student"))
 @transaction.atomic
 def guardian_link(
     *,
@@ -144,6 +148,7 @@ def guardian_link(
     return _save_link(link, link_fields)
 
 
+@records_change(Area.PROFILE, student=through("link", "student"))
 @transaction.atomic
 def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> GuardianLink:
     """Change how a guardian relates to a student and how the school reaches them."""
@@ -152,6 +157,7 @@ def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> Guar
     return _save_link(link, link_fields)
 
 
+@records_change(Area.PROFILE, student=through("link", "student"))
 @transaction.atomic
 def guardian_unlink(*, link: GuardianLink, by: User) -> None:
     """Remove a guardian from a student; the guardian's account stays.

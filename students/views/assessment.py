@@ -16,7 +16,8 @@ from bigpicture.access import (
     STUDENT_AND_STAFF,
     RoleRequiredMixin,
 )
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
+from bigpicture.records import Area
 from bigpicture.selectors import current_term
 from students.forms.assessment import (
     ExhibitionForm,
@@ -50,8 +51,9 @@ class ObjectFirstMixin:
 # --- narratives --------------------------------------------------------------------------------
 
 
-class NarrativeListView(StudentMixin, TemplateView):
+class NarrativeListView(RecordsViewMixin, StudentMixin, TemplateView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.NARRATIVE
     template_name = "students/assessment/narrative_list.html"
 
     def get_context_data(self, **kwargs):
@@ -123,10 +125,14 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
         return self.result.get_absolute_url()
 
 
-class NarrativeDetailView(RoleRequiredMixin, DetailView):
+class NarrativeDetailView(RecordsViewMixin, RoleRequiredMixin, DetailView):
     allowed_roles = LEARNING_TEAM
     template_name = "students/assessment/narrative_detail.html"
     context_object_name = "narrative"
+    record_area = Area.NARRATIVE
+
+    def recorded_student(self):
+        return self.object.student
 
     def get_queryset(self):
         return Narrative.objects.visible_to(self.request.user).select_related(
@@ -201,8 +207,9 @@ class NarrativePublishView(RoleRequiredMixin, ObjectFirstMixin, View):
 # --- exhibitions -------------------------------------------------------------------------------
 
 
-class ExhibitionListView(StudentMixin, TemplateView):
+class ExhibitionListView(RecordsViewMixin, StudentMixin, TemplateView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.EXHIBITION
     template_name = "students/assessment/exhibition_list.html"
 
     def get_context_data(self, **kwargs):
@@ -276,8 +283,9 @@ class ExhibitionMixin(RoleRequiredMixin):
         return self.get_object().get_absolute_url()
 
 
-class ExhibitionDetailView(ExhibitionMixin, TemplateView):
+class ExhibitionDetailView(RecordsViewMixin, ExhibitionMixin, TemplateView):
     allowed_roles = INTERNSHIP_TEAM  # the learning team, and the student's mentor on the panel
+    record_area = Area.EXHIBITION
     template_name = "students/assessment/exhibition_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from bigpicture import records
 from bigpicture.access import ALL_ROLES, LEARNING_TEAM, STAFF, RoleRequiredMixin
-from bigpicture.mixins import ServiceFormMixin
+from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
 from bigpicture.notifications import site_url
+from bigpicture.records import Area
 from students import calendar
 from students.forms.meetings import (
     MeetingForm,
@@ -67,8 +69,9 @@ class MeetingEditMixin(RoleRequiredMixin, FetchMeeting):
         return self.meeting.get_absolute_url()
 
 
-class MeetingListView(StudentMixin, TemplateView):
+class MeetingListView(RecordsViewMixin, StudentMixin, TemplateView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.MEETING
     template_name = "students/meetings/meeting_list.html"
 
     def get_context_data(self, **kwargs):
@@ -104,9 +107,13 @@ class MeetingCreateView(StudentMixin, ServiceFormMixin, FormView):
         return self.result.get_absolute_url()
 
 
-class MeetingDetailView(MeetingMixin, DetailView):
+class MeetingDetailView(RecordsViewMixin, MeetingMixin, DetailView):
     template_name = "students/meetings/meeting_detail.html"
     context_object_name = "meeting"
+    record_area = Area.MEETING
+
+    def recorded_student(self):
+        return self.meeting.student
 
     def get_object(self, queryset=None):
         return self.meeting
@@ -198,6 +205,7 @@ class MeetingIcsView(MeetingMixin, View):
         )
         filename = f"meeting-{self.meeting.pk}.ics"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        records.viewed(request, Area.MEETING, self.meeting.student)
         return response
 
 

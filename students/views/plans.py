@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from bigpicture import records
 from bigpicture.access import (
     LEARNING_TEAM,
     STAFF,
@@ -15,7 +16,8 @@ from bigpicture.access import (
     STUDENT_AND_STAFF,
     RoleRequiredMixin,
 )
-from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
+from bigpicture.records import Area
 from students.forms.plans import (
     CommentForm,
     EvidenceForm,
@@ -98,8 +100,9 @@ class ServiceActionView(View):
 # --- a student's plans -------------------------------------------------------------------------
 
 
-class PlanListView(StudentMixin, ListView):
+class PlanListView(RecordsViewMixin, StudentMixin, ListView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.PLAN
     template_name = "students/plans/plan_list.html"
     context_object_name = "plans"
 
@@ -139,9 +142,14 @@ class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
 # --- the plan ----------------------------------------------------------------------------------
 
 
-class VisiblePlanMixin(PlanMixin):
+class VisiblePlanMixin(RecordsViewMixin, PlanMixin):
     """Pages that only show a plan: read as shown, within ``visible_to``'s reach
-    (``selectors.plan_in_reach``), a 404 outside it."""
+    (``selectors.plan_in_reach``), a 404 outside it; each view of it is recorded."""
+
+    record_area = Area.PLAN
+
+    def recorded_student(self):
+        return self.get_plan().student
 
     def get_plan(self) -> LearningPlan:
         if not hasattr(self, "plan"):
@@ -240,10 +248,15 @@ class PlanHistoryView(VisiblePlanMixin, ListPageMixin, ListView):
         return selectors.plan_history(self.get_plan())
 
 
-class RevisionDetailView(RoleRequiredMixin, DetailView):
+class RevisionDetailView(RecordsViewMixin, RoleRequiredMixin, DetailView):
     """The plan exactly as it stood after one change."""
 
     allowed_roles = LEARNING_TEAM
+    record_area = Area.PLAN
+
+    def recorded_student(self):
+        return self.object.plan.student
+
     template_name = "students/plans/revision_detail.html"
     context_object_name = "revision"
 
@@ -358,8 +371,12 @@ class EvidenceFileView(RoleRequiredMixin, View):
     allowed_roles = LEARNING_TEAM
 
     def get(self, request, *args, **kwargs):
+        # The student comes in the same read, for the record of access.
         evidence = get_object_or_404(
-            Evidence.objects.visible_to(request.user).exclude(file=""), pk=kwargs["pk"]
+            Evidence.objects.visible_to(request.user)
+            .exclude(file="")
+            .select_related("item__plan__student"),
+            pk=kwargs["pk"],
         )
         try:
             handle = evidence.file.open("rb")
@@ -372,6 +389,7 @@ class EvidenceFileView(RoleRequiredMixin, View):
             content_type=evidence.content_type or "application/octet-stream",
         )
         response["Cache-Control"] = "private, no-store"
+        records.viewed(request, Area.EVIDENCE, evidence.item.plan.student)
         return response
 
 

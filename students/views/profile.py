@@ -8,8 +8,9 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView, Upd
 
 from advisories.forms import MoveStudentForm
 from bigpicture.access import ADMIN, LEARNING_TEAM, STAFF, STUDENT_AND_STAFF, RoleRequiredMixin
-from bigpicture.mixins import ListPageMixin, ServiceFormMixin
+from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
 from bigpicture.models import School
+from bigpicture.records import Area
 from bigpicture.selectors import current_year
 from students import selectors, services
 from students.forms import (
@@ -53,8 +54,9 @@ class StudentListView(RoleRequiredMixin, ListPageMixin, ListView):
         )
 
 
-class StudentDetailView(RoleRequiredMixin, DetailView):
+class StudentDetailView(RecordsViewMixin, RoleRequiredMixin, DetailView):
     allowed_roles = LEARNING_TEAM
+    record_area = Area.PROFILE
     template_name = "students/student_detail.html"
     context_object_name = "student"
 
@@ -67,6 +69,9 @@ class StudentDetailView(RoleRequiredMixin, DetailView):
         if student.school_id == user.school_id:
             student.school = user.school  # read with the person
         return student
+
+    def recorded_student(self):
+        return self.object
 
     def get_context_data(self, **kwargs):
         user, student = self.request.user, self.object

@@ -122,8 +122,10 @@ from tests.expectations.matrix_reflections import CASES as REFLECTION_CASES  # n
 CASES += REFLECTION_CASES + INSIGHT_CASES + ATTENDANCE_CASES + ENGAGEMENT_CASES
 
 from tests.bigpicture.matrix_twofactor import CASES as TWO_FACTOR_CASES  # noqa: E402
+from tests.reports.matrix_records import CASES as RECORD_CASES  # noqa: E402
+from tests.reports.matrix_reports import CASES as REPORT_CASES  # noqa: E402
 
-CASES += TWO_FACTOR_CASES
+CASES += TWO_FACTOR_CASES + REPORT_CASES + RECORD_CASES
 
 # The Django admin (back office) is for deployment operators only: it has its own gate,
 # staff accounts, checked separately below.

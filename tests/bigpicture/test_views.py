@@ -135,6 +135,7 @@ class TestSchoolSettings:
             "time_zone": "America/Chicago",
             "term_system": "trimesters",
             "advisory_capacity": "12",
+            "access_record_days": "730",
             **changes,
         }
         return client.post(reverse("bigpicture:school-update", args=[world.school.pk]), data)
@@ -145,6 +146,15 @@ class TestSchoolSettings:
         assert response.url == world.school.get_absolute_url()
         world.school.refresh_from_db()
         assert (world.school.time_zone, world.school.advisory_capacity) == ("America/Chicago", 12)
+        assert world.school.access_record_days == 730
+
+    def test_the_record_of_access_is_kept_at_least_a_year(self, client_as, world):
+        response = self._post(client_as("admin"), world, access_record_days="30")
+        assert_error_by_field(
+            response, "access_record_days", "Ensure this value is greater than or equal to 365."
+        )
+        assert_kept(response, "name", "The Met")
+        assert School.objects.get(pk=world.school.pk).access_record_days == 7 * 365
 
     def test_an_unknown_time_zone_is_shown_by_the_field(self, client_as, world):
         response = self._post(client_as("admin"), world, time_zone="Europe/Atlantis")
