@@ -27,6 +27,21 @@ Key = tuple[int, int]  # (term, advisory at writing)
 # --- the students' own ratings ----------------------------------------------------------------
 
 
+def student_reflections(
+    members: QuerySet[Membership], advisories: QuerySet[Advisory], *, year_level: int | None
+) -> QuerySet[Reflection]:
+    """The own reflections of the students of ``members``, written while they were in one of
+    ``advisories`` (and at ``year_level``, when one is given)."""
+    reflections = Reflection.objects.filter(
+        perspective=STUDENT,
+        student_id__in=members.values("student_id"),
+        advisory_id__in=advisories.values("pk"),
+    )
+    if year_level is not None:
+        reflections = reflections.filter(year_level=year_level)
+    return reflections.order_by()
+
+
 def student_ratings(
     members: QuerySet[Membership], advisories: QuerySet[Advisory], *, year_level: int | None
 ) -> QuerySet[Rating]:
@@ -56,13 +71,17 @@ def rating_counts(ratings: QuerySet[Rating], term_ids: list[int]) -> dict[Key, d
     return found
 
 
-def respondents(ratings: QuerySet[Rating], term_ids: list[int]) -> dict[Key, int]:
+def respondents(reflections: QuerySet[Reflection], term_ids: list[int]) -> dict[Key, int]:
     """Per term and advisory at writing, how many students rated at least one expectation
     (one query; a student writes one reflection of their own a term)."""
+    # Counting reflections that have a rating probes the ratings' index once per reflection,
+    # where counting distinct reflections over their ratings reads every rating of the years.
     rows = (
-        ratings.filter(reflection__term_id__in=term_ids)
-        .values_list("reflection__term_id", "reflection__advisory_id")
-        .annotate(students=Count("reflection_id", distinct=True))
+        reflections.filter(
+            Exists(Rating.objects.filter(reflection_id=OuterRef("pk"))), term_id__in=term_ids
+        )
+        .values_list("term_id", "advisory_id")
+        .annotate(students=Count("pk"))
     )
     return {(term_id, advisory_id): students for term_id, advisory_id, students in rows}
 

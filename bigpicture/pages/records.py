@@ -1,14 +1,13 @@
 """The record of access, read by a school's admins and exported for a family: the school's
 whole record (filtered, 50 rows a page), one student's, and that one as CSV or PDF."""
 
-import csv
 from datetime import UTC, datetime, time, timedelta
 
 import weasyprint
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path
@@ -22,6 +21,7 @@ from bigpicture.links import link
 from bigpicture.mixins import ListPageMixin
 from bigpicture.models import AccessRecord, School
 from bigpicture.names import display_name
+from bigpicture.pages.reports import exports
 from students.models import Student
 
 Area, Action = AccessRecord.Area, AccessRecord.Action
@@ -183,13 +183,6 @@ class AccessStudentView(StudentRecordMixin, RecordPageMixin, ListView):
         )
 
 
-class Echo:
-    """A file-like object whose write hands back the line, for a streamed CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
     """One student's record of access as CSV (streamed) or PDF; the download is recorded."""
 
@@ -199,13 +192,11 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
         student = self.get_student()
         rows = self.rows().filter(student_id=student.pk).order_by("at", "id")
         records.exported(request, Area.RECORD, Student.objects.filter(pk=student.pk))
-        if kwargs["format"] == "csv":
-            response = StreamingHttpResponse(self.csv_lines(rows), content_type="text/csv")
-        else:
-            response = HttpResponse(self.pdf(rows), content_type="application/pdf")
         name = f"record-of-access-{student.pk}.{kwargs['format']}"
+        if kwargs["format"] == "csv":
+            return exports.csv_response(name, self.csv_rows(rows))
+        response = HttpResponse(self.pdf(rows), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "private, no-store"
         return response
 
     def language(self) -> str:
@@ -213,25 +204,22 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
         known = {code for code, _name in settings.LANGUAGES}
         return asked if asked in known else translation.get_language()
 
-    def csv_lines(self, rows):
+    def csv_rows(self, rows):
         student, zone = self.get_student(), self.zone()
         areas, actions = dict(Area.choices), dict(Action.choices)
-        writer = csv.writer(Echo())
         with translation.override(self.language()):
             header = [_("when"), _("who"), _("as"), _("action"), _("records"), _("student")]
-            yield writer.writerow([*map(str, header), str(_("through"))])
+            yield [*map(str, header), str(_("through"))]
             for row in rows.iterator():
-                yield writer.writerow(
-                    [
-                        timezone.localtime(row["at"], zone).isoformat(timespec="seconds"),
-                        row["person_name"],
-                        row["roles"],
-                        str(actions.get(row["action"], row["action"])),
-                        str(areas.get(row["area"], row["area"])),
-                        student.display_name,
-                        row["source"],
-                    ]
-                )
+                yield [
+                    timezone.localtime(row["at"], zone).isoformat(timespec="seconds"),
+                    row["person_name"],
+                    row["roles"],
+                    str(actions.get(row["action"], row["action"])),
+                    str(areas.get(row["area"], row["area"])),
+                    student.display_name,
+                    row["source"],
+                ]
 
     def pdf(self, rows) -> bytes:
         student, zone = self.get_student(), self.zone()

@@ -31,7 +31,7 @@ def test_admin_filters_a_report_follows_a_number_and_downloads_the_csv(visitor, 
     expect(page.get_by_role("heading", name=re.compile("^Advisories"))).to_be_visible()
 
     advisory = Advisory.objects.filter(advisor__email=demo.advisor).first()
-    page.get_by_label("Advisory").select_option(label=advisory.name)
+    page.get_by_label("Advisory", exact=True).select_option(label=advisory.name)
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(rf"advisory={advisory.pk}"))
     visitor.check_accessibility()
@@ -91,6 +91,6 @@ def test_advisor_sees_the_reports_about_their_own_advisory(visitor, demo):
     _fits_the_screen(page)
     own = Advisory.objects.filter(advisor__email=demo.advisor).values_list("name", flat=True)
     others = Advisory.objects.exclude(advisor__email=demo.advisor).values_list("name", flat=True)
-    options = page.get_by_label("Advisory").locator("option").all_inner_texts()
+    options = page.get_by_label("Advisory", exact=True).locator("option").all_inner_texts()
     assert set(options) - {"Every advisory"} == set(own)
     assert not set(options) & set(others)

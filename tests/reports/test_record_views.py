@@ -135,7 +135,7 @@ def test_csv_lists_the_students_rows_and_records_the_export(world, client_as):
     url = reverse("reports:access-student-export", args=[world.student.pk, "csv"])
     response = client_as("admin").get(url)
     assert response.streaming
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("when,who,as,action,records,student")
     # the rows so far, this download's own row the last of them
     assert len(lines) == 3

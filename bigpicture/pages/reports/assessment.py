@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bigpicture.pages.reports import charts
-from bigpicture.pages.reports.plans import of, pick, pick_advisory, pick_term, row_label
+from bigpicture.pages.reports.plans import (
+    linker,
+    of,
+    pick,
+    pick_advisory,
+    pick_term,
+    row_label,
+)
 from bigpicture.pages.reports.scope import LEVELS, Scope
 from bigpicture.pages.reports.tables import (
     Cell,
@@ -61,6 +68,7 @@ class AssessmentReport(Report):
     def per_term(self, scope, cells, terms, measure, counts, keys, width) -> tuple[list, list]:
         """Rows and chart stacks of a table by term and advisory: the students, then one
         number per key (each linked to its students)."""
+        linked = linker(scope, self, measure)
         rows, stacks = [], []
         for term, term_name, advisory, name, size in cells:
             values = counts(counts_of=(term, advisory), size=size)
@@ -70,10 +78,7 @@ class AssessmentReport(Report):
                     Cell(name),
                     number(size),
                     *(
-                        number(
-                            value,
-                            link(scope, self, measure, term=term, advisory=advisory, which=key),
-                        )
+                        number(value, linked(term=term, advisory=advisory, which=key))
                         for key, value in zip(keys, values, strict=True)
                     ),
                 ]
@@ -145,6 +150,7 @@ class AssessmentReport(Report):
 
     def exhibitions(self, scope, cells, terms) -> Section:
         found = data.exhibitions(scope.members, scope.terms)
+        linked = linker(scope, self, "exhibitions")
         rows, stacks = [], []
         for term, term_name, advisory, name, size in cells:
             held, exhibited, scheduled = found.get((term, advisory), (0, 0, 0))
@@ -156,7 +162,7 @@ class AssessmentReport(Report):
                     number(size),
                     number(held),
                     *(
-                        number(value, self.exhibition_link(scope, term, advisory, key))
+                        number(value, linked(term=term, advisory=advisory, which=key))
                         for key, value in zip(EXHIBITIONS, values, strict=True)
                     ),
                 ]
@@ -191,9 +197,6 @@ class AssessmentReport(Report):
             chart,
             _("A student with one exhibition held and another scheduled counts in both."),
         )
-
-    def exhibition_link(self, scope, term, advisory, which) -> str:
-        return link(scope, self, "exhibitions", term=term, advisory=advisory, which=which)
 
     def results(self, scope) -> Section:
         counts = data.ratings(scope.members, scope.terms)

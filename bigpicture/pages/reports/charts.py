@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Dark enough for white text on it; the rest carry black text.
 DARK = {"#0072B2", "#009E73", "#D55E00", "#000000", "#CC79A7"}
 HEAT = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594")
 WIDTH, LABEL, ROW, BAR = 640, 170, 26, 18
+# A chart draws at most this many rows (a school of 5,000 has over 300 advisories); its
+# description says so, and the table beside it has every row.
+MAX_ROWS = 40
 
 
 @dataclass
@@ -51,6 +55,14 @@ def _cut(text: str, length: int = 24) -> str:
     return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
+def _first(rows: list, desc: str) -> tuple[list, str]:
+    """The rows a chart draws, and its description saying when some are left to the table."""
+    if len(rows) <= MAX_ROWS:
+        return rows, desc
+    more = _("The chart shows the first %(shown)s of %(total)s rows; the table has them all.")
+    return rows[:MAX_ROWS], f"{desc} {more % {'shown': MAX_ROWS, 'total': len(rows)}}"
+
+
 def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str]) -> SafeString:
     head = (
         f'<svg class="report-chart" role="img" viewBox="0 0 {WIDTH} {_n(height)}" '
@@ -67,6 +79,7 @@ def _text_fill(fill: str) -> str:
 
 def bar_chart(*, chart_id: str, title: str, desc: str, bars: list[Bar], maximum=None):
     """One horizontal bar per row, its value written after it."""
+    bars, desc = _first(bars, desc)
     top = max([maximum or 0, *(bar.value for bar in bars)]) or 1
     span = WIDTH - LABEL - 60
     body = []
@@ -86,6 +99,7 @@ def bar_chart(*, chart_id: str, title: str, desc: str, bars: list[Bar], maximum=
 def stacked_chart(*, chart_id: str, title: str, desc: str, keys: list[str], stacks: list[Stack]):
     """One bar per row split into its parts (each row's parts add up to the whole bar),
     with a legend of the parts on top."""
+    stacks, desc = _first(stacks, desc)
     body, x = [], 0.0
     for index, key in enumerate(keys):
         fill = PALETTE[index % len(PALETTE)]
@@ -148,6 +162,7 @@ def heat_chart(
 ):
     """A grid of rows x columns, each cell shaded by its value and the value written in it;
     an empty cell (no value, or too few answers to show) is left white with a dash."""
+    rows, desc = _first(rows, desc)
     cell_w = (WIDTH - LABEL) / max(len(columns), 1)
     body = []
     for index, column in enumerate(columns):

@@ -19,6 +19,7 @@ from bigpicture.models import Term
 from bigpicture.pages.reports import charts
 from bigpicture.pages.reports.scope import Scope
 from bigpicture.pages.reports.tables import (
+    PARAMETER,
     Cell,
     Column,
     Report,
@@ -62,6 +63,19 @@ class Reflections:
                 found[expectation_id] = data.added(found.get(expectation_id), counts)
         return found
 
+    def terms_counts(self, advisory_ids) -> dict[int, dict[int, list[int]]]:
+        """Per term and expectation, the distribution of scores over some advisories (one pass
+        over the counts, not one per term)."""
+        wanted = set(advisory_ids)
+        found: dict[int, dict[int, list[int]]] = {term.pk: {} for term in self.terms}
+        for (term_id, advisory_id), by_expectation in self.counts.items():
+            if advisory_id not in wanted or term_id not in found:
+                continue
+            into = found[term_id]
+            for expectation_id, counts in by_expectation.items():
+                into[expectation_id] = data.added(into.get(expectation_id), counts)
+        return found
+
     def students(self, term: Term, advisory_ids) -> int:
         return sum(self.respondents.get((term.pk, pk), 0) for pk in advisory_ids)
 
@@ -100,12 +114,15 @@ class ExpectationsReport(Report):
             terms=terms,
             advisories=advisories,
             counts=data.rating_counts(ratings, term_ids),
-            respondents=data.respondents(ratings, term_ids),
+            respondents=data.respondents(self.reflections_of(scope), term_ids),
             own={advisory.pk for advisory in advisories if advisory.advisor_id == scope.user.pk},
         )
 
     def ratings(self, scope: Scope):
         return data.student_ratings(scope.members, scope.advisories, year_level=scope.level)
+
+    def reflections_of(self, scope: Scope):
+        return data.student_reflections(scope.members, scope.advisories, year_level=scope.level)
 
     def period(self, scope: Scope):
         return scope.start, scope.end
@@ -130,14 +147,15 @@ class ExpectationsReport(Report):
             visible = found.shown([advisory.pk])
             means = [self.mean(counted.get(w.pk), visible) for w in found.words]
             values.append(means)
+            # One link per row, each cell's own the row's plus its expectation (the same
+            # address ``link`` would build, without encoding the filters again per cell).
+            href = link(scope, self, "reflected", term=term.pk, advisory=advisory.pk)
             rows.append(
                 [
                     Cell(advisory.name),
                     self.respondents_cell(scope, students, visible, term, advisory=advisory.pk),
                     *(
-                        self.mean_cell(
-                            scope, mean, term, advisory=advisory.pk, expectation=wording.pk
-                        )
+                        self.mean_cell(mean, f"{href}&{PARAMETER}expectation={wording.pk}")
                         for mean, wording in zip(means, found.words, strict=True)
                     ),
                 ]
@@ -172,10 +190,10 @@ class ExpectationsReport(Report):
             return None
         return round(average(counts), 1)
 
-    def mean_cell(self, scope: Scope, mean, term: Term, **params) -> Cell:
+    def mean_cell(self, mean, href: str) -> Cell:
         if mean is None:
             return Cell(DASH)
-        return number(mean, link(scope, self, "reflected", term=term.pk, **params), decimals=1)
+        return number(mean, href, decimals=1)
 
     def respondents_cell(self, scope, students: int, visible: bool, term, **params) -> Cell:
         if students and not visible and students < MIN_GROUP:
@@ -189,7 +207,7 @@ class ExpectationsReport(Report):
         visible = found.shown(ids)
         title = _("Ratings by term")
         headers = [_("Expectation"), *(term.name for term in found.terms)]
-        per_term = {term.pk: found.term_counts(term, ids) for term in found.terms}
+        per_term = found.terms_counts(ids)
         rows = [
             [
                 Cell(_("Students who reflected")),
@@ -206,7 +224,10 @@ class ExpectationsReport(Report):
                 [
                     Cell(f"{wording.number}. {wording.name}"),
                     *(
-                        self.mean_cell(scope, mean, term, expectation=wording.pk)
+                        self.mean_cell(
+                            mean,
+                            link(scope, self, "reflected", term=term.pk, expectation=wording.pk),
+                        )
                         for mean, term in zip(means, found.terms, strict=True)
                     ),
                 ]
@@ -239,11 +260,12 @@ class ExpectationsReport(Report):
         for advisory in advisories:
             found = counts.get(advisory.pk, dict.fromkeys(data.STATUSES, 0))
             values = [found[status] for status in data.STATUSES]
+            href = link(scope, self, "status", advisory=advisory.pk)
             rows.append(
                 [
                     Cell(advisory.name),
                     *(
-                        number(value, link(scope, self, "status", advisory=advisory.pk, status=s))
+                        number(value, f"{href}&{PARAMETER}status={s}")
                         for s, value in zip(data.STATUSES, values, strict=True)
                     ),
                     number(sum(values), link(scope, self, "members", advisory=advisory.pk)),
@@ -282,6 +304,7 @@ class ExpectationsReport(Report):
             marked = sum(found[status] for status in data.MARKS)
             present = max(possible - marked, 0)
             rate = share(present, possible)
+            href = link(scope, self, "marked", advisory=advisory.pk)
             rows.append(
                 [
                     Cell(advisory.name),
@@ -289,10 +312,7 @@ class ExpectationsReport(Report):
                     number(possible),
                     number(present),
                     *(
-                        number(
-                            found[status],
-                            link(scope, self, "marked", advisory=advisory.pk, status=status),
-                        )
+                        number(found[status], f"{href}&{PARAMETER}status={status}")
                         for status in data.MARKS
                     ),
                     rate,

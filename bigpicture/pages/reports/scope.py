@@ -150,8 +150,9 @@ class ReportFilterForm(forms.Form):
         self.fields["school"].queryset = schools
         self.fields["school"].initial = self.school
         if not access.is_network_admin(user):
-            # Everyone else works inside their own school: no choice to offer.
-            self.fields["school"].widget = forms.HiddenInput()
+            # Everyone else works inside their own school: no choice to offer (a school in
+            # the query string is not read).
+            del self.fields["school"]
         self.fields["year"].queryset = SchoolYear.objects.filter(school=self.school).order_by(
             "-start_date"
         )

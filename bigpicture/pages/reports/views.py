@@ -28,9 +28,12 @@ class ReportListView(RoleRequiredMixin, TemplateView):
 class ReportMixin(RoleRequiredMixin):
     """The report named in the URL and its scope from the query string; filters that do not
     hold (another school's advisory, a term of another year, a year level of 7) are shown
-    next to their field with a 400, and no numbers."""
+    next to their field, with no numbers."""
 
     allowed_roles = STAFF
+    # A page shows the filters with their messages; a download with filters that do not
+    # hold is a bad request (the page with the messages, and no file).
+    invalid_status = 200
 
     def setup_report(self):
         self.report = REPORTS.get(self.kwargs["slug"])
@@ -43,7 +46,7 @@ class ReportMixin(RoleRequiredMixin):
         self.setup_report()
         if not self.form.is_valid():
             context = self.get_context_data()
-            return self.render_to_response(context, status=400)
+            return self.render_to_response(context, status=self.invalid_status)
         return self.respond()
 
     def get_context_data(self, **kwargs):
@@ -70,6 +73,7 @@ class ReportTableView(ReportMixin, TemplateView):
     the scope, and is recorded as such)."""
 
     template_name = "reports/report_detail.html"
+    invalid_status = 400
 
     def respond(self):
         if self.kwargs["format"] not in exports.FORMATS or self.scope is None:
@@ -136,6 +140,8 @@ class ReportStudentsView(ReportMixin, TemplateView):
 
 class ReportStudentsExportView(ReportStudentsView):
     """The students behind a number as CSV (streamed) or XLSX, recorded as an export."""
+
+    invalid_status = 400
 
     def respond(self):
         if self.kwargs["format"] not in exports.FORMATS or self.scope is None:
