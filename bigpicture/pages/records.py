@@ -3,7 +3,6 @@ whole record (filtered, 50 rows a page), one student's, and that one as CSV or P
 
 from datetime import UTC, datetime, time, timedelta
 
-import weasyprint
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -21,6 +20,7 @@ from bigpicture.links import link
 from bigpicture.mixins import ListPageMixin
 from bigpicture.models import AccessRecord, School
 from bigpicture.names import display_name
+from bigpicture.pages import pdf
 from bigpicture.pages.reports import exports
 from students.models import Student
 
@@ -179,7 +179,10 @@ class AccessStudentView(StudentRecordMixin, RecordPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            student=self.get_student(), languages=settings.LANGUAGES, **kwargs
+            student=self.get_student(),
+            languages=settings.LANGUAGES,
+            pdf_available=pdf.AVAILABLE,
+            **kwargs,
         )
 
 
@@ -187,7 +190,7 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
     """One student's record of access as CSV (streamed) or PDF; the download is recorded."""
 
     def get(self, request, *args, **kwargs):
-        if kwargs["format"] not in FORMATS:
+        if kwargs["format"] not in FORMATS or (kwargs["format"] == "pdf" and not pdf.AVAILABLE):
             raise Http404("No such format.")
         student = self.get_student()
         rows = self.rows().filter(student_id=student.pk).order_by("at", "id")
@@ -195,7 +198,7 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
         name = f"record-of-access-{student.pk}.{kwargs['format']}"
         if kwargs["format"] == "csv":
             return exports.csv_response(name, self.csv_rows(rows))
-        response = HttpResponse(self.pdf(rows), content_type="application/pdf")
+        response = HttpResponse(self.as_pdf(rows), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
@@ -221,7 +224,7 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
                     row["source"],
                 ]
 
-    def pdf(self, rows) -> bytes:
+    def as_pdf(self, rows) -> bytes:
         student, zone = self.get_student(), self.zone()
         data = self.get_form().cleaned_data if self.get_form().is_bound else {}
         with translation.override(self.language()):
@@ -238,7 +241,7 @@ class AccessExportView(StudentRecordMixin, RecordPageMixin, View):
                     "language": translation.get_language(),
                 },
             )
-        return weasyprint.HTML(string=html).write_pdf()
+        return pdf.pdf_from_html(html)
 
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bigpicture.models import AccessRecord
+from bigpicture.pages import pdf
 from tests.reports.matrix_records import CASES
 
 Area, Action = AccessRecord.Area, AccessRecord.Action
@@ -172,3 +173,13 @@ def test_advisor_sees_no_link_to_the_record(world, client_as):
     assert reverse("reports:access-student", args=[world.student.pk]).encode() not in (
         profile.content
     )
+
+
+def test_without_pango_the_pdf_is_not_offered_and_the_csv_still_is(world, client_as, monkeypatch):
+    monkeypatch.setattr(pdf, "AVAILABLE", False)
+    client = client_as("admin")
+    page = client.get(reverse("reports:access-student", args=[world.student.pk])).content.decode()
+    assert "Download as CSV" in page and "Download as PDF" not in page
+    assert "libpango" in page
+    url = reverse("reports:access-student-export", args=[world.student.pk, "pdf"])
+    assert client.get(url).status_code == 404
