@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from bigpicture.pages.reports import charts
 from bigpicture.pages.reports.scope import LEVELS, Scope
 from bigpicture.pages.reports.tables import (
+    PARAMETER,
     Cell,
     Column,
     Report,
@@ -276,18 +277,15 @@ class InternshipsReport(Report):
         for pk, name in advisories:
             sums = found.get(pk, {})
             oldest = sums.get("oldest")
+            # The age columns' links are the row's plus their age: the filters are encoded
+            # once per row, not once per cell (the same address ``link`` would build).
+            href = link(scope, self, "unconfirmed", advisory=pk)
             rows.append(
                 [
                     Cell(name),
                     number(sums.get("days", 0)),
-                    number(sums.get("students", 0), link(scope, self, "unconfirmed", advisory=pk)),
-                    *(
-                        number(
-                            sums.get(key, 0),
-                            link(scope, self, "unconfirmed", advisory=pk, age=key),
-                        )
-                        for key in labels
-                    ),
+                    number(sums.get("students", 0), href),
+                    *(number(sums.get(key, 0), f"{href}&{PARAMETER}age={key}") for key in labels),
                     number((scope.day - oldest).days if oldest else None),
                 ]
             )
