@@ -120,6 +120,16 @@ def test_results_by_learning_goal_from_the_panels_rubrics(small, assessed):
     assert row(results, "Social Reasoning")[:5] == [0, 0, 0, 0, 0]
 
 
+def test_results_count_each_rubric_when_several_panelists_give_the_same(small, assessed):
+    shown = Exhibition.objects.get(student=small.harbor_students[0], status=Held)
+    rate(shown, empirical=3, communication=4)  # the same rubric as the first panelist's
+    rate(shown, social=1)
+    results = tables(scope_for(small, small.admin))["results"]
+    assert row(results, "Empirical Reasoning")[:5] == [0, 1, 2, 0, 3]
+    assert row(results, "Communication")[:5] == [0, 0, 0, 2, 2]
+    assert row(results, "Social Reasoning")[:5] == [1, 0, 0, 0, 1]
+
+
 def test_gateways_passed_by_year_level(small, assessed):
     gateways = tables(scope_for(small, small.admin))["gateways"]
     # Students; year two: passed, share, not yet; graduation: passed, share, not yet.

@@ -2,17 +2,20 @@
 by learning goal, carried-over goals; drill-downs, reach, downloads and query counts."""
 
 import csv
+import dataclasses
 import io
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bigpicture.pages.reports.plans import REPORT
+from bigpicture.pages.reports.plans import REPORT, numbers
 from bigpicture.pages.reports.scope import Scope
+from bigpicture.pages.reports.tables import link, number, parameters
 from students.models import LearningPlan, PlanItem
 from tests import factories
 
@@ -232,3 +235,28 @@ def test_the_students_csv_has_the_reports_columns(client, small, plans):
     assert ["Waiting for review", "1", "0"] in values  # h1: one goal met
     assert ["Waiting for review", "1", "1"] in values  # h2: personal met, a project carried in
     assert ["No plan", "0", "0"] in values
+
+
+def test_every_numbers_link_is_the_one_the_frame_writes(small, plans):
+    """The report writes its links from one prefix per measure: each must read as ``link``'s."""
+    scope = dataclasses.replace(
+        scope_for(small, small.admin), query=f"year={small.year.pk}&term={small.term.pk}"
+    )
+    hrefs = [
+        cell.href
+        for table in tables(scope).values()
+        for cells in table.rows
+        for cell in cells
+        if cell.href
+    ]
+    assert any("status=submitted" in href for href in hrefs)
+    assert any("of_band=0" in href for href in hrefs)
+    for href in hrefs:
+        query = QueryDict(href.split("?", 1)[1])
+        assert href == link(scope, REPORT, query["measure"], **parameters(query))
+
+
+def test_counted_cells_read_as_the_frames_numbers():
+    counted = numbers()
+    for value, href in [(3, "/a"), (3, ""), (0, "/b"), (None, "/c"), (1250, "/d"), (3, "/e")]:
+        assert counted(value, href) == number(value, href)

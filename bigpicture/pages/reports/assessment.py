@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from bigpicture.pages.reports import charts
 from bigpicture.pages.reports.plans import (
     linker,
+    numbers,
     of,
     pick,
     pick_advisory,
@@ -51,6 +52,7 @@ class AssessmentReport(Report):
     def sections(self, scope: Scope) -> list[Section]:
         advisories = list(scope.advisories.values_list("pk", "name"))
         terms = data.terms_of(scope.terms)
+        ids = [term for term, _name in terms]
         sizes = data.term_sizes(scope.members)
         cells = [
             (term, term_name, pk, name, sizes.get(pk, 0))
@@ -58,10 +60,10 @@ class AssessmentReport(Report):
             for pk, name in advisories
         ]
         return [
-            self.meetings(scope, cells, terms),
-            self.narratives(scope, cells, terms),
-            self.exhibitions(scope, cells, terms),
-            self.results(scope),
+            self.meetings(scope, cells, terms, ids),
+            self.narratives(scope, cells, terms, ids),
+            self.exhibitions(scope, cells, terms, ids),
+            self.results(scope, ids),
             self.gateways(scope),
         ]
 
@@ -69,6 +71,7 @@ class AssessmentReport(Report):
         """Rows and chart stacks of a table by term and advisory: the students, then one
         number per key (each linked to its students)."""
         linked = linker(scope, self, measure)
+        counted = numbers()
         rows, stacks = [], []
         for term, term_name, advisory, name, size in cells:
             values = counts(counts_of=(term, advisory), size=size)
@@ -76,9 +79,9 @@ class AssessmentReport(Report):
                 [
                     Cell(term_name),
                     Cell(name),
-                    number(size),
+                    counted(size),
                     *(
-                        number(value, linked(term=term, advisory=advisory, which=key))
+                        counted(value, linked(term=term, advisory=advisory, which=key))
                         for key, value in zip(keys, values, strict=True)
                     ),
                 ]
@@ -86,8 +89,8 @@ class AssessmentReport(Report):
             stacks.append(charts.Stack(row_label(term_name, name, terms), values[:width]))
         return rows, stacks
 
-    def meetings(self, scope, cells, terms) -> Section:
-        found = data.meetings(scope.members, scope.terms)
+    def meetings(self, scope, cells, terms, ids) -> Section:
+        found = data.meetings(scope.members, ids)
 
         def counts(*, counts_of, size):
             held, scheduled = found.get(counts_of, (0, 0))
@@ -114,8 +117,8 @@ class AssessmentReport(Report):
             _("Missing counts the students with no meeting held or scheduled that term."),
         )
 
-    def narratives(self, scope, cells, terms) -> Section:
-        found = data.narratives(scope.members, scope.terms)
+    def narratives(self, scope, cells, terms, ids) -> Section:
+        found = data.narratives(scope.members, ids)
 
         def counts(*, counts_of, size):
             return list(found.get(counts_of, (0, 0, 0)))
@@ -148,9 +151,10 @@ class AssessmentReport(Report):
             _("Only the advisor's narrative is published to the family."),
         )
 
-    def exhibitions(self, scope, cells, terms) -> Section:
-        found = data.exhibitions(scope.members, scope.terms)
+    def exhibitions(self, scope, cells, terms, ids) -> Section:
+        found = data.exhibitions(scope.members, ids)
         linked = linker(scope, self, "exhibitions")
+        counted = numbers()
         rows, stacks = [], []
         for term, term_name, advisory, name, size in cells:
             held, exhibited, scheduled = found.get((term, advisory), (0, 0, 0))
@@ -159,10 +163,10 @@ class AssessmentReport(Report):
                 [
                     Cell(term_name),
                     Cell(name),
-                    number(size),
-                    number(held),
+                    counted(size),
+                    counted(held),
                     *(
-                        number(value, linked(term=term, advisory=advisory, which=key))
+                        counted(value, linked(term=term, advisory=advisory, which=key))
                         for key, value in zip(EXHIBITIONS, values, strict=True)
                     ),
                 ]
@@ -198,8 +202,8 @@ class AssessmentReport(Report):
             _("A student with one exhibition held and another scheduled counts in both."),
         )
 
-    def results(self, scope) -> Section:
-        counts = data.ratings(scope.members, scope.terms)
+    def results(self, scope, ids) -> Section:
+        counts = data.ratings(scope.members, ids)
         levels = [str(Feedback.Level(level).label) for level in data.LEVELS]
         rows, stacks = [], []
         for code, (name, _question) in FIVE_GOALS.items():

@@ -80,15 +80,30 @@ def of(members):
 
 
 def linker(scope: Scope, report: Report, measure: str):
-    """``link`` for one measure, its common part built once: a big school's report has
-    thousands of numbers whose links differ only in their own parameters (ids and choice
-    keys, which need no quoting)."""
+    """``link`` for one measure, its common part written once: a big school's report has
+    thousands of numbers whose links differ only in their own parameters, here ids and
+    choice keys, which a URL takes as they are."""
     start = link(scope, report, measure)
 
     def linked(**params) -> str:
         return start + "".join(f"&{PARAMETER}{key}={value}" for key, value in params.items())
 
     return linked
+
+
+def numbers():
+    """``number`` with each distinct count written once: a big school's report has
+    thousands of cells, mostly the same few small counts, and writing one the reader's way
+    (a locale lookup each time) costs more than the rest of its cell."""
+    written = {}
+
+    def counted(value, href: str = "") -> Cell:
+        cell = written.get(value)
+        if cell is None:
+            cell = written[value] = number(value)
+        return Cell(cell.text, href if value else "", cell.value)
+
+    return counted
 
 
 def row_label(term_name: str, advisory_name: str, terms: list) -> str:
@@ -107,17 +122,19 @@ class PlansReport(Report):
     def sections(self, scope: Scope) -> list[Section]:
         advisories = list(scope.advisories.values_list("pk", "name"))
         terms = data.terms_of(scope.terms)
+        ids = [term for term, _name in terms]
         return [
-            self.statuses(scope, advisories, terms),
-            self.waiting(scope, advisories),
-            self.goals(scope),
-            self.carried(scope, advisories),
+            self.statuses(scope, advisories, terms, ids),
+            self.waiting(scope, advisories, ids),
+            self.goals(scope, ids),
+            self.carried(scope, advisories, ids),
         ]
 
-    def statuses(self, scope, advisories, terms) -> Section:
+    def statuses(self, scope, advisories, terms, ids) -> Section:
         sizes = data.term_sizes(scope.members)
-        counts = data.plan_statuses(scope.members, scope.terms)
+        counts = data.plan_statuses(scope.members, ids)
         linked = linker(scope, self, "status")
+        counted = numbers()
         rows, stacks = [], []
         for term, term_name in terms:
             for advisory, name in advisories:
@@ -129,9 +146,9 @@ class PlansReport(Report):
                     [
                         Cell(term_name),
                         Cell(name),
-                        number(size),
+                        counted(size),
                         *(
-                            number(value, linked(term=term, advisory=advisory, status=s))
+                            counted(value, linked(term=term, advisory=advisory, status=s))
                             for s, value in zip(STATUSES, values, strict=True)
                         ),
                     ]
@@ -157,11 +174,12 @@ class PlansReport(Report):
             _("No plan counts the students of the advisory who have no plan for the term."),
         )
 
-    def waiting(self, scope, advisories) -> Section:
+    def waiting(self, scope, advisories, ids) -> Section:
         zone = scope.school.zone
-        waits = data.waiting(scope.members, scope.terms, scope.today, zone)
+        waits = data.waiting(scope.members, ids, scope.today, zone)
         bands = band_labels()
         linked = linker(scope, self, "waiting")
+        counted = numbers()
         rows, stacks = [], []
         for advisory, name in advisories:
             counts, oldest = waits.get(advisory, ([0] * len(bands), None))
@@ -171,12 +189,12 @@ class PlansReport(Report):
             rows.append(
                 [
                     Cell(name),
-                    number(sum(counts), linked(advisory=advisory)),
+                    counted(sum(counts), linked(advisory=advisory)),
                     *(
-                        number(count, linked(advisory=advisory, band=band))
+                        counted(count, linked(advisory=advisory, band=band))
                         for band, count in enumerate(counts)
                     ),
-                    number(longest),
+                    counted(longest),
                 ]
             )
             stacks.append(charts.Stack(name, counts))
@@ -211,8 +229,8 @@ class PlansReport(Report):
             (UNTIED, _("Not tied to a learning goal"), (None, False)),
         ]
 
-    def goals(self, scope) -> Section:
-        counts = data.goals_met(scope.members, scope.terms)
+    def goals(self, scope, ids) -> Section:
+        counts = data.goals_met(scope.members, ids)
         rows, bars = [], []
         for key, name, group in self.goal_rows():
             goals, met, students = counts.get(group, (0, 0, 0))
@@ -251,19 +269,20 @@ class PlansReport(Report):
             ),
         )
 
-    def carried(self, scope, advisories) -> Section:
-        counts = data.carried(scope.members, scope.terms)
+    def carried(self, scope, advisories, ids) -> Section:
+        counts = data.carried(scope.members, ids)
         linked = linker(scope, self, "carried")
+        counted = numbers()
         rows, stacks = [], []
         for advisory, name in advisories:
             items, out, into, students = counts.get(advisory, (0, 0, 0, 0))
             rows.append(
                 [
                     Cell(name),
-                    number(items),
-                    number(out, linked(advisory=advisory, way="out")),
-                    number(into, linked(advisory=advisory, way="in")),
-                    number(students, linked(advisory=advisory, way="either")),
+                    counted(items),
+                    counted(out, linked(advisory=advisory, way="out")),
+                    counted(into, linked(advisory=advisory, way="in")),
+                    counted(students, linked(advisory=advisory, way="either")),
                 ]
             )
             stacks.append(charts.Stack(name, [out, into]))
