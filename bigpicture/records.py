@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -72,16 +72,28 @@ class Visit:
                 AccessRecord(**dict(zip(FIELDS, row, strict=True))) for row in values
             )
             return
-        table = connection.ops.quote_name(AccessRecord._meta.db_table)
-        marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
-        # One round trip: the INSERT with its own commit, which does not wait for the disk
-        # (``synchronous_commit`` off for this transaction only). A crash of the database
-        # server may lose the last fraction of a second of rows; a crash of the app loses
-        # nothing, and every other write keeps waiting for the disk as before.
-        sql = f"SET LOCAL synchronous_commit TO OFF; INSERT INTO {table} ({COLUMNS}) VALUES {marks}"  # noqa: S608 - the names are ours
-        # Its own transaction (the request's has committed); no savepoint inside another one.
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in values for value in row])
+        insert = INSERT + ", ".join([ROW] * len(values))
+        params = [value for row in values for value in row]
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:  # inside a transaction (a task's, a test's): join it
+                cursor.execute(insert, params)
+                return
+            # One round trip, outside the request's transaction (it has committed): the
+            # INSERT in its own transaction, whose commit does not wait for the disk
+            # (``synchronous_commit`` off for this one only). A crash of the database server
+            # may lose its last fraction of a second of rows; a crash of the app loses none,
+            # and every other write waits for the disk as before.
+            try:
+                cursor.execute(f"BEGIN; {NO_WAIT}; {insert}; COMMIT", params)
+            except DatabaseError:
+                cursor.execute("ROLLBACK")  # leave the connection usable for the next request
+                raise
+
+
+TABLE = AccessRecord._meta.db_table
+INSERT = f'INSERT INTO "{TABLE}" ({COLUMNS}) VALUES '  # noqa: S608 - the names are ours
+ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+NO_WAIT = "SET LOCAL synchronous_commit TO OFF"
 
 
 FIELDS = tuple(name.strip() for name in COLUMNS.split(","))

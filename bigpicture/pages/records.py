@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import ListView, View
 
 from bigpicture import records
@@ -44,7 +45,9 @@ class RecordFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("the last day of a range of dates", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -85,6 +85,28 @@ def test_purge_removes_only_rows_past_the_schools_period(world):
     left = set(AccessRecord.objects.values_list("pk", flat=True))
     assert left == {recent.pk, elsewhere.pk}
     assert old.pk not in left
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_rows_commit_alone_and_a_failure_leaves_the_connection_usable(
+    world,
+):
+    """As after a request: the rows go in one statement with their own commit; if it fails,
+    the connection is rolled back and serves the next request."""
+    assert not connection.in_atomic_block
+    visit = records.visit_of(world.advisor, path="/somewhere/")
+    visit.add(school_id=world.school.pk, student_id=world.student.pk, action="view", area="plan")
+    with CaptureQueriesContext(connection) as written:
+        visit.write()
+    assert len(written) == 1
+    assert written[0]["sql"].startswith("BEGIN; SET LOCAL synchronous_commit TO OFF; INSERT")
+    assert AccessRecord.objects.get().person_id == world.advisor.pk
+    broken = records.visit_of(world.advisor)
+    broken.add(school_id=-1, student_id=world.student.pk, action="view", area="plan")
+    with pytest.raises(IntegrityError):
+        broken.write()
+    assert AccessRecord.objects.count() == 1  # and the connection still answers
 
 
 def test_the_admin_back_office_is_read_only(world, rf):

@@ -265,7 +265,7 @@ class FamiliesReport(Report):
         )
         text = _(
             "Of the %(reached)s guardians the school's email reaches (of %(guardians)s "
-            "linked): those who switched a kind of message to \u201conly here, no email\u201d, "
+            "linked): those who switched a kind of message to “only here, no email”, "
             "or left off one that is off unless chosen. Messages about a person's account "
             "cannot be switched off."
         ) % {"reached": found["reached"], "guardians": found["guardians"]}
