@@ -11,40 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bigpicture.pages.reports.assessment import REPORT
-from bigpicture.pages.reports.scope import Scope
 from students.models import Exhibition, Feedback, Narrative, Panelist, PlanMeeting
 from tests import factories
+from tests.reports.helpers import for_report, scope_for
+from tests.reports.helpers import row_values as row
 
 Held, Scheduled = Exhibition.Status.HELD, Exhibition.Status.SCHEDULED
 
 
-def scope_for(small, user, **filters) -> Scope:
-    return Scope(
-        user=user,
-        school=small.school,
-        year=small.year,
-        term=filters.get("term"),
-        level=None,
-        advisory=None,
-        today=small.school.today(),
-        query="",
-    )
-
-
-def tables(scope) -> dict:
-    return {section.table.slug: section.table for section in REPORT.sections(scope)}
-
-
-def row(table, *start) -> list:
-    for cells in table.rows:
-        if [cell.text for cell in cells[: len(start)]] == list(start):
-            return [cell.raw for cell in cells[len(start) :]]
-    raise AssertionError(f"No row {start} in {table.slug}")
-
-
-def drilled(scope, measure, **params) -> set:
-    _caption, students = REPORT.drill(scope, measure, {k: str(v) for k, v in params.items()})
-    return set(students.values_list("pk", flat=True))
+tables, drilled = for_report(REPORT)
 
 
 def rate(exhibition, **ratings):

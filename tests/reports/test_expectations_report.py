@@ -7,23 +7,17 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from bigpicture.pages.reports.registry import REPORTS
-from bigpicture.pages.reports.scope import ReportFilterForm
 from expectations.models import AttendanceMark, Engagement, SchoolExpectation
 from tests import factories
+from tests.reports.helpers import scope_of
 
 REPORT = REPORTS["expectations"]
 TABLES = ("heat", "trend", "status", "attendance")
-
-
-def scope_of(user, **query):
-    form = ReportFilterForm(QueryDict(mutable=True) | query, user=user)
-    assert form.is_valid(), form.errors
-    return form.scope()
 
 
 def tables(scope) -> dict:

@@ -5,18 +5,18 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode
+from functools import partial
 
 import pytest
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from bigpicture.models import NotificationPreference
 from bigpicture.pages.reports.families import REPORT
-from bigpicture.pages.reports.scope import ReportFilterForm
 from internships.models import Placement
 from tests import factories
+from tests.reports.helpers import drilled_page, scope_of
+from tests.reports.helpers import row_texts as row
 
 PROGRESS = "A weekly summary of each child's progress"
 INTERNSHIPS = "Internships: consent, hours and mentors"
@@ -29,26 +29,12 @@ class Families:
     slow: object  # s0's placement: consent five days after approval
 
 
-def scope_of(user, **query):
-    form = ReportFilterForm(QueryDict(urlencode(query)), user=user)
-    assert form.is_valid(), form.errors
-    return form.scope()
-
-
 def tables(user, **query) -> dict:
     sections = REPORT.sections(scope_of(user, **query))
     return {section.table.slug: section for section in sections}
 
 
-def row(table, first: str) -> list[str]:
-    return next([cell.text for cell in cells] for cells in table.rows if cells[0].text == first)
-
-
-def drilled(client, measure, **params) -> str:
-    query = "&".join([f"measure={measure}", *(f"of_{k}={v}" for k, v in params.items())])
-    response = client.get(reverse("reports:report-students", args=["families"]) + "?" + query)
-    assert response.status_code == 200
-    return response.content.decode()
+drilled = partial(drilled_page, "families")
 
 
 def guardian(student, language="en", **fields):

@@ -7,17 +7,17 @@ import io
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
+from functools import partial
 
 import pytest
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from bigpicture.pages.reports.internships import REPORT
-from bigpicture.pages.reports.scope import ReportFilterForm
 from internships.models import DailyLog, HoursTarget, Placement
 from tests import factories
+from tests.reports.helpers import drilled_page, scope_of
+from tests.reports.helpers import row_texts as row
 
 
 @dataclass
@@ -29,26 +29,12 @@ class Interns:
     soon: object  # a second clinic mentor, check expiring in 10 days
 
 
-def scope_of(user, **query):
-    form = ReportFilterForm(QueryDict(urlencode(query)), user=user)
-    assert form.is_valid(), form.errors
-    return form.scope()
-
-
 def tables(user, **query) -> dict:
     sections = REPORT.sections(scope_of(user, **query))
     return {section.table.slug: section.table for section in sections}
 
 
-def row(table, first: str) -> list[str]:
-    return next([cell.text for cell in cells] for cells in table.rows if cells[0].text == first)
-
-
-def drilled(client, measure, **params) -> str:
-    query = "&".join([f"measure={measure}", *(f"of_{k}={v}" for k, v in params.items())])
-    response = client.get(reverse("reports:report-students", args=["internships"]) + "?" + query)
-    assert response.status_code == 200
-    return response.content.decode()
+drilled = partial(drilled_page, "internships")
 
 
 def log(placement, days_ago, *, confirmed=None, review=DailyLog.Review.CONFIRMED):
