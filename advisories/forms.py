@@ -29,17 +29,26 @@ class AdvisoryForm(SubmitHelperMixin, forms.ModelForm):
         return name
 
 
-class MoveStudentForm(SubmitHelperMixin, forms.Form):
-    submit_label = _("Move student")
+class PlacementForm(forms.Form):
+    """The fields that place a student in an advisory, the same for enrolment and moves: the
+    advisory, the capacity override with its reason, and the confirmation that a student of
+    another graduating class belongs there."""
 
-    advisory = forms.ModelChoiceField(label=_("New advisory"), queryset=Advisory.objects.none())
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    advisory = forms.ModelChoiceField(label=_("Advisory"), queryset=Advisory.objects.none())
     override_capacity = forms.BooleanField(
         label=_("Place over capacity"),
         required=False,
         help_text=_("Only if the advisory is full and the placement is needed anyway."),
     )
     reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=300)
+    place_anyway = forms.BooleanField(
+        label=_("Place anyway"),
+        required=False,
+        help_text=_(
+            "Only if the advisory is for another graduating class and the student belongs "
+            "there all the same."
+        ),
+    )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,9 +59,18 @@ class MoveStudentForm(SubmitHelperMixin, forms.Form):
 
     @staticmethod
     def advisory_label(advisory: Advisory) -> str:
-        return _("%(name)s (%(advisor)s, %(size)s of %(capacity)s)") % {
+        return _("%(name)s (%(advisor)s, class of %(class)s, %(size)s of %(capacity)s)") % {
             "name": advisory.name,
             "advisor": advisory.advisor,
+            "class": advisory.graduating_class,
             "size": advisory.size,
             "capacity": advisory.effective_capacity,
         }
+
+
+class MoveStudentForm(SubmitHelperMixin, PlacementForm):
+    submit_label = _("Move student")
+    field_order = ["advisory", "start_date", "override_capacity", "reason", "place_anyway"]
+
+    advisory = forms.ModelChoiceField(label=_("New advisory"), queryset=Advisory.objects.none())
+    start_date = forms.DateField(label=_("From"), widget=DateInput())

@@ -49,11 +49,13 @@ def student_place(
     by: User,
     override_capacity: bool = False,
     reason: str = "",
+    place_anyway: bool = False,
 ) -> Membership:
     """Put a student in an advisory from a date, closing their current membership.
 
     A full advisory takes the student only when an admin overrides, with a reason that is
-    recorded on the membership.
+    recorded on the membership; an advisory of another graduating class only when the admin
+    confirms it (``place_anyway``).
     """
     require_admin_of(by, advisory.school_id)
     # Lock the student and the advisory so two admins cannot overfill it or double-place.
@@ -69,7 +71,20 @@ def student_place(
     current = Membership.objects.current().filter(student=student).first()
     if current is not None:
         _close_for_move(current, advisory, start_date)
-    over = _over_capacity(advisory, override_capacity, reason)
+    # Both refusals at once, so the admin settles them in one more submission, not two.
+    over, errors = _capacity_check(advisory, override_capacity, reason)
+    if not place_anyway and student.graduating_class != advisory.graduating_class:
+        errors["place_anyway"] = _(
+            "This student is in the class of %(student_class)s and %(advisory)s is an advisory "
+            "for the class of %(advisory_class)s. Tick “Place anyway” if the student belongs "
+            "there all the same."
+        ) % {
+            "student_class": student.graduating_class,
+            "advisory": advisory,
+            "advisory_class": advisory.graduating_class,
+        }
+    if errors:
+        raise ValidationError(errors)
     membership = Membership(
         student=student,
         advisory=advisory,
@@ -107,24 +122,21 @@ def _close_for_move(current: Membership, advisory: Advisory, start_date: date) -
     current.save(update_fields=["end_date"])
 
 
-def _over_capacity(advisory: Advisory, override: bool, reason: str) -> bool:
-    """Whether this placement goes over capacity; refuse it unless overridden with a reason."""
+def _capacity_check(advisory: Advisory, override: bool, reason: str) -> tuple[bool, dict]:
+    """Whether this placement goes over capacity, and the errors refusing it unless it is
+    overridden with a reason."""
     size = Membership.objects.current().filter(advisory=advisory).count()
     if size < advisory.effective_capacity:
-        return False
+        return False, {}
     if not override:
-        raise ValidationError(
-            {
-                "advisory": _(
-                    "%(advisory)s is full (%(size)s of %(capacity)s students). An admin may "
-                    "place the student anyway by overriding, with a reason."
-                )
-                % {"advisory": advisory, "size": size, "capacity": advisory.effective_capacity}
-            }
-        )
+        message = _(
+            "%(advisory)s is full (%(size)s of %(capacity)s students). To place the student "
+            "anyway, tick “Place over capacity” and give the reason."
+        ) % {"advisory": advisory, "size": size, "capacity": advisory.effective_capacity}
+        return False, {"advisory": message}
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the student is placed over capacity.")})
-    return True
+        return False, {"reason": _("Say why the student is placed over capacity.")}
+    return True, {}
 
 
 @records_change(Area.PROFILE, student=through("student"))

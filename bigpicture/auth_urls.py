@@ -1,9 +1,11 @@
 """Sign in, sign out and password set-up by email (Django's views, our forms)."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.urls import include, path
+from django.utils import translation
 
 from bigpicture.forms import EmailAuthenticationForm, PasswordSetupForm
 from bigpicture.throttle import limit_posts
@@ -14,6 +16,44 @@ class SignInView(auth_views.LoginView):
 
 
 _login = SignInView.as_view()
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The page an invitation or a password link opens, in the language the school chose for
+    the person (not the browser's): they are not signed in yet, and may read only Spanish.
+    The pages that follow (done, sign in) keep it, through the language cookie."""
+
+    language = None
+
+    def get_user(self, uidb64):
+        person = super().get_user(uidb64)
+        # Only for a link that works: the language of whoever a made-up link names is theirs.
+        if person is not None and self._link_works_for(person):
+            self.language = person.language
+            translation.activate(self.language)
+            self.request.LANGUAGE_CODE = self.language
+        return person
+
+    def _link_works_for(self, person) -> bool:
+        token = self.kwargs["token"]
+        if token == self.reset_url_token:
+            token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        return self.token_generator.check_token(person, token)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if self.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                self.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 @login_not_required
@@ -40,6 +80,11 @@ urlpatterns = [
             auth_views.PasswordResetView.as_view(form_class=PasswordSetupForm)
         ),
         name="password_reset",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        login_not_required(SetPasswordView.as_view()),
+        name="password_reset_confirm",
     ),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture import notifications, reminders
-from bigpicture.access import ROLE_FIELDS
+from bigpicture.access import ROLE_FIELDS, roles_of
 from bigpicture.models import (
     Delivery,
     NotificationPreference,
@@ -210,7 +210,10 @@ class NotificationPreferencesForm(SubmitHelperMixin, forms.Form):
         chosen = dict(
             NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
         )
-        self.kinds = [kind for kind in KINDS.values() if not kind.hidden]
+        # Only the kinds of message that can reach this person's roles: a mentor has no
+        # advisory sizes to hear about, a student no weekly summary of their children.
+        roles = roles_of(user)
+        self.kinds = [kind for kind in KINDS.values() if not kind.hidden and kind.reaches(roles)]
         for kind in self.kinds:
             if kind.safety_critical:
                 continue
@@ -230,6 +233,17 @@ class NotificationPreferencesForm(SubmitHelperMixin, forms.Form):
         if (start is None) != (end is None):
             empty = "quiet_hours_start" if start is None else "quiet_hours_end"
             self.add_error(empty, _("Give both ends of the quiet hours, or neither."))
+        elif start is not None and start == end:
+            # From 07:00 to 07:00 is either no quiet at all or a whole day without email:
+            # ask rather than guess.
+            self.add_error(
+                "quiet_hours_end",
+                _(
+                    "Quiet hours must end at another time than they start. To get no email "
+                    "by night, choose for example 21:00 to 07:00; to get emails at any time, "
+                    "leave both empty."
+                ),
+            )
         return data
 
     def choices(self) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """Per-request settings for signed-in people: their language, their school's time zone,
-and pages kept out of caches."""
+and pages kept out of caches; and how refused requests are logged."""
+
+import logging
 
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -37,3 +39,14 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class OneLineRefusals(logging.Filter):
+    """Drop the traceback from the log of a request refused with a 4xx (``PermissionDenied``
+    is how the role gate answers): the line "Forbidden (Permission denied): /path" says all
+    there is, and tracebacks are kept for the faults (5xx) someone must look into."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if 400 <= getattr(record, "status_code", 500) < 500:
+            record.exc_info, record.exc_text = None, None
+        return True

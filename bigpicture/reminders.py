@@ -77,7 +77,7 @@ def email_changed(person, *, old_email: str, by) -> Draft:
 def digest_items(notification) -> dict:
     """The subjects of the messages a daily email bundles, in the reader's language."""
     items = Notification.objects.filter(pk__in=notification.context.get("items", []))
-    return {"subjects": [subject_of(item) for item in items.select_related("recipient")]}
+    return {"subjects": [subject_of(item) for item in items.select_related("recipient__school")]}
 
 
 DAILY_DIGEST = register(

@@ -178,6 +178,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# One date format per language, whichever named format a page asks for (bigpicture/formats/).
+FORMAT_MODULE_PATH = ["bigpicture.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -289,9 +291,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 400) is one line, not a traceback: it is an answer, not a fault.
+    "filters": {"one_line_refusals": {"()": "bigpicture.middleware.OneLineRefusals"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint tells each step of every PDF it makes at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint tells each step of every PDF it makes at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
+    },
 }
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="back-office/")

@@ -225,7 +225,9 @@ class NotificationListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Notification.objects.addressed_to(self.request.user).select_related("recipient")
+        return Notification.objects.addressed_to(self.request.user).select_related(
+            "recipient__school"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -319,7 +321,9 @@ class OutboxView(SchoolAdminMixin, QueryStringMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        rows = Notification.objects.filter(school=self.get_school()).select_related("recipient")
+        rows = Notification.objects.filter(school=self.get_school()).select_related(
+            "recipient__school"
+        )
         status = self.request.GET.get("status", "")
         if status in Notification.Status.values:
             rows = rows.filter(status=status)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture.access import ADMIN, ALL_ROLES, GUARDIAN
+
 if TYPE_CHECKING:
     from bigpicture.models import Notification
 
@@ -26,16 +28,33 @@ class Kind:
     safety_critical: bool = False  # cannot be switched off
     default: str = "now"
     hidden: bool = False  # not a choice people make
+    # The roles its rules write to: a person is offered the kinds that can reach them. A
+    # rule's recipients must hold one of its kind's roles (tests/bigpicture/test_issue15_small).
+    roles: frozenset[str] = ALL_ROLES
+
+    def reaches(self, roles: set[str]) -> bool:
+        return bool(self.roles & roles)
 
 
 KINDS = {
     kind.key: kind
     for kind in (
         Kind("account", _("Your account: invitations and password links"), safety_critical=True),
-        Kind("school", _("Running the school: placements and advisory sizes")),
-        Kind("progress", _("A weekly summary of each child's progress"), default="off"),
+        Kind(
+            "school",
+            _("Running the school: placements and advisory sizes"),
+            roles=frozenset({ADMIN}),
+        ),
+        Kind(
+            "progress",
+            _("A weekly summary of each child's progress"),
+            default="off",
+            roles=frozenset({GUARDIAN}),
+        ),
+        # Anyone may be invited to a plan meeting or sit on an exhibition's panel.
         Kind("learning", _("Learning plans, meetings and exhibitions")),
-        Kind("internships", _("Internships: consent, hours and mentors")),
+        # An admin may propose a student's internship, and hears of its steps.
+        Kind("internships", _("Internships: consent, hours, mentors and messages")),
         Kind("digest", _("The daily email"), safety_critical=True, hidden=True),
     )
 }

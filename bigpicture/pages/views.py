@@ -38,6 +38,9 @@ class HomeView(RoleRequiredMixin, TemplateView):
         if access.GUARDIAN in roles:
             context["children"] = children_of(user)
             context["consents"] = internships_home.consents_waiting(context["children"])
+            context["child_internships"] = internships_home.children_internships(
+                context["children"]
+            )
         if access.MENTOR in roles:
             context["interns"] = internships_home.mentor_home(user)
         return context

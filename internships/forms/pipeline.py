@@ -148,6 +148,8 @@ class EvaluationForm(SubmitHelperMixin, forms.Form):
     next_steps = forms.CharField(
         label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    # The version of the evaluation the page was opened on: a save over a newer one is refused.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +162,7 @@ class EvaluationForm(SubmitHelperMixin, forms.Form):
             Fieldset(_("Qualities at work"), *WORKPLACE_QUALITIES),
             "strengths",
             "next_steps",
+            "seen",
         )
 
     def ratings(self) -> dict[str, int]:

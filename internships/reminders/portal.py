@@ -72,7 +72,7 @@ MENTOR_SIGN_IN = register(
 INTERNSHIP_MESSAGE = register(
     Rule(
         key="internship_message",
-        kind="school",
+        kind="internships",
         label=_("Message about an internship"),
         description=_("The mentor and the student's advisor hear of each other's messages."),
     )

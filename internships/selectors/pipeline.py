@@ -345,6 +345,9 @@ def placement_page(placement: Placement, user: User) -> dict:
         "can_complete": is_leader and status == Status.ACTIVE,
         "can_end": is_leader and status in Placement.OPEN,
         "can_visit": is_leader and placement.has_started,
+        # Who may open the conversation (``placements_reached_by``): the school's side, and
+        # the mentor from the family's consent on.
+        "sees_messages": is_leader or (is_mentor and _mentor_joined(placement)),
         "evaluation_semesters": semesters,
         "school_year": year,
         "mentor_refusal": placement.mentor.placement_refusal(
@@ -353,6 +356,13 @@ def placement_page(placement: Placement, user: User) -> dict:
         if placement.status in (Status.PROPOSED, Status.APPROVED, Status.CONSENTED)
         else "",
     }
+
+
+def _mentor_joined(placement: Placement) -> bool:
+    """Whether the mentor has joined the internship: ``mentored_by``, on the row in hand."""
+    if placement.status == Status.ENDED:
+        return placement.consented_at is not None
+    return placement.status in (Status.CONSENTED, *Placement.STARTED)
 
 
 def evaluation_for(placement: Placement, semester: int) -> Evaluation | None:

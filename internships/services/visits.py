@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bigpicture.dates import span_errors
@@ -105,6 +106,25 @@ def _check_ratings(ratings: dict) -> dict:
     return checked
 
 
+NO_EVALUATION = "new"
+
+
+def evaluation_version(evaluation: Evaluation | None) -> str:
+    """What an evaluation form remembers of what it opened: the last change, or none yet."""
+    return NO_EVALUATION if evaluation is None else evaluation.updated_at.isoformat()
+
+
+def _stale_message(evaluation: Evaluation | None, placement: Placement) -> str:
+    if evaluation is None:  # taken away meanwhile: nothing of it to show
+        return _("This evaluation changed after you opened it: open it again.")
+    local = timezone.localtime(evaluation.updated_at, placement.student.school.zone)
+    return _(
+        "This semester's evaluation was saved (in another tab or by someone else) at "
+        "%(time)s, after you opened this page. Nothing is changed yet: your answers are kept "
+        "below. Read the saved one on the internship's page, then save again to replace it."
+    ) % {"time": formats.date_format(local, "DATETIME_FORMAT")}
+
+
 @records_change(Area.INTERNSHIP, student=through("placement", "student"))
 @transaction.atomic
 def evaluation_write(
@@ -115,8 +135,11 @@ def evaluation_write(
     ratings: dict,
     strengths: str = "",
     next_steps: str = "",
+    seen: str | None = None,
 ) -> Evaluation:
-    """The mentor writes (or changes) the intern's evaluation for a semester of this year."""
+    """The mentor writes (or changes) the intern's evaluation for a semester of this year;
+    with ``seen`` (the ``evaluation_version`` the form was opened on), refuse if it was
+    written or changed since."""
     require(Placement.objects.mentored_by(by).filter(pk=placement.pk).exists())
     lock(placement)
     if placement.status not in Placement.STARTED:
@@ -130,6 +153,8 @@ def evaluation_write(
     evaluation = Evaluation.objects.filter(
         placement=placement, school_year=year, semester=semester
     ).first()
+    if seen is not None and seen != evaluation_version(evaluation):
+        raise ValidationError(_stale_message(evaluation, placement), code="changed")
     is_new = evaluation is None
     if is_new:
         evaluation = Evaluation(placement=placement, school_year=year, semester=semester)

@@ -295,10 +295,11 @@ class EvaluationWriteView(PlacementMixin, ServiceFormMixin, FormView):
 
     def get_initial(self):
         evaluation = selectors.evaluation_for(self.get_placement(), self.get_semester())
+        seen = {"seen": visits.evaluation_version(evaluation)}
         if evaluation is None:
-            return {}
+            return seen
         text = {"strengths": evaluation.strengths, "next_steps": evaluation.next_steps}
-        return {**evaluation.ratings, **text}
+        return {**evaluation.ratings, **text, **seen}
 
     def get_context_data(self, **kwargs):
         semester = self.get_semester()
@@ -310,10 +311,17 @@ class EvaluationWriteView(PlacementMixin, ServiceFormMixin, FormView):
         )
 
     def perform(self, form):
-        return visits.evaluation_write(
-            placement=self.get_placement(),
-            by=self.request.user,
-            semester=self.get_semester(),
-            ratings=form.ratings(),
-            **form.text(),
-        )
+        try:
+            return visits.evaluation_write(
+                placement=self.get_placement(),
+                by=self.request.user,
+                semester=self.get_semester(),
+                ratings=form.ratings(),
+                seen=form.cleaned_data["seen"] or None,
+                **form.text(),
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "changed":  # the mentor now knows: may save again
+                form.data = form.data.copy()
+                form.data["seen"] = self.get_initial()["seen"]
+            raise

@@ -7,6 +7,7 @@ answers 410 (Gone), one that never existed (or whose person may no longer use it
 pages say so and offer a new link.
 """
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,7 +71,8 @@ class PortalLinkView(View):
         except services.LinkRefused as refusal:
             return self.refused(refusal.reason)
         login(request, user, backend=SIGN_IN_BACKEND)
-        return redirect("internships:mentor-internships")
+        # The same home as after signing in with a password, whichever way a mentor comes.
+        return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 # --- the mentor's internships ------------------------------------------------------------------

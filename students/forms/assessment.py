@@ -11,7 +11,10 @@ NOT_RATED = [("", _("Not rated"))]
 
 
 class NarrativeForm(SubmitHelperMixin, forms.Form):
-    """One text per learning goal, and one for the personal goals."""
+    """One text per learning goal, and one for the personal goals; ``seen`` carries the
+    version of the narrative the form was opened on, so a save over a newer one is refused."""
+
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, sections: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +38,7 @@ class NarrativeCreateForm(NarrativeForm):
 
     def __init__(self, *args, terms, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["seen"]  # a new narrative has no earlier version to compare with
         self.fields["term"].queryset = terms
         self.order_fields(["term"])
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from advisories.forms import PlacementForm
 from advisories.models import Advisory
 from bigpicture.forms import DateInput, SubmitHelperMixin
 from bigpicture.models import User, email_taken_message, validate_deliverable_email
@@ -27,8 +28,12 @@ class StudentProfileForm(SubmitHelperMixin, forms.ModelForm):
         }
 
 
-class StudentCreateForm(SubmitHelperMixin, forms.Form):
+class StudentCreateForm(SubmitHelperMixin, PlacementForm):
     submit_label = _("Enroll student")
+    field_order = [
+        *("email", "first_name", "last_name", "graduating_class", "language", "advisory"),
+        *("start_date", "override_capacity", "reason", "place_anyway"),
+    ]
 
     email = forms.EmailField(label=_("Email address"), validators=[validate_deliverable_email])
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -45,9 +50,8 @@ class StudentCreateForm(SubmitHelperMixin, forms.Form):
     )
 
     def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, school=school, **kwargs)
         self.school = school
-        self.fields["advisory"].queryset = Advisory.objects.filter(school=school)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

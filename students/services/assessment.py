@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -61,30 +61,68 @@ def _clean_sections(sections: dict) -> dict:
     return cleaned
 
 
+ALREADY_WRITTEN = _("This narrative is already written for this term.")
+
+
+def narrative_version(narrative: Narrative) -> str:
+    """What a form remembers of the narrative it opened: the time of its last change."""
+    return narrative.updated_at.isoformat()
+
+
 @records_change(Area.NARRATIVE, student=through("student"))
 def narrative_create(
     *, student: Student, term: Term, kind: str, by: User, sections: dict
 ) -> Narrative:
-    """Start a term's narrative: the student's own, or the advisor's about the student."""
+    """Start a term's narrative: the student's own, or the advisor's about the student.
+
+    Never over one already there (started meanwhile in another tab or by someone else):
+    that one is edited from its own page, so the form is refused, its text kept.
+    """
     if not may_write_narrative(by, student, kind):
         raise PermissionDenied
     if not Term.objects.of_school(student.school_id).filter(pk=term.pk).exists():
         raise ValidationError({"term": _("Choose a term of the student's school.")})
     if Narrative.objects.filter(student=student, term=term, kind=kind).exists():
-        raise ValidationError({"term": _("This narrative is already written for this term.")})
+        raise ValidationError({"term": ALREADY_WRITTEN}, code="exists")
     narrative = Narrative(
         student=student, term=term, kind=kind, author=by, sections=_clean_sections(sections)
     )
     narrative.full_clean()
-    narrative.save()
+    try:
+        with transaction.atomic():
+            narrative.save()
+    except IntegrityError as clash:  # the same narrative started twice at once
+        raise ValidationError({"term": ALREADY_WRITTEN}, code="exists") from clash
     return narrative
 
 
 @records_change(Area.NARRATIVE, student=through("narrative", "student"))
-def narrative_update(*, narrative: Narrative, by: User, sections: dict) -> Narrative:
-    """Rewrite a narrative's sections (its author's side only)."""
+@transaction.atomic
+def narrative_update(
+    *, narrative: Narrative, by: User, sections: dict, seen: str | None = None
+) -> Narrative:
+    """Rewrite a narrative's sections (its author's side only); with ``seen`` (the
+    ``narrative_version`` the form was opened on), refuse if it was saved since."""
     if not may_write_narrative(by, narrative.student, narrative.kind):
         raise PermissionDenied
+    # Read the saved row under a lock, so two saves of one narrative never cross.
+    saved = Narrative.objects.select_for_update().filter(pk=narrative.pk).first()
+    if saved is None:
+        raise ValidationError(_("This narrative was removed meanwhile."))
+    if seen is not None and seen != narrative_version(saved):
+        narrative.updated_at, narrative.sections = saved.updated_at, saved.sections
+        when = _local_time(saved.updated_at, narrative.student)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "This narrative was saved by someone else (or in another tab) at %(time)s, "
+                    "after you opened it. Nothing is changed yet: your text is kept below. "
+                    "Read the saved one, then save again to replace it with yours."
+                )
+                % {"time": when}
+            },
+            code="changed",
+        )
     narrative.sections = _clean_sections(sections)
     narrative.full_clean()
     narrative.save()

@@ -40,8 +40,13 @@ def student_create(
     language: str = "en",
     advisory: Advisory | None = None,
     start_date: date | None = None,
+    override_capacity: bool = False,
+    reason: str = "",
+    place_anyway: bool = False,
 ) -> Student:
-    """Enroll a student: their account, their profile and, if given, their advisory."""
+    """Enroll a student: their account, their profile and, if given, their advisory (placed
+    by the same rules as a move: a full one with an override and a reason, one of another
+    graduating class when the admin confirms it)."""
     user = person_create(
         school=school,
         by=by,
@@ -56,7 +61,13 @@ def student_create(
     student.save()
     if advisory is not None:
         student_place(
-            student=student, advisory=advisory, start_date=start_date or school.today(), by=by
+            student=student,
+            advisory=advisory,
+            start_date=start_date or school.today(),
+            by=by,
+            override_capacity=override_capacity,
+            reason=reason,
+            place_anyway=place_anyway,
         )
     return student
 
@@ -70,6 +81,7 @@ def student_move(
     by: User,
     override_capacity: bool = False,
     reason: str = "",
+    place_anyway: bool = False,
 ) -> Membership:
     """Move a student to another advisory; their meetings and panels still to come pass to
     the new advisor, and the former one no longer reaches the student."""
@@ -80,6 +92,7 @@ def student_move(
         by=by,
         override_capacity=override_capacity,
         reason=reason,
+        place_anyway=place_anyway,
     )
     learning_team_hand_over(
         student=student, to=advisory.advisor, by=by, occasion=f"move-{membership.pk}"

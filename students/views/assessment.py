@@ -2,7 +2,7 @@
 with their panel, the panelists' feedback, and the result (a gateway's outcome included)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -17,6 +17,7 @@ from bigpicture.access import (
     RoleRequiredMixin,
 )
 from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
+from bigpicture.models import Term
 from bigpicture.records import Area
 from bigpicture.selectors import current_term
 from students.forms.assessment import (
@@ -66,10 +67,14 @@ class NarrativeListView(RecordsViewMixin, StudentMixin, TemplateView):
 
 
 class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
+    """A new narrative; a term that has this one already opens it to edit, never a blank
+    form over it."""
+
     allowed_roles = STUDENT_AND_STAFF
     form_class = NarrativeCreateForm
     template_name = "students/assessment/narrative_form.html"
     success_message = _("The narrative is saved.")
+    existing: Narrative | None = None
 
     def get_kind(self) -> str:
         default = Narrative.Kind.STUDENT if self.request.user.is_student else Narrative.Kind.ADVISOR
@@ -84,42 +89,66 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
             return Student.objects.filter(user_id=user.pk)
         return Student.objects.led_by(user)
 
+    def written(self):
+        """This student's narratives of this kind, one per term at most."""
+        return Narrative.objects.filter(student=self.get_student(), kind=self.get_kind())
+
+    def get_term(self) -> Term | None:
+        """The term asked for (``?term=``) among those begun, else the current term once
+        begun, else the latest begun: the one the form is opened for."""
+        if not hasattr(self, "term"):
+            school = self.get_student().school
+            terms = selectors.narrative_terms(school)
+            asked = self.request.GET.get("term", "")
+            term = terms.filter(pk=asked).first() if asked.isascii() and asked.isdigit() else None
+            if term is None:
+                current = current_term(school)
+                begun = current is not None and current.start_date <= school.today()
+                term = current if begun else terms.first()
+            self.term = term
+        return self.term
+
     def get(self, request, *args, **kwargs):
-        existing = Narrative.objects.filter(
-            student=self.get_student(), term=self.get_initial()["term"], kind=self.get_kind()
-        )
-        narrative = existing.first()
+        term = self.get_term()
+        narrative = self.written().filter(term=term).first() if term else None
         if narrative is not None:
-            messages.info(request, _("This narrative is already started: here it is."))
+            messages.info(
+                request,
+                _("%(kind)s for %(term)s is already started: here it is to edit.")
+                % {"kind": narrative.kind_label, "term": term},
+            )
             return redirect("students:narrative-update", pk=narrative.pk)
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
-        school = self.get_student().school
-        asked = self.request.GET.get("term", "")
-        chosen = (
-            selectors.narrative_terms(school).filter(pk=asked).first()
-            if asked.isascii() and asked.isdigit()
-            else None
-        )
-        return {"term": chosen or current_term(school)}
+        return {"term": self.get_term()}
 
     def get_form_kwargs(self):
         terms = selectors.narrative_terms(self.get_student().school)
+        if self.request.method == "GET":
+            # Offer only the terms still without this narrative; a POST is checked against
+            # every term begun, so one written meanwhile is refused by name, not as unknown.
+            terms = terms.exclude(pk__in=self.written().values("term_id"))
         return {**super().get_form_kwargs(), "terms": terms}
 
     def get_context_data(self, **kwargs):
         kind_label = Narrative.Kind(self.get_kind()).label
-        return super().get_context_data(kind_label=kind_label, **kwargs)
+        return super().get_context_data(kind_label=kind_label, existing=self.existing, **kwargs)
 
     def perform(self, form):
-        return services.narrative_create(
-            student=self.get_student(),
-            term=form.cleaned_data["term"],
-            kind=self.get_kind(),
-            by=self.request.user,
-            sections=form.sections(),
-        )
+        term = form.cleaned_data["term"]
+        try:
+            return services.narrative_create(
+                student=self.get_student(),
+                term=term,
+                kind=self.get_kind(),
+                by=self.request.user,
+                sections=form.sections(),
+            )
+        except ValidationError:
+            # Started meanwhile (another tab, another person): point to it, keep the text.
+            self.existing = self.written().filter(term=term).first()
+            raise
 
     def get_success_url(self):
         return self.result.get_absolute_url()
@@ -155,6 +184,7 @@ class NarrativeUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     form_class = NarrativeForm
     template_name = "students/assessment/narrative_form.html"
     success_message = _("The narrative is saved.")
+    changed = False
 
     def get_narrative(self) -> Narrative:
         if not hasattr(self, "narrative"):
@@ -167,19 +197,35 @@ class NarrativeUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "sections": self.get_narrative().sections}
 
+    def get_initial(self):
+        return {"seen": services.narrative_version(self.get_narrative())}
+
     def get_context_data(self, **kwargs):
         narrative = self.get_narrative()
         return super().get_context_data(
             narrative=narrative,
             student=narrative.student,
             kind_label=narrative.kind_label,
+            saved_sections=selectors.narrative_sections(narrative) if self.changed else None,
             **kwargs,
         )
 
     def perform(self, form):
-        return services.narrative_update(
-            narrative=self.get_narrative(), by=self.request.user, sections=form.sections()
-        )
+        narrative, seen = self.get_narrative(), form.cleaned_data["seen"]
+        try:
+            return services.narrative_update(
+                narrative=narrative,
+                by=self.request.user,
+                sections=form.sections(),
+                seen=seen or None,
+            )
+        except ValidationError:
+            if seen and seen != services.narrative_version(narrative):  # saved since opened
+                # The writer now sees the saved version: saving again is their choice.
+                form.data = form.data.copy()
+                form.data["seen"] = services.narrative_version(narrative)
+                self.changed = True
+            raise
 
     def get_success_url(self):
         return self.get_narrative().get_absolute_url()

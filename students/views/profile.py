@@ -162,6 +162,7 @@ class StudentMoveView(StudentScopedMixin, ServiceFormMixin, FormView):
             by=self.request.user,
             override_capacity=data["override_capacity"],
             reason=data["reason"],
+            place_anyway=data["place_anyway"],
         )
 
 

@@ -81,6 +81,12 @@ class TestAdvisoryCreateAndUpdate:
 
 
 class TestPlacingAStudent:
+    @pytest.fixture(autouse=True)
+    def _unplaced_of_harbors_class(self, world):
+        # Placing a student of another graduating class needs a confirmation: its own tests.
+        world.unplaced.graduating_class = world.advisory.graduating_class
+        world.unplaced.save()
+
     def test_an_unplaced_student_joins_an_advisory(self, world):
         membership = services.student_place(
             student=world.unplaced, advisory=world.advisory, start_date=NOV_2026, by=world.admin
@@ -265,7 +271,7 @@ class TestMovingAStudent:
     def test_four_years_of_history_survive_transfers(self, world):
         school = world.school
         student = factories.StudentFactory(school=school, graduating_class=2026)
-        advisories = factories.AdvisoryFactory.create_batch(4, school=school)
+        advisories = factories.AdvisoryFactory.create_batch(4, school=school, graduating_class=2026)
         starts = [date(2022, 8, 29), date(2023, 8, 28), date(2024, 8, 26), date(2025, 8, 25)]
         for advisory, start in zip(advisories, starts, strict=True):
             services.student_place(

@@ -337,7 +337,7 @@ class TestSettingsAndPreferences:
             url,
             {
                 **kinds,
-                "kind_school": "off",
+                "kind_learning": "off",
                 "kind_progress": "daily",
                 "quiet_hours_start": "",
                 "quiet_hours_end": "",
@@ -345,7 +345,7 @@ class TestSettingsAndPreferences:
         )
         assert response.status_code == 302
         chosen = dict(world.guardian.notification_preferences.values_list("kind", "delivery"))
-        assert chosen["school"] == "off"
+        assert chosen["learning"] == "off"
         assert chosen["progress"] == "daily"
         world.guardian.refresh_from_db()
         assert world.guardian.quiet_hours_start is None

@@ -94,7 +94,7 @@ class TestMessages:
         assert (message.author, message.body) == (world.mentor, "Ana was great today.")
         assert [m.to for m in mailoutbox] == [[world.advisor.email]]
         assert "Ana was great today." in mailoutbox[0].body
-        assert Notification.objects.get().kind == "school"
+        assert Notification.objects.get().kind == "internships"
         page = client.get(response.url).content.decode()
         assert "Ana was great today." in page and "Your message is sent." in page
 

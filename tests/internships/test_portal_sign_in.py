@@ -153,7 +153,7 @@ class TestUsingALink:
         path = _link_in(mailoutbox[0])
         response = client.post(path)
         assert response.status_code == 302
-        assert response.url == reverse("internships:mentor-internships")
+        assert response.url == reverse("bigpicture:home")
         assert client.session[SESSION_KEY] == str(world.mentor.pk)
         assert client.get(response.url).status_code == 200
         assert SignInLink.objects.get().used_at is not None

@@ -19,7 +19,7 @@ from tests.reports.helpers import drilled_page, scope_of
 from tests.reports.helpers import row_texts as row
 
 PROGRESS = "A weekly summary of each child's progress"
-INTERNSHIPS = "Internships: consent, hours and mentors"
+INTERNSHIPS = "Internships: consent, hours, mentors and messages"
 
 
 @dataclass

@@ -40,13 +40,13 @@ class TestStudentCreate:
         assert not student.memberships.exists()
 
     def test_enrols_a_student_into_an_advisory(self, world):
-        student = _enrol(world, advisory=world.advisory, start_date=NOV_2026)
+        student = _enrol(world, advisory=world.advisory, start_date=NOV_2026, graduating_class=2040)
         membership = student.memberships.get()
         assert (membership.advisory, membership.start_date) == (world.advisory, NOV_2026)
         assert membership.created_by == world.admin
 
     def test_without_a_start_date_the_student_joins_today(self, world):
-        student = _enrol(world, advisory=world.advisory)
+        student = _enrol(world, advisory=world.advisory, graduating_class=2040)
         assert student.memberships.get().start_date == world.school.today()
 
     def test_a_full_advisory_refuses_the_enrolment_and_leaves_nothing_behind(self, world):

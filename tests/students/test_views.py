@@ -53,7 +53,12 @@ class TestEnrolment:
         assert not student.memberships.exists()
 
     def test_admin_enrols_a_student_into_an_advisory(self, client_as, world):
-        data = {**ENROL, "advisory": world.advisory.pk, "start_date": "2026-11-02"}
+        data = {
+            **ENROL,
+            "graduating_class": "2040",
+            "advisory": world.advisory.pk,
+            "start_date": "2026-11-02",
+        }
         client = client_as("admin")
         response = client.post(reverse("students:student-create"), data)
         assert response.status_code == 302
