@@ -72,6 +72,7 @@ urlpatterns = [
     path("logs/<int:pk>/check-out/", logs.LogCheckOutView.as_view(), name="log-check-out"),
     path("logs/<int:pk>/review/", logs.LogReviewView.as_view(), name="log-review"),
     path("mentor/logs/", logs.MentorLogsView.as_view(), name="mentor-logs"),
+    path("mentor/logs/confirm/", logs.MentorLogsConfirmView.as_view(), name="mentor-logs-confirm"),
     path(
         "advisories/<int:pk>/internships/",
         logs.AdvisoryInternshipsView.as_view(),

@@ -133,12 +133,24 @@ class VisitForm(SubmitHelperMixin, forms.ModelForm):
         help_texts = {"follow_ups": _("What you, the student or the mentor will do next.")}
 
 
-LEVEL_CHOICES = [(level, f"{level}: {label}") for level, label in RUBRIC_LEVELS.items()]
+# "Not observed" is a choice of its own, stored as no level at all (the line is left out of
+# the evaluation's ratings) so that averages and counts of levels leave it out rather than
+# read it as a low level.
+NOT_OBSERVED = "not_observed"
+LEVEL_CHOICES = [
+    *((level, f"{level}: {label}") for level, label in RUBRIC_LEVELS.items()),
+    (NOT_OBSERVED, _("Not observed")),
+]
 GOAL_NAMES = {code: names[0] for code, names in FIVE_GOALS.items()}
 
 
+def _level(value: str) -> int | None:
+    return None if value == NOT_OBSERVED else int(value)
+
+
 class EvaluationForm(SubmitHelperMixin, forms.Form):
-    """A level 1-4 for each of the Five Learning Goals and each workplace quality."""
+    """A level 1-4, or "not observed", for each of the Five Learning Goals and each workplace
+    quality."""
 
     submit_label = _("Save the evaluation")
 
@@ -153,10 +165,19 @@ class EvaluationForm(SubmitHelperMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        saved = any(self.initial.get(key) is not None for key in RUBRIC_KEYS)
         for key, label in {**GOAL_NAMES, **WORKPLACE_QUALITIES}.items():
             self.fields[key] = forms.TypedChoiceField(
-                label=label, choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect
+                label=label,
+                choices=LEVEL_CHOICES,
+                coerce=_level,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a level from 1 to 4, or Not observed.")},
             )
+            # A saved evaluation (which gives at least one level) leaves out the lines the
+            # mentor did not observe: open those as "not observed", not as unanswered.
+            if saved and self.initial.get(key) is None:
+                self.initial[key] = NOT_OBSERVED
         self.helper.layout = Layout(
             Fieldset(_("The Five Learning Goals"), *GOAL_NAMES),
             Fieldset(_("Qualities at work"), *WORKPLACE_QUALITIES),
@@ -165,7 +186,7 @@ class EvaluationForm(SubmitHelperMixin, forms.Form):
             "seen",
         )
 
-    def ratings(self) -> dict[str, int]:
+    def ratings(self) -> dict[str, int | None]:
         return {key: self.cleaned_data[key] for key in RUBRIC_KEYS}
 
     def text(self) -> dict[str, str]:

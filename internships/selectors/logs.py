@@ -2,6 +2,7 @@
 ``internships.selectors.hours``), the mentor's waiting list and the advisor's internship view.
 Each is a fixed number of queries whatever the number of logs."""
 
+import hashlib
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Q
@@ -167,16 +168,57 @@ def waiting_for(user) -> Rows:
     return Rows(_waiting, user)
 
 
+def claim_version(pk: int, hours, did: str) -> str:
+    """What the mentor's page remembers of a waiting day: its number, the hours claimed and a
+    digest of what was done, so a day the student corrected after the page was read is not
+    confirmed unseen."""
+    digest = hashlib.blake2b(did.encode(), digest_size=6).hexdigest()
+    return f"{pk}:{'' if hours is None else f'{hours:.2f}'}:{digest}"
+
+
 def waiting_shown(rows) -> list[Row]:
     """A page of ``waiting_for`` rows as the list shows them: the intern's name as
-    ``Student.display_name`` gives it, the site's name."""
+    ``Student.display_name`` gives it, the site's name, the day's ``claim_version``."""
     shown = []
     for pk, placement_id, on, did, hours, site, preferred, first, last in rows:
         name = display_name(preferred, first, last)
         shown.append(
-            Row(pk=pk, placement_id=placement_id, on=on, did=did, hours=hours, site=site, name=name)
+            Row(
+                pk=pk,
+                placement_id=placement_id,
+                on=on,
+                did=did,
+                hours=hours,
+                site=site,
+                name=name,
+                version=claim_version(pk, hours, did),
+            )
         )
     return shown
+
+
+def waiting_weeks(rows: list[Row]) -> list[Row]:
+    """``waiting_shown`` rows grouped per intern's internship and ISO week (Monday first),
+    in the order of their oldest day: each group with its Monday, the intern and site, its
+    days (oldest first), their hours claimed and their ``claim_version`` values."""
+    groups: dict[tuple[date, int], Row] = {}
+    for row in rows:
+        monday = row.on - timedelta(days=row.on.weekday())
+        group = groups.get((monday, row.placement_id))
+        if group is None:
+            group = groups[(monday, row.placement_id)] = Row(
+                week=monday,
+                placement_id=row.placement_id,
+                name=row.name,
+                site=row.site,
+                days=[],
+                hours=ZERO,
+                versions=[],
+            )
+        group.days.append(row)
+        group.versions.append(row.version)
+        group["hours"] += row.hours or ZERO
+    return list(groups.values())
 
 
 class PlacementShown:

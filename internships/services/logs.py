@@ -1,19 +1,22 @@
 """Writes to the daily log: the student checks in and out of each internship day, the mentor
-confirms or disputes it, and the school's admins set the hours expected per year level."""
+confirms or disputes it (or confirms at once the days a page showed), and the school's admins
+set the hours expected per year level."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access
+from bigpicture import access, records
 from bigpicture.models import School, User
 from bigpicture.records import Area, records_change, through
 from internships.models import DailyLog, HoursTarget, Placement
 from internships.reminders import logs as reminders
+from internships.selectors.logs import claim_version
 
 Review = DailyLog.Review
 MAX_HOURS = Decimal("24")
@@ -25,6 +28,12 @@ ALREADY_LOGGED = _("There is already a log for this day. Open it from the list t
 def _require_intern(placement: Placement, by: User) -> None:
     """Only the student of the placement writes its daily log."""
     if not (by.is_student and by.is_active and placement.student.user_id == by.pk):
+        raise PermissionDenied
+
+
+def _require_mentor(by: User) -> None:
+    """Only an active person who holds the mentor role reviews days."""
+    if not (by.is_active and access.has_role(by, access.MENTOR)):
         raise PermissionDenied
 
 
@@ -116,8 +125,7 @@ def log_review(
     """The placement's mentor confirms or disputes a checked-out day, with the hours they
     confirm; a dispute is explained and sent to the student and their advisor."""
     mentored = DailyLog.objects.filter(placement__in=Placement.objects.mentored_by(by))
-    if not (by.is_active and access.has_role(by, access.MENTOR)):
-        raise PermissionDenied
+    _require_mentor(by)
     log = mentored.select_for_update().filter(pk=log.pk).first()
     if log is None:
         raise PermissionDenied
@@ -156,6 +164,47 @@ def log_review(
     if decision == Review.DISPUTED:
         reminders.notify_disputed(log)
     return log
+
+
+@transaction.atomic
+def logs_confirm(*, by: User, versions: list[str]) -> int:
+    """The mentor confirms at once the checked-out days their page showed (``versions``: each
+    day's ``claim_version`` as read), each with the hours the student claimed; a day reviewed,
+    corrected or out of their reach since is left as it is. Returns how many were confirmed."""
+    _require_mentor(by)
+    shown = {}
+    for version in versions:
+        pk = version.partition(":")[0]
+        if pk.isdigit():
+            shown[int(pk)] = version
+    if not shown:
+        raise ValidationError(_("Choose the days to confirm."))
+    mentored = DailyLog.objects.filter(placement__in=Placement.objects.mentored_by(by))
+    # The same rules as one day's review: checked out, still claimed, never one's own hours.
+    # Only the days are locked, not the internships and students the query joins.
+    waiting = (
+        mentored.select_for_update(of=("self",))
+        .filter(pk__in=shown, checked_out_at__isnull=False, hours__isnull=False)
+        .filter(review=Review.CLAIMED)
+        .exclude(placement__student__user=by)
+        .values_list("pk", "hours", "did", "placement__student_id", "placement__student__school_id")
+    )
+    chosen, students = [], set()
+    for pk, hours, did, student, school in waiting:
+        if claim_version(pk, hours, did) == shown[pk]:
+            chosen.append(pk)
+            students.add((student, school))
+    if not chosen:
+        return 0
+    DailyLog.objects.filter(pk__in=chosen).update(
+        review=Review.CONFIRMED, confirmed_hours=F("hours"), reviewed_at=timezone.now()
+    )
+    for student in sorted(students):
+        records.changed(by=by, area=Area.INTERNSHIP, student=student, service=CONFIRM_SERVICE)
+    return len(chosen)
+
+
+CONFIRM_SERVICE = f"{__name__}.{logs_confirm.__name__}"
 
 
 @transaction.atomic

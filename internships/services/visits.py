@@ -92,17 +92,32 @@ def visit_record(
 
 
 def _check_ratings(ratings: dict) -> dict:
+    """A level 1-4 for every line of the rubric, or None where the mentor did not observe it.
+    A line not observed is left out of what is stored: a missing key reads as SQL NULL on
+    every database (a JSON null reads as the text 'null' on SQLite, which casts to 0), so
+    averages and counts of levels leave it out."""
     if set(ratings) != set(RUBRIC_KEYS):
         raise ValidationError({"ratings": _("Give a level for every line of the rubric.")})
     checked = {}
     for key in RUBRIC_KEYS:
+        if ratings[key] is None:
+            continue
         try:
             level = int(ratings[key])
         except (TypeError, ValueError):
             level = 0
         if level not in RUBRIC_LEVELS:
-            raise ValidationError({key: _("Choose a level from 1 to 4.")})
+            raise ValidationError({key: _("Choose a level from 1 to 4, or Not observed.")})
         checked[key] = level
+    if not checked:
+        raise ValidationError(
+            {
+                "ratings": _(
+                    "Give a level for at least one line: an evaluation where nothing was "
+                    "observed says nothing yet."
+                )
+            }
+        )
     return checked
 
 

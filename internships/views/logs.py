@@ -2,13 +2,15 @@
 check-out, the mentor's review and waiting list, the advisor's view of their advisory's
 internships, and the school's hour targets."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from bigpicture.access import ADMIN, INTERNSHIP_TEAM, MENTOR, STAFF, STUDENT, RoleRequiredMixin
 from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
@@ -225,10 +227,40 @@ class MentorLogsView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         # Paged in the database (a mentor's queue may grow long); only the page's rows are
-        # finished for the list.
+        # finished for the list, and grouped per intern and week for "confirm these days".
         context = super().get_context_data(**kwargs)
         context["logs"] = selectors.waiting_shown(context["page_obj"].object_list)
+        context["weeks"] = selectors.waiting_weeks(context["logs"])
         return context
+
+
+class MentorLogsConfirmView(RoleRequiredMixin, View):
+    """The mentor confirms at once the days of one intern's week shown on their page."""
+
+    allowed_roles = {MENTOR}
+    http_method_names = ["post"]
+
+    def post(self, request):
+        versions = request.POST.getlist("day")
+        try:
+            confirmed = services.logs_confirm(by=request.user, versions=versions)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("internships:mentor-logs")
+        left = len(set(versions)) - confirmed
+        if confirmed:
+            done = ngettext("%(count)s day confirmed.", "%(count)s days confirmed.", confirmed)
+            messages.success(request, done % {"count": confirmed})
+        if left > 0:
+            skipped = ngettext(
+                "%(count)s day was not confirmed: it was changed or reviewed after you "
+                "opened this page. If it still waits for you, it is listed below.",
+                "%(count)s days were not confirmed: they were changed or reviewed after you "
+                "opened this page. Those still waiting for you are listed below.",
+                left,
+            )
+            messages.warning(request, skipped % {"count": left})
+        return redirect("internships:mentor-logs")
 
 
 class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):

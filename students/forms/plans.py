@@ -119,8 +119,26 @@ class ReviewForm(SubmitHelperMixin, forms.Form):
         label=_("Comment for the student"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("Needed when you ask for changes."),
+        help_text=_("Needed when you ask for changes, unless you comment on a goal."),
     )
+
+    def __init__(self, *args, items=(), **kwargs):
+        """``items``: the plan's goals and projects as (pk, title), one comment box each."""
+        super().__init__(*args, **kwargs)
+        for pk, title in items:
+            self.fields[f"item_{pk}"] = forms.CharField(
+                label=_("Comment on “%(title)s”") % {"title": title},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+
+    def item_comments(self) -> dict[int, str]:
+        """The comments written on single goals or projects, by the item's pk."""
+        return {
+            int(name.removeprefix("item_")): text
+            for name, text in self.cleaned_data.items()
+            if name.startswith("item_") and text.strip()
+        }
 
 
 class CommentForm(SubmitHelperMixin, forms.Form):

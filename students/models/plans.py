@@ -318,10 +318,20 @@ class Evidence(models.Model):
 
 
 class PlanComment(models.Model):
-    """A comment on a plan: the advisor's review, a guardian's thought, the student's reply."""
+    """A comment on a plan: the advisor's review, a guardian's thought, the student's reply;
+    one about a single goal or project names it."""
 
     plan = models.ForeignKey(
         LearningPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="comments"
+    )
+    # A goal removed later leaves its comments on the plan: what was said is kept.
+    item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("goal or project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,10 +1,11 @@
 """Reads behind the learning plan pages, each a fixed number of queries at any history size."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
+from advisories.models import Membership
 from bigpicture.models import Term
 from bigpicture.prepared import instance, prepared, within_reach
-from bigpicture.selectors import current_term
+from bigpicture.selectors import current_term, current_year
 from students.models import (
     LearningGoal,
     LearningPlan,
@@ -16,6 +17,11 @@ from students.models import (
 )
 
 RECENT_REVISIONS = 5
+ABOUT_COMPARED = ("interests", "life_goals", "learning_style", "needs")
+ITEM_COMPARED = (
+    *("kind", "title", "learning_goals", "is_personal", "what", "how", "resources", "due_on"),
+    "evidence_planned",
+)
 
 
 def with_progress_counts(plans):
@@ -120,7 +126,7 @@ def _comments(plan: int):
     return (
         PlanComment.objects.filter(plan_id=plan)
         .order_by("created_at", "pk")
-        .values_list("body", "author__first_name", "author__last_name", "created_at")
+        .values_list("body", "author__first_name", "author__last_name", "created_at", "item_id")
     )
 
 
@@ -153,17 +159,7 @@ def plan_page(plan: LearningPlan) -> dict:
     model instances, no prefetch machinery); each choice's label is resolved once per
     request into a plain str."""
     progress_labels = {value: str(label) for value, label in PlanItem.Progress.choices}
-    items, by_id = [], {}
-    for row in _items_with_evidence(plan.pk):
-        item = by_id.get(row[0])
-        if item is None:
-            item = by_id[row[0]] = dict(zip(ITEM_SHOWN, row, strict=False))
-            item["progress_label"] = progress_labels.get(item["progress"], item["progress"])
-            item["goal_labels"], item["evidence"], item["updates"] = [], [], []
-            items.append(item)
-        if row[len(ITEM_SHOWN)] is not None:
-            item["evidence"].append(dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True)))
-    _with_goal_labels(by_id, plan)
+    items, by_id = _items_of(plan.pk, progress_labels)
     for item_id, on, progress, note, first, last in _updates(plan.pk):
         by_id[item_id]["updates"].append(
             {
@@ -173,10 +169,12 @@ def plan_page(plan: LearningPlan) -> dict:
                 "by": f"{first} {last}".strip(),
             }
         )
-    comments = [
-        {"body": body, "author": f"{first} {last}".strip(), "created_at": at}
-        for body, first, last, at in _comments(plan.pk)
-    ]
+    comments = []
+    for body, first, last, at, item_id in _comments(plan.pk):
+        comment = {"body": body, "author": f"{first} {last}".strip(), "created_at": at}
+        # a comment on one goal is shown with it; on the whole plan, in the conversation
+        shown_with = by_id[item_id]["comments"] if item_id in by_id else comments
+        shown_with.append(comment)
     action_labels = {value: str(label) for value, label in PlanRevision.Action.choices}
     revisions = [
         {
@@ -205,12 +203,30 @@ def plan_page(plan: LearningPlan) -> dict:
     }
 
 
-def _with_goal_labels(items: dict[int, dict], plan: LearningPlan) -> None:
+def _items_of(plan: int, progress_labels: dict) -> tuple[list[dict], dict[int, dict]]:
+    """A plan's goals and projects in order, each with its learning goals' names and its
+    evidence, and the same by pk: two reads."""
+    items, by_id = [], {}
+    for row in _items_with_evidence(plan):
+        item = by_id.get(row[0])
+        if item is None:
+            item = by_id[row[0]] = dict(zip(ITEM_SHOWN, row, strict=False))
+            item["progress_label"] = progress_labels.get(item["progress"], item["progress"])
+            item["goal_labels"], item["evidence"], item["updates"] = [], [], []
+            item["comments"] = []
+            items.append(item)
+        if row[len(ITEM_SHOWN)] is not None:
+            item["evidence"].append(dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True)))
+    _with_goal_labels(by_id, plan)
+    return items, by_id
+
+
+def _with_goal_labels(items: dict[int, dict], plan: int) -> None:
     """Fill each item's ``goal_labels`` with the names of its learning goals, in the goals'
     order and the reader's language: one read of the item-goal links with each goal's code,
     which names it, rather than every goal's row."""
     names: dict[tuple, str] = {}
-    for item_id, code, name in _goal_links(plan.pk):
+    for item_id, code, name in _goal_links(plan):
         label = names.get((code, name))
         if label is None:
             label = names[code, name] = str(LearningGoal.label_of(code, name))
@@ -229,3 +245,133 @@ def plan_history(plan: LearningPlan):
 
 def goals_by_code() -> dict[str, LearningGoal]:
     return {goal.code: goal for goal in LearningGoal.objects.all()}
+
+
+# --- the advisor's review ----------------------------------------------------------------------
+
+
+@prepared
+def _advisory_now(student: int):
+    memberships = Membership.objects.current().filter(student_id=student)
+    return memberships.order_by("-start_date", "-pk").values_list("advisory__name")[:1]
+
+
+@prepared
+def _latest_and_approved(plan: int):
+    # the plan as it stands (its latest revision) and as last approved, in one read
+    revisions = PlanRevision.objects.filter(plan_id=OuterRef("plan_id")).order_by("-at", "-pk")
+    approved = revisions.filter(action=PlanRevision.Action.APPROVED)
+    return (
+        PlanRevision.objects.filter(plan_id=plan)
+        .filter(
+            Q(pk=Subquery(revisions.values("pk")[:1])) | Q(pk=Subquery(approved.values("pk")[:1]))
+        )
+        .order_by("-at", "-pk")
+        .values_list("action", "version", "snapshot")
+    )
+
+
+def _field_label(model, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _compared(item: dict, field: str):
+    value = item.get(field)
+    return sorted(value or []) if field == "learning_goals" else value
+
+
+def snapshot_changes(before: dict, after: dict) -> dict:
+    """What changed between two snapshots of a plan: the about-me answers changed (their
+    names), the goals and projects added and removed (their titles) and those changed (title
+    and the names of the fields changed). Progress is left out: it is tracked, not reviewed.
+
+    Goals are matched by their key; snapshots kept before the key was, by kind and title."""
+    old, new = list(before.get("items", [])), list(after.get("items", []))
+    unmatched = dict(enumerate(old))
+    pairs, added = [], []
+    old_by_pk = {item["pk"]: n for n, item in unmatched.items() if "pk" in item}
+    for item in new:
+        n = old_by_pk.get(item.get("pk"))
+        if n is None or n not in unmatched:
+            n = next(
+                (
+                    m
+                    for m, was in unmatched.items()
+                    if (was.get("kind"), was.get("title")) == (item.get("kind"), item.get("title"))
+                ),
+                None,
+            )
+        if n is None:
+            added.append(item["title"])
+        else:
+            pairs.append((unmatched.pop(n), item))
+    changed = []
+    for was, item in pairs:
+        fields = [f for f in ITEM_COMPARED if _compared(was, f) != _compared(item, f)]
+        if fields:
+            labels = [_field_label(PlanItem, f) for f in fields]
+            changed.append({"title": item["title"], "was": was["title"], "fields": labels})
+    return {
+        "about": [
+            _field_label(LearningPlan, f)
+            for f in ABOUT_COMPARED
+            if (before.get(f) or "") != (after.get(f) or "")
+        ],
+        "added": added,
+        "removed": [item["title"] for item in unmatched.values()],
+        "changed": changed,
+    }
+
+
+def plan_changes(plan: LearningPlan) -> dict | None:
+    """The plan's changes since its last approved version (with that version's number), or
+    None when no version of it was approved yet: one read of the two snapshots."""
+    rows = list(_latest_and_approved(plan.pk))
+    approved = next((row for row in rows if row[0] == PlanRevision.Action.APPROVED), None)
+    if approved is None:
+        return None
+    changes = snapshot_changes(approved[2], rows[0][2])
+    changes["version"] = approved[1]
+    changes["any"] = any(changes[key] for key in ("about", "added", "removed", "changed"))
+    return changes
+
+
+def review_page(plan: LearningPlan) -> dict:
+    """What the advisor's review page shows beside the decision: the student (year level,
+    advisory now), the plan as its page shows it, its changes since the last approved
+    version."""
+    year = current_year(plan.student.school)
+    advisory = _advisory_now(plan.student_id)
+    return {
+        **plan_page(plan),
+        "year_level": year.year_level(plan.student.graduating_class) if year else None,
+        "advisory_name": advisory[0][0] if advisory else None,
+        "changes": plan_changes(plan),
+    }
+
+
+# --- beside the narrative ----------------------------------------------------------------------
+
+
+@prepared
+def _plan_of_term(student: int, term: int):
+    plans = LearningPlan.objects.filter(student_id=student, term_id=term)
+    return plans.values_list("pk", "status")
+
+
+def term_plan(student: int, term: int) -> dict | None:
+    """A student's plan for a term as the narrative editor shows it beside the text: its
+    goals and projects with their learning goals, progress and evidence; None without one.
+    Three reads at most."""
+    rows = _plan_of_term(student, term)
+    if not rows:
+        return None
+    pk, status = rows[0]
+    progress_labels = {value: str(label) for value, label in PlanItem.Progress.choices}
+    items, _by_id = _items_of(pk, progress_labels)
+    return {
+        "pk": pk,
+        "status_label": str(LearningPlan.Status(status).label),
+        "items": items,
+        "met": sum(item["progress"] == PlanItem.Progress.MET for item in items),
+    }

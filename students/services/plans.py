@@ -75,6 +75,7 @@ def snapshot(plan: LearningPlan) -> dict:
         **{field: getattr(plan, field) for field in ABOUT_FIELDS},
         "items": [
             {
+                "pk": item.pk,  # how a later version knows the same goal under a new title
                 "kind": item.kind,
                 "title": item.title,
                 "learning_goals": [goal.code for goal in item.learning_goals.all()],
@@ -352,8 +353,16 @@ def plan_submit(*, plan: LearningPlan, by: User) -> LearningPlan:
 
 @records_change(Area.PLAN, student=through("plan", "student"))
 @transaction.atomic
-def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "") -> LearningPlan:
-    """The advisor approves a submitted plan, or sends it back with what to change."""
+def plan_review(
+    *,
+    plan: LearningPlan,
+    by: User,
+    approve: bool,
+    comment: str = "",
+    item_comments: dict[int, str] | None = None,
+) -> LearningPlan:
+    """The advisor approves a submitted plan, or sends it back with what to change: a
+    comment on the whole plan and one on any of its goals and projects."""
     if not LearningPlan.objects.reviewable_by(by).filter(pk=plan.pk).exists():
         raise PermissionDenied
     # Lock the plan: two reviews sent at once are applied one after the other.
@@ -363,15 +372,26 @@ def plan_review(*, plan: LearningPlan, by: User, approve: bool, comment: str = "
     if plan.status != Status.SUBMITTED:
         raise ValidationError(_("Only a plan waiting for review can be reviewed."))
     comment = comment.strip()
-    if not approve and not comment:
+    per_item = {pk: text.strip() for pk, text in (item_comments or {}).items() if text.strip()}
+    items = plan.items.in_bulk(per_item)
+    if len(items) != len(per_item):  # a goal removed meanwhile, or another plan's
+        raise ValidationError(_("One of the goals commented on is no longer in this plan."))
+    if not approve and not (comment or per_item):
         raise ValidationError({"comment": _("Say what the student should change.")})
     plan.status = Status.APPROVED if approve else Status.CHANGES_REQUESTED
     plan.reviewed_at, plan.reviewed_by = timezone.now(), by
     plan.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
-    if comment:
-        PlanComment.objects.create(plan=plan, author=by, body=comment)
+    comments = [PlanComment(plan=plan, author=by, body=comment)] if comment else []
+    comments += [
+        PlanComment(plan=plan, item=items[pk], author=by, body=text)
+        for pk, text in per_item.items()
+    ]
+    PlanComment.objects.bulk_create(comments)
     revise(plan, by, Action.APPROVED if approve else Action.CHANGES_REQUESTED, comment)
-    notify_reviewed(plan, comment)
+    # The student's message carries every comment, each on a goal named by its title.
+    told = [comment] if comment else []
+    told += [f"{items[pk].title}: {text}" for pk, text in per_item.items()]
+    notify_reviewed(plan, "\n".join(told))
     return plan
 
 

@@ -37,6 +37,7 @@ from students.models import (
     may_write_narrative,
 )
 from students.selectors import assessment as selectors
+from students.selectors import plans as plan_selectors
 from students.services import assessment as services
 from students.views.mixins import StudentMixin
 
@@ -133,7 +134,16 @@ class NarrativeCreateView(StudentMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kind_label = Narrative.Kind(self.get_kind()).label
-        return super().get_context_data(kind_label=kind_label, existing=self.existing, **kwargs)
+        term = self.get_term()
+        # the term's plan and its evidence, beside the editor, to write from
+        term_plan = plan_selectors.term_plan(self.get_student().pk, term.pk) if term else None
+        return super().get_context_data(
+            kind_label=kind_label,
+            existing=self.existing,
+            term_plan=term_plan,
+            plan_term=term,
+            **kwargs,
+        )
 
     def perform(self, form):
         term = form.cleaned_data["term"]
@@ -207,6 +217,8 @@ class NarrativeUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
             student=narrative.student,
             kind_label=narrative.kind_label,
             saved_sections=selectors.narrative_sections(narrative) if self.changed else None,
+            term_plan=plan_selectors.term_plan(narrative.student_id, narrative.term_id),
+            plan_term=narrative.term,
             **kwargs,
         )
 

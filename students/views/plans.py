@@ -216,6 +216,19 @@ class PlanReviewView(PlanMixin, ServiceFormMixin, FormView):
     template_name = "students/plans/plan_review.html"
     success_message = _("Your review is sent to the student.")
 
+    def get_form_kwargs(self):
+        # one comment box per goal or project, named by its key
+        items = self.get_plan().items.order_by("position", "pk").values_list("pk", "title")
+        return {**super().get_form_kwargs(), "items": items}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**selectors.review_page(self.get_plan()), **kwargs)
+        form = context["form"]
+        for item in context["items"]:  # each goal's box beside it (none for one added since)
+            name = f"item_{item['pk']}"
+            item["comment_field"] = form[name] if name in form.fields else None
+        return context
+
     def perform(self, form):
         data = form.cleaned_data
         return services.plan_review(
@@ -223,6 +236,7 @@ class PlanReviewView(PlanMixin, ServiceFormMixin, FormView):
             by=self.request.user,
             approve=data["decision"] == "approve",
             comment=data["comment"],
+            item_comments=form.item_comments(),
         )
 
 

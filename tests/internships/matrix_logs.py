@@ -50,6 +50,7 @@ CASES = [
         expect(mentor=404),
     ),
     ("internships:mentor-logs", None, expect(mentor=200)),
+    ("internships:mentor-logs-confirm", None, expect(mentor=405)),  # POST only
     (
         "internships:advisory-internships",
         lambda w: {"pk": w.advisory.pk},
