@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bigpicture.pages.reports.plans import REPORT, numbers
-from bigpicture.pages.reports.tables import link, number, parameters
+from bigpicture.pages.reports.plans import REPORT
+from bigpicture.pages.reports.tables import link, number, numbers, parameters
 from students.models import LearningPlan, PlanItem
 from tests import factories
 from tests.reports.helpers import for_report, scope_for

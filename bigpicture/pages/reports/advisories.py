@@ -17,9 +17,10 @@ from bigpicture.pages.reports.tables import (
     Table,
     link,
     number,
+    of,
+    pick_advisory,
     share,
 )
-from students.models import Student
 
 
 def person(first: str, last: str, email: str) -> str:
@@ -187,36 +188,26 @@ class AdvisoriesReport(Report):
             if not advisor.isdigit():
                 raise Http404("No such advisor.")
             members = members.filter(advisory__advisor_id=advisor)
-            return _("Students of this advisor"), self.of(members)
-        advisory = self.advisory(scope, params)
+            return _("Students of this advisor"), of(members)
+        advisory = pick_advisory(scope, params)
         members = members.filter(advisory=advisory)
         if measure == "members":
-            return _("Students in %(advisory)s") % {"advisory": advisory}, self.of(members)
+            return _("Students in %(advisory)s") % {"advisory": advisory}, of(members)
         if measure == "kept":
             caption = _("Students in %(advisory)s who kept their advisor")
-            return caption % {"advisory": advisory}, self.of(data.students_kept(members))
+            return caption % {"advisory": advisory}, of(data.students_kept(members))
         if measure == "moved":
             caption = _("Students who moved into %(advisory)s this year")
             moved = data.students_moved(members, scope.year.start_date)
-            return caption % {"advisory": advisory}, self.of(moved)
+            return caption % {"advisory": advisory}, of(moved)
         if measure == "level":
             level = params.get("level", "")
             if not level.isdigit() or int(level) not in LEVELS:
                 raise Http404("No such year level.")
             members = members.filter(student__graduating_class=scope.graduating_class(int(level)))
             caption = _("Students of year level %(level)s in %(advisory)s")
-            return caption % {"level": level, "advisory": advisory}, self.of(members)
+            return caption % {"level": level, "advisory": advisory}, of(members)
         raise Http404("No such number in this report.")
-
-    def advisory(self, scope: Scope, params):
-        pk = params.get("advisory", "")
-        advisory = scope.advisories.filter(pk=pk).first() if pk.isdigit() else None
-        if advisory is None:
-            raise Http404("No such advisory in this report.")
-        return advisory
-
-    def of(self, members):
-        return Student.objects.filter(pk__in=members.values("student_id"))
 
     def columns(self, scope: Scope) -> list[Column]:
         on_day = scope.members.filter(student_id=OuterRef("pk"))

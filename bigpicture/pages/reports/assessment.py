@@ -9,15 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bigpicture.pages.reports import charts
-from bigpicture.pages.reports.plans import (
-    linker,
-    numbers,
-    of,
-    pick,
-    pick_advisory,
-    pick_term,
-    row_label,
-)
 from bigpicture.pages.reports.scope import LEVELS, Scope
 from bigpicture.pages.reports.tables import (
     Cell,
@@ -26,7 +17,14 @@ from bigpicture.pages.reports.tables import (
     Section,
     Table,
     link,
+    linker,
     number,
+    numbers,
+    of,
+    pick,
+    pick_advisory,
+    pick_term,
+    row_label,
     share,
 )
 from students import report as data

@@ -11,18 +11,24 @@ from django.utils.translation import gettext_lazy
 from bigpicture.pages.reports import charts
 from bigpicture.pages.reports.scope import Scope
 from bigpicture.pages.reports.tables import (
-    PARAMETER,
     Cell,
     Column,
     Report,
     Section,
     Table,
     link,
+    linker,
     number,
+    numbers,
+    of,
+    pick,
+    pick_advisory,
+    pick_term,
+    row_label,
     share,
 )
 from students import report as data
-from students.models import LearningGoal, LearningPlan, PlanItem, Student
+from students.models import LearningGoal, LearningPlan, PlanItem
 
 STATUSES = (
     data.NONE,
@@ -47,68 +53,6 @@ def band_labels() -> list[str]:
             labels.append(_("%(low)s to %(high)s days") % {"low": lower, "high": upper})
             lower = upper + 1
     return labels
-
-
-def pick_advisory(scope: Scope, params):
-    """The advisory named in the query string, among the report's; else a 404."""
-    pk = params.get("advisory", "")
-    advisory = scope.advisories.filter(pk=pk).first() if pk.isdigit() else None
-    if advisory is None:
-        raise Http404("No such advisory in this report.")
-    return advisory
-
-
-def pick_term(scope: Scope, params):
-    """The term named in the query string, among the report's; else a 404."""
-    pk = params.get("term", "")
-    term = scope.terms.filter(pk=pk).first() if pk.isdigit() else None
-    if term is None:
-        raise Http404("No such term in this report.")
-    return term
-
-
-def pick(params, name: str, choices) -> str:
-    """A parameter that must be one of ``choices``; else a 404."""
-    value = params.get(name, "")
-    if value not in choices:
-        raise Http404("No such choice in this report.")
-    return value
-
-
-def of(members):
-    return Student.objects.filter(pk__in=members.values("student_id"))
-
-
-def linker(scope: Scope, report: Report, measure: str):
-    """``link`` for one measure, its common part written once: a big school's report has
-    thousands of numbers whose links differ only in their own parameters, here ids and
-    choice keys, which a URL takes as they are."""
-    start = link(scope, report, measure)
-
-    def linked(**params) -> str:
-        return start + "".join(f"&{PARAMETER}{key}={value}" for key, value in params.items())
-
-    return linked
-
-
-def numbers():
-    """``number`` with each distinct count written once: a big school's report has
-    thousands of cells, mostly the same few small counts, and writing one the reader's way
-    (a locale lookup each time) costs more than the rest of its cell."""
-    written = {}
-
-    def counted(value, href: str = "") -> Cell:
-        cell = written.get(value)
-        if cell is None:
-            cell = written[value] = number(value)
-        return Cell(cell.text, href if value else "", cell.value)
-
-    return counted
-
-
-def row_label(term_name: str, advisory_name: str, terms: list) -> str:
-    """A chart's label for a term's advisory (the term only when the report has several)."""
-    return f"{advisory_name} \u00b7 {term_name}" if len(terms) > 1 else advisory_name
 
 
 class PlansReport(Report):
