@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "phonenumber_field",
     "bigpicture",
     "advisories",
     "students",
@@ -180,6 +181,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 # One date format per language, whichever named format a page asks for (bigpicture/formats/).
 FORMAT_MODULE_PATH = ["bigpicture.formats"]
+# Phone numbers typed without a country code are read as this country's (ISO 3166 code).
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
 USE_I18N = True
 USE_TZ = True
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from bigpicture import access
 from bigpicture.links import link
@@ -117,6 +118,16 @@ class School(models.Model):
         ),
     )
 
+    evidence_limit_mb = models.PositiveIntegerField(
+        _("largest evidence file (MB)"),
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(4096)],
+        help_text=_(
+            "The largest file a student may upload as evidence: a video or recording of an "
+            "exhibition is often 100 MB or more."
+        ),
+    )
+
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
@@ -197,14 +208,22 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person: email is the login; one person may hold several roles."""
 
+    # Empty only for a family member reached by phone: they have no account to sign in to.
     email = models.EmailField(
         _("email address"),
         unique=True,
+        null=True,
+        blank=True,
         validators=[validate_deliverable_email],
         error_messages={"unique": _("A person with this email address already exists.")},
     )
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
+    phone = PhoneNumberField(
+        _("phone"),
+        blank=True,
+        help_text=_("With the country code if it is not this school's country."),
+    )
     school = models.ForeignKey(
         School,
         verbose_name=_("school"),
@@ -268,6 +287,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(email=models.functions.Lower(F("email"))),
                 name="user_email_lowercase",
             ),
+            # someone without an email address can still be reached
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | ~Q(phone=""),
+                name="user_email_or_phone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,7 +302,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        # no address is NULL, never "": the unique index holds many NULLs but one ""
+        email = self.__class__.objects.normalize_email(self.email or "").lower()
+        self.email = email or None
 
     def rotate_preferences_link(self) -> None:
         """Retire every link to this person's email choices sent so far (saved by the caller)."""
