@@ -1,16 +1,22 @@
 """Input shapes for people, preferences, school settings, years and terms."""
 
+import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from bigpicture import notifications, reminders
-from bigpicture.access import ROLE_FIELDS, roles_of
+from bigpicture.access import GUARDIAN, ROLE_FIELDS, roles_of
 from bigpicture.models import (
     Delivery,
     NotificationPreference,
@@ -59,14 +65,74 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class PhoneInput(RegionalPhoneNumberWidget):
+    """A phone typed in the school's country's way; a number refused shows as it was typed."""
+
+    def format_value(self, value):
+        number = value if isinstance(value, PhoneNumber) else to_python(value, self.region)
+        if isinstance(number, PhoneNumber) and not number.is_valid():
+            return number.raw_input or value
+        return super().format_value(value)
+
+
+def phone_field(**kwargs) -> PhoneNumberField:
+    """A phone number read in the school's country unless it starts with +, kept in E.164."""
+    region = settings.PHONENUMBER_DEFAULT_REGION
+    example = PhoneNumber.from_string(
+        phonenumbers.format_number(
+            phonenumbers.example_number(region), phonenumbers.PhoneNumberFormat.E164
+        )
+    ).as_national
+    field = PhoneNumberField(
+        label=_("Phone"),
+        required=False,
+        region=region,
+        widget=PhoneInput(region=region),
+        help_text=_("With the country code (such as +52) if it is not this school's country."),
+        error_messages={
+            "invalid": format_lazy(
+                _(
+                    "Enter a phone number that can be dialled, such as {example}, or one "
+                    "starting with + and the country code."
+                ),
+                example=example,
+            )
+        },
+        **kwargs,
+    )
+    field.widget.attrs["autocomplete"] = "tel"
+    return field
+
+
+def clean_email_or_phone(form: forms.Form, *, email_needed: bool) -> None:
+    """Only a family member may go without an email address (then a phone reaches them);
+    the message goes next to the email field."""
+    data = form.cleaned_data
+    if "email" not in data or "phone" not in data:
+        return  # a field already has its own message
+    if data["email"]:
+        return
+    if email_needed:
+        form.add_error("email", _("Enter an email address: it is how this person signs in."))
+    elif not data["phone"]:
+        form.add_error(
+            "email",
+            _("Enter an email address or a phone number, so the school can reach them."),
+        )
+
+
 class PersonForm(SubmitHelperMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
+    phone = phone_field()
 
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name", "language", "is_active"]
+        fields = ["email", "phone", "first_name", "last_name", "language", "is_active"]
+        help_texts = {
+            "email": _("How the person signs in. A family member may have a phone instead."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,12 +142,24 @@ class PersonForm(SubmitHelperMixin, forms.ModelForm):
         else:
             del self.fields["is_active"]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+    def clean_email(self) -> str | None:
+        email = (self.cleaned_data["email"] or "").strip().lower()
+        if not email:
+            return None  # no address is NULL, never ""
         taken = User.objects.filter(email=email).exclude(pk=self.instance.pk).first()
         if taken is not None:
             raise forms.ValidationError(email_taken_message(taken, self.instance.school_id))
         return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return phone.as_e164 if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        roles = set(data.get("roles") or ())
+        clean_email_or_phone(self, email_needed=bool(roles - {GUARDIAN}))
+        return data
 
 
 class PreferencesForm(SubmitHelperMixin, forms.ModelForm):
@@ -102,6 +180,7 @@ class SchoolForm(SubmitHelperMixin, forms.ModelForm):
             "second_factor_for_admins",
             "second_factor_for_advisors",
             "access_record_days",
+            "evidence_limit_mb",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -20,7 +20,7 @@ from bigpicture.models import (
 from bigpicture.notifications.rules import KINDS, RULES
 from bigpicture.selectors import term_cache_key, year_cache_key
 
-PERSON_FIELDS = ("email", "first_name", "last_name", "language")
+PERSON_FIELDS = ("email", "phone", "first_name", "last_name", "language")
 SCHOOL_FIELDS = (
     "name",
     "time_zone",
@@ -29,6 +29,7 @@ SCHOOL_FIELDS = (
     "second_factor_for_admins",
     "second_factor_for_advisors",
     "access_record_days",
+    "evidence_limit_mb",
 )
 
 
@@ -43,6 +44,8 @@ def _apply_roles(user: User, roles: set[str]) -> None:
 
 
 def _refuse_taken_email(user: User) -> None:
+    if not user.email:  # filter(email=None) would find everyone else without an address
+        return
     taken = User.objects.filter(email=user.email).exclude(pk=user.pk).first()
     if taken is not None:
         raise ValidationError({"email": email_taken_message(taken, user.school_id)})
@@ -53,29 +56,49 @@ def person_create(
     *,
     school: School,
     by: User,
-    email: str,
+    email: str | None,
     first_name: str,
     last_name: str,
     roles: set[str],
     language: str = "en",
+    phone: str = "",
 ) -> User:
-    """Add a person to a school and invite them by email to choose a password."""
+    """Add a person to a school and invite them by email to choose a password (a guardian
+    reached only by phone has no account to sign in to, and gets no invitation)."""
     require_admin_of(by, school.pk)
     user = User(
         school=school,
-        email=User.objects.normalize_email(email.strip()).lower(),
+        email=User.objects.normalize_email((email or "").strip()).lower() or None,
+        phone=phone or "",
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         language=language,
     )
     _apply_roles(user, roles)
+    _refuse_email_needed(user)
     _refuse_taken_email(user)
     user.set_unusable_password()
     user.full_clean()
     user.save()
     # The invitation is written with the account: both, or neither.
-    notifications.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
+    if user.email:
+        notifications.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(user, by=by)])
     return user
+
+
+def _refuse_email_needed(user: User) -> None:
+    """Only a family member may go without an email address (and then has a phone): anyone
+    else signs in with it."""
+    if user.email:
+        return
+    if set(access.roles_of(user)) - {access.GUARDIAN}:
+        raise ValidationError(
+            {"email": _("Enter an email address: it is how this person signs in.")}
+        )
+    if not user.phone:
+        raise ValidationError(
+            {"email": _("Enter an email address or a phone number, so the school can reach them.")}
+        )
 
 
 @transaction.atomic
@@ -88,7 +111,8 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
             setattr(
                 person, key, fields[key].strip() if isinstance(fields[key], str) else fields[key]
             )
-    person.email = person.email.lower()
+    person.email = (person.email or "").lower() or None
+    person.phone = person.phone or ""
     if roles is not None:
         if person.pk == by.pk and access.ADMIN not in roles and not by.is_superuser:
             raise ValidationError({"roles": _("You cannot remove your own admin role.")})
@@ -99,6 +123,7 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
                 {"roles": _("This person leads an advisory: give it to another advisor first.")}
             )
         _apply_roles(person, roles)
+    _refuse_email_needed(person)
     _refuse_taken_email(person)
     if person.pk == by.pk and not person.is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
@@ -114,6 +139,9 @@ def person_update(*, person: User, by: User, roles: set[str] | None = None, **fi
     if old_email and old_email != person.email:
         told = reminders.email_changed(person, old_email=old_email, by=by)
         notifications.record(reminders.EMAIL_CHANGED, [told])
+    elif not old_email and person.email:
+        # A family reached by phone until now gives an address: their account starts here.
+        notifications.record(reminders.ACCOUNT_INVITATION, [reminders.invitation(person, by=by)])
     return person
 
 

@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # the count of what waits for the person, in the navigation
+                "bigpicture.pages.waiting.nav_waiting",
             ],
         },
     },
@@ -206,8 +208,14 @@ STORAGES = {
         )
     },
 }
-# Evidence uploads: the largest file accepted, in bytes (10 MB unless set).
-EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads: a file past 2.5 MB is written to a temporary file as it arrives, a chunk at a
+# time, never held in memory. Each school sets the largest evidence file it takes
+# (School.evidence_limit_mb), enforced while the upload arrives (bigpicture/uploads.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Mentors' one-time sign-in links: how long one works, in minutes.
 MENTOR_LINK_MINUTES = env.int("MENTOR_LINK_MINUTES", default=30)
 

@@ -184,6 +184,7 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
             by=self.request.user,
             roles=set(data["roles"]),
             email=data["email"],
+            phone=data["phone"],
             first_name=data["first_name"],
             last_name=data["last_name"],
             language=data["language"],

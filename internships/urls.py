@@ -59,6 +59,16 @@ urlpatterns = [
     ),
     path("placements/<int:pk>/step/", pipeline.PlacementStepView.as_view(), name="placement-step"),
     path(
+        "placements/<int:pk>/decline/",
+        pipeline.ConsentDeclineView.as_view(),
+        name="consent-decline",
+    ),
+    path(
+        "placements/<int:pk>/question/",
+        pipeline.ConsentQuestionView.as_view(),
+        name="consent-question",
+    ),
+    path(
         "placements/<int:pk>/visits/new/", pipeline.VisitCreateView.as_view(), name="visit-create"
     ),
     path(

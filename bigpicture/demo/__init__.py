@@ -1,11 +1,16 @@
 """Build a deterministic, realistic demo school with bulk inserts.
 
 Four graduating classes, advisories of about fifteen with one advisor each and four years
-of history, families who prefer English and families who prefer Spanish (some with two
-children at the school), one advisory placed over capacity by an admin, a student who
-transferred between advisories, and a few newly enrolled students not yet placed; their
+of history, no two people of the same name (while the lists of names last), families who
+prefer English and families who prefer Spanish (some with two children at the school), one
+advisory placed over capacity by an admin, a student who transferred between advisories,
+and a few newly enrolled students not yet placed; their
 learning (students/demo), internships (internships/demo), and term reflections, advisory
 attendance, tagged work and the early warning (expectations/demo).
+
+The demo logins tell one story: the demo student is in the demo advisor's advisory, their
+mother is the demo guardian (Spanish-speaking, with a second child at the school whose
+internship waits for her consent), and the demo mentor mentors the student's internship.
 """
 
 import gc
@@ -50,6 +55,28 @@ from students.models import GuardianLink, Student
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "bigpicture-demo"  # noqa: S105 - the published demo password
 DOMAIN = "demo.bigpicture.school"
+
+
+class _Names:
+    """Full names no one in the school has yet, drawn from the lists (as Faker's ``unique``
+    does): a drawn name already given is drawn again. Once a list's pairs run short (the
+    benchmark's thousands of families), a name may repeat after a few tries."""
+
+    TRIES = 40
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.taken: set[tuple[str, str]] = set()
+
+    def pick(self, firsts, lasts=(), *, last: str = "") -> tuple[str, str]:
+        """A first name from ``firsts`` and a last name from ``lasts`` (or ``last``)."""
+        choice = self.rng.choice
+        for _try in range(self.TRIES):
+            name = (choice(firsts), last or choice(lasts))
+            if name not in self.taken:
+                break
+        self.taken.add(name)
+        return name
 
 
 @dataclass
@@ -157,6 +184,7 @@ class _Builder:
         self.student_rows: list[Student] = []
         self.admin: User | None = None
         self.serial = 0
+        self.names = _Names(rng)
 
     def _user(self, first, last, domain_part, **fields) -> User:
         self.serial += 1
@@ -199,6 +227,7 @@ class _Builder:
         return years
 
     def staff(self) -> None:
+        self.names.taken.add(("Denise", "Okafor"))
         self.admin = self._user("Denise", "Okafor", "staff", is_school_admin=True)
         self.admin.email = f"admin@{DOMAIN}"
         self.admin.save()
@@ -214,7 +243,7 @@ class _Builder:
             graduating = current.graduation_year + offset
             count = max(1, math.ceil(per_class / 15))
             for _index in range(count):
-                first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+                first, last = self.names.pick(FIRST_NAMES, LAST_NAMES)
                 advisor = self._user(first, last, "staff", is_advisor=True)
                 advisors.append(advisor)
                 advisories.append(
@@ -235,7 +264,9 @@ class _Builder:
         return by_class
 
     def students(self, total: int, by_class: dict, years: list[SchoolYear]) -> None:
-        """Students spread over the four classes; memberships since each class began."""
+        """Students spread over the four classes; memberships since each class began. The
+        first is the demo student, a senior in the demo advisor's advisory (the first of the
+        oldest class); the second their younger brother or sister."""
         current = years[-1]
         unplaced = min(3, max(1, total // 40))
         classes = sorted(by_class)
@@ -243,11 +274,15 @@ class _Builder:
         self.families = []
         for n in range(total):
             graduating = classes[n % 4]
-            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
-            if self.families and len(self.families[-1]) == 1 and self.rng.random() < 0.12:
-                last = users[-1].last_name  # a brother or sister at the same school
+            if n == 0:  # the demo student, of a family who prefers Spanish
+                first, last = self.names.pick(FIRST_NAMES, sorted(SPANISH_LAST_NAMES))
+                self.families.append([n])
+            elif n == 1 or (len(self.families[-1]) == 1 and self.rng.random() < 0.12):
+                # a brother or sister at the same school
+                first, last = self.names.pick(FIRST_NAMES, last=users[-1].last_name)
                 self.families[-1].append(n)
             else:
+                first, last = self.names.pick(FIRST_NAMES, LAST_NAMES)
                 self.families.append([n])
             users.append(self._user(first, last, "students", is_student=True))
             profiles.append(
@@ -304,9 +339,13 @@ class _Builder:
         return rows
 
     def _transfer(self, rows, by_class, current) -> None:
-        """One student moved advisories last year: both memberships are kept."""
+        """One student moved advisories last year: both memberships are kept (not the demo
+        student, who stays with the demo advisor)."""
+        demo_family = {id(student) for student in self.student_rows[:2]}
         for row in rows:
             advisories = by_class[row.advisory.graduating_class]
+            if id(row.student) in demo_family:
+                continue
             if len(advisories) > 1 and row.start_date < current.start_date:
                 target = next(a for a in advisories if a != row.advisory)
                 moved = current.start_date - timedelta(days=120)
@@ -323,21 +362,28 @@ class _Builder:
                 return
 
     def guardians(self) -> None:
-        """One or two guardians per student; some families have two children here."""
+        """One or two guardians per student; some families have two children here. The demo
+        student's mother, who prefers Spanish, is the demo guardian."""
         users, links = [], []
-        for members in self.families:
+        pick = self.names.pick
+        for number, members in enumerate(self.families):
             family = [self.student_rows[n] for n in members]
             last = family[0].user.last_name
             spanish = last in SPANISH_LAST_NAMES and self.rng.random() < 0.7
-            parents = [("mother", self.rng.choice(FEMALE_NAMES))]
+            parents = [("mother", pick(FEMALE_NAMES, last=last)[0])]
             if self.rng.random() < 0.55:
-                parents.append(("father", self.rng.choice(MALE_NAMES)))
-            elif self.rng.random() < 0.2:
-                parents = [("grandparent", self.rng.choice(FIRST_NAMES))]
+                parents.append(("father", pick(MALE_NAMES, last=last)[0]))
+            elif self.rng.random() < 0.2 and number > 0:
+                parents = [("grandparent", pick(FIRST_NAMES, last=last)[0])]
+            if number == 0:
+                spanish = True
             for position, (relationship, first) in enumerate(parents):
                 guardian = self._user(
                     first, last, "families", is_guardian=True, language="es" if spanish else "en"
                 )
+                if number == 0 and position == 0:
+                    guardian.email = f"guardian@{DOMAIN}"
+                    self.logins.guardian = guardian.email
                 users.append(guardian)
                 for child in family:
                     links.append(
@@ -350,21 +396,8 @@ class _Builder:
                             lives_with_student=position == 0 or self.rng.random() < 0.6,
                         )
                     )
-        self._pick_guardian_login(users, links)
         insert_all(User, users)
         self.links = insert_all(GuardianLink, links)
-
-    def _pick_guardian_login(self, users, links) -> None:
-        """Prefer a Spanish-speaking parent of two children as the demo guardian."""
-        children: dict[int, int] = {}
-        for link in links:
-            children[id(link.guardian)] = children.get(id(link.guardian), 0) + 1
-        chosen = next(
-            (u for u in users if u.language == "es" and children.get(id(u), 0) > 1),
-            next((u for u in users if children.get(id(u), 0) > 1), users[0]),
-        )
-        chosen.email = f"guardian@{DOMAIN}"
-        self.logins.guardian = chosen.email
 
     def reminders(self) -> None:
         """The demo guardian asked for the weekly email, sent any day; then run the scan."""
@@ -376,10 +409,11 @@ class _Builder:
         )
 
     def mentors(self) -> None:
-        mentors = [
-            self._user(first, last, "mentors", is_mentor=True)
-            for first, last in [("Ruth", "Almeida"), ("Kwame", "Boateng"), ("Lena", "Fischer")]
-        ]
+        """The demo mentor and two more; the builder of internships adds the others, each of
+        a name no one in the school has."""
+        named = [("Ruth", "Almeida"), ("Kwame", "Boateng"), ("Lena", "Fischer")]
+        self.names.taken.update(named)
+        mentors = [self._user(first, last, "mentors", is_mentor=True) for first, last in named]
         mentors[0].email = f"mentor@{DOMAIN}"
         self.mentor_ids = [mentor.pk for mentor in User.objects.bulk_create(mentors)]
         self.logins.mentor = mentors[0].email

@@ -36,7 +36,8 @@ from bigpicture.notifications.preferences import (
 )
 from bigpicture.notifications.rendering import render_email, site_url, subject_of
 from bigpicture.notifications.rules import KINDS, RULES, Draft, NothingToSend, Rule, register
-from bigpicture.notifications.writing import mark_read, record, scan
+from bigpicture.notifications.seen import last_visit
+from bigpicture.notifications.writing import mark_read, record, resolve, scan
 
 __all__ = [
     "DIGEST_HOUR",
@@ -52,12 +53,14 @@ __all__ = [
     "deliver",
     "delivery_for",
     "enqueue_due",
+    "last_visit",
     "lease",
     "mark_read",
     "preferences_token",
     "record",
     "register",
     "render_email",
+    "resolve",
     "scan",
     "school_settings",
     "site_url",

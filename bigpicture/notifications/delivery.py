@@ -125,6 +125,10 @@ def _deliver_one(notification: Notification, connection, now: datetime) -> str:
     if not notification.recipient.is_active:
         _finish(notification, Status.SKIPPED, gettext_noop("The account is deactivated."))
         return "skipped"
+    if not (notification.context.get("address") or notification.recipient.email):
+        # The address was removed after the row was written: nowhere to send it.
+        _finish(notification, Status.SKIPPED, gettext_noop("No email address."))
+        return "skipped"
     try:
         message = render_email(notification)
     except NothingToSend as nothing:

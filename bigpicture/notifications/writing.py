@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -15,6 +16,8 @@ from bigpicture.notifications.preferences import after_quiet_hours, delivery_for
 from bigpicture.notifications.rules import KINDS, Draft, Rule, periodic_rules
 
 Status = Notification.Status
+# Why a message about something done since was not emailed (translated when shown).
+DONE_BEFORE_SENT = gettext_noop("Done before it was sent.")
 
 
 def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) -> int:
@@ -33,7 +36,9 @@ def record(rule: Rule, drafts: Iterable[Draft], *, now: datetime | None = None) 
     rows = []
     for draft in drafts:
         person = people.get(draft.recipient_id)
-        if person is None:
+        if person is None or not (person.email or draft.context.get("address")):
+            # No address (a family reached by phone): no email to send, and no account to
+            # read it in, so no row at all; the advisor calls them instead.
             continue
         row = Notification(
             key=rule.key_for(draft),
@@ -64,8 +69,6 @@ def _route(row: Notification, person: User, choice: str, rule: Rule, now: dateti
     """Set a new row's status from the person's address, choice and quiet hours."""
     if not person.is_active:
         row.status, row.reason = Status.SKIPPED, gettext_noop("The account is deactivated.")
-    elif not person.email:
-        row.status, row.reason = Status.SKIPPED, gettext_noop("No email address.")
     elif rule.safety_critical:
         row.status = Status.PENDING
         if rule.kind != "account":  # the daily email waits for quiet hours to end
@@ -99,3 +102,21 @@ def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def resolve(rules: Iterable[Rule], subject_key: str, *, recipient_ids=None) -> int:
+    """Mark done the notifications of these rules about one subject (``"plan:42"``), to
+    everyone or to the given people, once the thing they ask for is done: read, and not
+    emailed if they had not left yet. Returns how many changed (one query)."""
+    about = Q()
+    for rule in rules:
+        about |= Q(key__startswith=f"{rule.key}:{subject_key}:user:")
+    rows = Notification.objects.filter(about, read_at__isnull=True)
+    if recipient_ids is not None:
+        rows = rows.filter(recipient_id__in=list(recipient_ids))
+    unsent = Q(status__in=(Status.PENDING, Status.DIGEST))
+    return rows.update(
+        read_at=timezone.now(),
+        status=Case(When(unsent, then=Value(Status.SKIPPED)), default=F("status")),
+        reason=Case(When(unsent, then=Value(DONE_BEFORE_SENT)), default=F("reason")),
+    )

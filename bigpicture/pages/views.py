@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from bigpicture import access
 from bigpicture.access import ADMIN, ALL_ROLES, RoleRequiredMixin
 from bigpicture.models import School
-from bigpicture.pages import selectors
+from bigpicture.pages import selectors, waiting
 from bigpicture.pages.rows import roster_rows
 from bigpicture.views import SchoolAdminMixin
 from expectations.selectors.engagement import needs_check_in
@@ -24,6 +24,7 @@ class HomeView(RoleRequiredMixin, TemplateView):
         roles = access.roles_of(user)
         context = super().get_context_data(**kwargs)
         context["roles"] = roles
+        context["waiting"] = waiting.waiting_for(user, self.request)
         if ADMIN in roles:
             context["admin_schools"] = list(School.objects.administered_by(user)[:50])
             if user.school_id:
@@ -37,7 +38,6 @@ class HomeView(RoleRequiredMixin, TemplateView):
             context["profile"] = selectors.student_home(user)
         if access.GUARDIAN in roles:
             context["children"] = children_of(user)
-            context["consents"] = internships_home.consents_waiting(context["children"])
             context["child_internships"] = internships_home.children_internships(
                 context["children"]
             )

@@ -126,6 +126,11 @@ class _Expectations:
             .values_list("pk", flat=True)
             .first()
         )
+        self.demo_guardian = (
+            User.objects.filter(school=school, email__startswith="guardian@")
+            .values_list("pk", flat=True)
+            .first()
+        )
 
     def build(self) -> dict[str, int]:
         pupils = self._pupils()
@@ -253,7 +258,9 @@ class _Expectations:
         advisor_share = (0.9 if stay[1] == self.demo_advisor else 0.4) if closed else 0.1
         if rng.random() < advisor_share:
             yield self._one(pupil, term, stay[1], Perspective.ADVISOR, where, back, 10)
-        if pupil.guardian and rng.random() < (0.25 if closed else 0.08):
+        # The demo guardian has this term's reflections still to write for their children.
+        family = pupil.guardian and not (back == 0 and pupil.guardian[0] == self.demo_guardian)
+        if family and rng.random() < (0.25 if closed else 0.08):
             yield self._one(pupil, term, pupil.guardian[0], Perspective.FAMILY, where, back, 10)
 
     def _one(self, pupil, term, author, perspective, where, back, count):

@@ -11,11 +11,14 @@ from expectations.services.reflections import Answer
 
 class ReflectionForm(forms.Form):
     """One group of fields per expectation asked: ``score_<pk>``, ``comment_<pk>`` and for a
-    student ``shared_<pk>``; every answer optional (save and come back)."""
+    student ``shared_<pk>``; every answer optional (save and come back). ``seen`` carries the
+    version of the reflection the form was opened on, so a save over a newer one is refused."""
+
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, questions: list[Question], sharing: bool, ratings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questions, self.sharing = questions, sharing
+        self.questions, self.sharing, self.ratings = questions, sharing, ratings
         for question in questions:
             self._add_fields(question.wording.pk, ratings.get(question.wording.pk))
 
@@ -62,11 +65,13 @@ class ReflectionForm(forms.Form):
         return cleaned
 
     def groups(self):
-        """Each question with its bound fields, in order, for the template."""
+        """Each question with its bound fields and its saved rating, in order, for the
+        template."""
         for question in self.questions:
             pk = question.wording.pk
             yield {
                 "question": question,
+                "saved": self.ratings.get(pk),
                 "score": self[f"score_{pk}"],
                 "comment": self[f"comment_{pk}"],
                 "shared": self[f"shared_{pk}"] if self.sharing else None,

@@ -1,6 +1,7 @@
 """Reads of advisory attendance: a day's roll for one advisory or all an advisor leads, and a
 student's record over a school year."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,15 +30,33 @@ CHOICES = (
 STATUSES = frozenset(value for value, _label, _colour in CHOICES)
 
 
+def mark_answer(status: str, note: str) -> tuple[str, str]:
+    """An answer as it is kept: the note trimmed, and none for a student present."""
+    return (status, "" if status == PRESENT else note.strip())
+
+
+def mark_version(status: str, note: str) -> str:
+    """What a roll form remembers of a student's answer when it was opened (a short digest
+    of the answer and its note), so a save can tell the answers it changed from those
+    changed by someone else since."""
+    status, note = mark_answer(status, note)
+    return hashlib.blake2s(f"{status}\n{note}".encode(), digest_size=6).hexdigest()
+
+
 @dataclass
 class RollRow:
-    """One student on a day's roll: their answer (present unless marked) and its note."""
+    """One student on a day's roll: their answer (present unless marked) and its note, and
+    the version of the saved answer the form carries (``seen``)."""
 
     student_id: int
     name: str
     status: str = PRESENT
     note: str = ""
     errors: list[str] = field(default_factory=list)
+    seen: str = ""
+
+    def __post_init__(self):
+        self.seen = self.seen or mark_version(self.status, self.note)
 
 
 @dataclass
@@ -133,6 +152,29 @@ def _roll(advisory: Advisory, day: date, rows: list[RollRow], sheet) -> Roll:
         roll.taken, roll.updated_at = True, updated_at
         roll.taken_by = " ".join(name for name in (first, last) if name)
     return roll
+
+
+@dataclass(frozen=True)
+class SavedMarks:
+    """A day's roll as saved: who saved it last and when (None: not taken), and the answer
+    of each student marked other than present."""
+
+    updated_at: datetime | None
+    taken_by: str
+    answers: dict[int, tuple[str, str]]
+
+    def answer(self, student_id: int) -> tuple[str, str]:
+        return self.answers.get(student_id, (PRESENT, ""))
+
+
+def saved_marks(advisory_id: int, day: date) -> SavedMarks:
+    """An advisory's roll of a day as saved now (one query)."""
+    updated_at, taken_by, answers = None, "", {}
+    for _advisory, when, first, last, student, status, note in _sheets([advisory_id], day):
+        updated_at, taken_by = when, " ".join(name for name in (first, last) if name)
+        if student is not None:
+            answers[student] = (status, note)
+    return SavedMarks(updated_at, taken_by, answers)
 
 
 def roll_of(advisory: Advisory, day: date) -> Roll:

@@ -4,8 +4,8 @@ many times as they like until the term's due date."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import formats
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
@@ -50,6 +50,26 @@ def _check_answers(answers: dict[int, Answer], active: set[int]) -> None:
         raise ValidationError(errors)
 
 
+NO_REFLECTION = "new"
+
+
+def reflection_version(reflection: Reflection | None) -> str:
+    """What a reflection form remembers of what it opened: the last save, or none yet."""
+    return NO_REFLECTION if reflection is None else reflection.updated_at.isoformat()
+
+
+def _stale_message(saved: Reflection | None, student: Student) -> str:
+    if saved is None:  # removed meanwhile: nothing of it to show
+        return _("This reflection changed after you opened it: open it again.")
+    local = timezone.localtime(saved.updated_at, student.school.zone)
+    return _(
+        "Your reflection on this term was saved (in another tab or on another device) at "
+        "%(time)s, after you opened this page. Nothing is changed yet: your answers are kept "
+        "below, each with the saved one beside it. Save again to replace the saved answers "
+        "with yours."
+    ) % {"time": formats.date_format(local, "DATETIME_FORMAT")}
+
+
 def _where(student: Student, term: Term) -> dict:
     """The student's advisory now and year level in the term's year, kept on the reflection."""
     membership = Membership.objects.current().filter(student_id=student.pk).first()
@@ -62,12 +82,18 @@ def _where(student: Student, term: Term) -> dict:
 @records_change(Area.REFLECTION, student=through("student"))
 @transaction.atomic
 def reflection_save(
-    *, student: Student, term: Term, by: User, answers: dict[int, Answer]
+    *,
+    student: Student,
+    term: Term,
+    by: User,
+    answers: dict[int, Answer],
+    seen: str | None = None,
 ) -> Reflection:
     """Save a person's reflection on a student's term (one per person, edited in place):
     the answered expectations get a rating, the unanswered ones none. Refused after the
-    due date, for a term of another school, and for anyone but the student, a guardian of
-    theirs or their advisor."""
+    due date, for a term of another school, for anyone but the student, a guardian of
+    theirs or their advisor, and with ``seen`` (the ``reflection_version`` the form was
+    opened on) when it was written or saved since."""
     perspective = perspective_of(student, by)
     if perspective is None:
         raise PermissionDenied
@@ -78,13 +104,21 @@ def reflection_save(
         raise ValidationError(locked_message(due))
     active = {wording.pk for wording in wordings(student.school_id)}
     _check_answers(answers, active)
-    reflection, _created = Reflection.objects.select_for_update().get_or_create(
-        student=student, term=term, author=by, defaults={"perspective": perspective}
-    )
+    # Read the saved one under a lock, so two saves of one reflection never cross.
+    mine = Reflection.objects.select_for_update()
+    reflection = mine.filter(student=student, term=term, author=by).first()
+    if seen is not None and seen != reflection_version(reflection):
+        raise ValidationError(_stale_message(reflection, student), code="changed")
+    reflection = reflection or Reflection(student=student, term=term, author=by)
     for name, value in {"perspective": perspective, **_where(student, term)}.items():
         setattr(reflection, name, value)
     reflection.full_clean()
-    reflection.save()
+    try:
+        with transaction.atomic():
+            reflection.save()
+    except IntegrityError as clash:  # the same reflection started twice at once
+        saved = mine.filter(student=student, term=term, author=by).first()
+        raise ValidationError(_stale_message(saved, student), code="changed") from clash
     _save_ratings(reflection, answers, active, sharing=perspective == Perspective.STUDENT)
     return reflection
 

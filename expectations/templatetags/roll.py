@@ -1,10 +1,11 @@
 """The roll's rows made in one pass: the advisor's home shows today's roll at every visit.
 
-Each student's row (a fieldset with the four answers and a note) is written with plain
-string formatting, the two values people typed (the student's name, the note) escaped and
-the roll's words escaped once per roll (the standard library's ``html.escape``, which
-Django's ``escape`` calls for a string): the same HTML a template loop would make, for a
-fraction of its cost. ``{% roll_rows roll %}`` in ``expectations/_attendance_sheet.html``.
+Each student's row (a fieldset with the four answers, a note, and the version of the saved
+answer the page shows) is written with plain string formatting, the values people typed or
+posted (the student's name, the note, the version) escaped and the roll's words escaped
+once per roll (the standard library's ``html.escape``, which Django's ``escape`` calls for a
+string): the same HTML a template loop would make, for a fraction of its cost.
+``{% roll_rows roll %}`` in ``expectations/_attendance_sheet.html``.
 """
 
 from html import escape
@@ -52,6 +53,7 @@ def _row(advisory_id: int, row, words: _Words) -> str:
         f'<fieldset class="border rounded p-2 mb-2{" border-danger" if row.errors else ""}">'
         f'<legend class="float-none w-auto fs-6 fw-semibold text-break px-1 mb-1">{name}</legend>'
         f'<input type="hidden" name="student" value="{student}">'
+        f'<input type="hidden" name="seen-{student}" value="{escape(row.seen)}">'
         f'<div class="btn-group d-flex">{buttons}</div>'
         f'<label class="visually-hidden" for="{key}-note">'
         f"{escape(words.note_about % {'name': row.name})}</label>"

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -29,6 +30,7 @@ class AttendanceTakeView(RoleRequiredMixin, ServiceFormMixin, FormView):
     allowed_roles = STAFF
     form_class = RollForm
     template_name = "expectations/attendance_take.html"
+    changed: frozenset[int] = frozenset()  # students saved differently since the page opened
 
     def get_advisory(self) -> Advisory:
         if not hasattr(self, "advisory"):
@@ -60,12 +62,17 @@ class AttendanceTakeView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return day, ""
 
     def perform(self, form):
-        return services.attendance_take(
-            advisory=self.get_advisory(),
-            day=form.cleaned_data["day"],
-            marks=form.marks(),
-            by=self.request.user,
-        )
+        try:
+            return services.attendance_take(
+                advisory=self.get_advisory(),
+                day=form.cleaned_data["day"],
+                marks=form.marks(),
+                by=self.request.user,
+                seen=form.seen(),
+            )
+        except ValidationError as error:
+            self.changed = services.changed_students(error)
+            raise
 
     @property
     def success_message(self) -> str:
@@ -92,7 +99,7 @@ class AttendanceTakeView(RoleRequiredMixin, ServiceFormMixin, FormView):
         roll = selectors.roll_of(self.get_advisory(), self.get_day())
         form = context["form"]
         if form.is_bound:
-            form.show_on(roll)
+            form.show_on(roll, self.changed)
         elif self.day_error:
             roll.errors = [self.day_error]
         return {**context, "advisory": self.advisory, "roll": roll, "today": self.today}

@@ -2,7 +2,7 @@
 each expectation this term, until the due date; an admin reads what was written."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import formats
@@ -17,7 +17,11 @@ from bigpicture.records import Area
 from bigpicture.selectors import current_term
 from expectations.forms.reflections import ReflectionForm
 from expectations.selectors.reflections import SCALE, ReflectionState, reflection_state
-from expectations.services.reflections import locked_message, reflection_save
+from expectations.services.reflections import (
+    locked_message,
+    reflection_save,
+    reflection_version,
+)
 from students.views.mixins import StudentMixin
 
 
@@ -28,6 +32,7 @@ class ReflectionView(RecordsViewMixin, StudentMixin, ServiceFormMixin, FormView)
     record_area = Area.REFLECTION
     form_class = ReflectionForm
     template_name = "expectations/reflection_form.html"
+    changed = False  # a save refused: the reflection was saved since the form was opened
 
     def get_term(self) -> Term | None:
         """The term in the URL, else the school's current one (None: it has none yet)."""
@@ -64,6 +69,9 @@ class ReflectionView(RecordsViewMixin, StudentMixin, ServiceFormMixin, FormView)
             "ratings": state.ratings,
         }
 
+    def get_initial(self):
+        return {"seen": reflection_version(self.get_state().reflection)}
+
     def post(self, request, *args, **kwargs):
         if self.get_term() is None:
             return self.without_term()
@@ -76,10 +84,23 @@ class ReflectionView(RecordsViewMixin, StudentMixin, ServiceFormMixin, FormView)
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        state = self.get_state()
-        return reflection_save(
-            student=state.student, term=state.term, by=self.request.user, answers=form.answers()
-        )
+        state, seen = self.get_state(), form.cleaned_data["seen"]
+        try:
+            return reflection_save(
+                student=state.student,
+                term=state.term,
+                by=self.request.user,
+                answers=form.answers(),
+                seen=seen or None,
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "changed":
+                # The page now shows the saved answers beside the typed ones (the state was
+                # read with this request): saving again replaces them on purpose.
+                form.data = form.data.copy()
+                form.data["seen"] = reflection_version(state.reflection)
+                self.changed = True
+            raise
 
     def form_valid(self, form):
         self.success_message = _("Saved. You can come back and change it until %(date)s.") % {
@@ -92,7 +113,9 @@ class ReflectionView(RecordsViewMixin, StudentMixin, ServiceFormMixin, FormView)
         return f"{link('expectations:reflection', state.student.pk)}{state.term.pk}/"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(state=self.get_state(), scale=SCALE, **kwargs)
+        return super().get_context_data(
+            state=self.get_state(), scale=SCALE, changed=self.changed, **kwargs
+        )
 
 
 urlpatterns = [

@@ -2,7 +2,12 @@
 expired, one pending), opportunities, explorations by the younger students, placements in
 every state of the pipeline with their history, months of daily logs (most confirmed, some
 waiting, a few disputed, one internship gone quiet), site visits, evaluations and messages.
-Deterministic, written with bulk inserts."""
+
+Every internship's story runs in order and nothing claims to have happened after today: the
+student proposed it, the advisor approved it, the family consented and the mentor accepted
+it, each some days after the last, before its first day; one still being arranged took its
+last step in the past few days; one that ended did so after its last logged day. Each day's
+log is about the site's own work. Deterministic, written with bulk inserts."""
 
 import random
 from dataclasses import dataclass
@@ -13,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 
 from bigpicture.bulk import insert_all, new, purge
 from bigpicture.models import School, SchoolYear, User
-from internships.demo.texts import DID, GOALS, MENTOR_NAMES, SITES
+from internships.demo.texts import LOG_TEXTS, MENTOR_FIRST_NAMES, MENTOR_LAST_NAMES, SITES
 from internships.models import (
     RUBRIC_KEYS,
     DailyLog,
@@ -28,6 +33,7 @@ from internships.models import (
     Site,
     SiteVisit,
 )
+from students.demo.stamps import restamp
 
 BATCH = 2000
 Status = Placement.Status
@@ -59,7 +65,7 @@ def build_internships(
     """
     rng = random.Random(seed)
     builder = _Internships(school, interns, mentor_users, year, today, rng, consenting_guardian)
-    builder.approving_advisor = approving_advisor
+    builder.approving_advisor = builder.demo_advisor = approving_advisor
     return builder.build()
 
 
@@ -70,8 +76,13 @@ class _Internships:
         self.mentor_users = mentor_users
         self.consenting_guardian = consenting_guardian
         self.approving_advisor: int | None = None
+        self.demo_advisor: int | None = None  # their one proposal to approve is the one above
         self.rows: dict[str, list] = {}
         self.log_windows: list[tuple[Placement, date, date, bool]] = []
+        self.event_times: list[tuple[PlacementEvent, datetime]] = []
+        self.proposed_times: list[tuple[Placement, datetime]] = []
+        # The moment the demo is built, in its story: nothing is stamped later than this.
+        self.now = datetime.combine(today, time(0, 0), tzinfo=school.zone)
 
     def add(self, kind, row):
         self.rows.setdefault(kind, []).append(row)
@@ -79,6 +90,10 @@ class _Internships:
 
     def at(self, day: date, hour: int = 16) -> datetime:
         return datetime.combine(day, time(hour, 0), tzinfo=self.school.zone)
+
+    def before_now(self, moment: datetime, fallback: datetime) -> datetime:
+        """``moment``, or ``fallback`` if it has not come yet."""
+        return moment if moment < self.now else fallback
 
     def build(self) -> dict[str, int]:
         HoursTarget.objects.bulk_create(
@@ -102,7 +117,9 @@ class _Internships:
             for n, site in enumerate(SITES)
         ]
         self.site_titles = {}
+        self.site_texts = {}
         sites = []
+        reviewed = min(self.year.start_date, self.today)  # safety reviews done, not planned
         for n, (index, organization, cluster, industry, title, tags) in enumerate(specs):
             sites.append(
                 Site(
@@ -111,12 +128,13 @@ class _Internships:
                     address=f"{10 + n * 7} {self.rng.choice(['Water', 'Main', 'Elm'])} Street",
                     cluster=cluster,
                     industry=industry,
-                    safety_reviewed_on=self.year.start_date - timedelta(days=20 + index),
+                    safety_reviewed_on=reviewed - timedelta(days=20 + index),
                 )
             )
             self.site_titles[organization] = (title, tags)
+            self.site_texts[organization] = LOG_TEXTS[industry]
         self.sites = Site.objects.bulk_create(sites)
-        wanted = max(len(MENTOR_NAMES) + len(self.mentor_users), len(self.interns) // 4)
+        wanted = max(len(SITES) + len(self.mentor_users), len(self.interns) // 4)
         extra = [
             User(
                 email=f"{first}.{last}.mentor{n}@mentors.demo.bigpicture.school".lower(),
@@ -126,13 +144,7 @@ class _Internships:
                 is_mentor=True,
                 password=make_password(None),  # mentors sign in with one-time links
             )
-            for n in range(wanted - len(self.mentor_users))
-            for first, last in [
-                (
-                    MENTOR_NAMES[n % len(MENTOR_NAMES)][0],
-                    MENTOR_NAMES[n // 3 % len(MENTOR_NAMES)][1],
-                )
-            ]
+            for n, (first, last) in enumerate(self._mentor_names(wanted - len(self.mentor_users)))
         ]
         users = self.mentor_users + User.objects.bulk_create(extra, batch_size=BATCH)
         self.mentors = Mentor.objects.bulk_create(
@@ -150,6 +162,15 @@ class _Internships:
             )
             for site in self.sites
         )
+
+    def _mentor_names(self, count: int) -> list[tuple[str, str]]:
+        """``count`` names no one in the school has (in a shuffled order of the pairs); if
+        the pairs run out, they are used again."""
+        taken = set(User.objects.filter(school=self.school).values_list("first_name", "last_name"))
+        pairs = [(f, last) for f in MENTOR_FIRST_NAMES for last in MENTOR_LAST_NAMES]
+        random.Random(len(pairs)).shuffle(pairs)
+        free = [pair for pair in pairs if pair not in taken] or pairs
+        return [free[n % len(free)] for n in range(count)]
 
     @property
     def horizon(self) -> date:
@@ -208,7 +229,7 @@ class _Internships:
                     ),
                 )
             if level == 201 and self.rng.random() < 0.25:
-                self._placement(intern, self._pipeline_state())
+                self._placement(intern, self._pipeline_state(intern))
             return
         if level == 401 and self.rng.random() < 0.5:
             self._placement(intern, Status.COMPLETED, last_year=True)
@@ -216,11 +237,14 @@ class _Internships:
         if roll < 0.6:
             self._placement(intern, Status.ACTIVE, quiet=self.rng.random() < 0.06)
         elif roll < 0.8:
-            self._placement(intern, self._pipeline_state())
+            self._placement(intern, self._pipeline_state(intern))
         elif roll < 0.83:
             self._placement(intern, Status.ENDED)
 
-    def _pipeline_state(self) -> str:
+    def _pipeline_state(self, intern: Intern) -> str:
+        """A step of the pipeline; the demo advisor has one proposal waiting, no more."""
+        if intern.advisor_id == self.demo_advisor:
+            return self.rng.choice([Status.APPROVED, Status.CONSENTED])
         return self.rng.choice([Status.PROPOSED, Status.APPROVED, Status.CONSENTED])
 
     def _placement(self, intern, status, *, mentor=None, last_year=False, quiet=False) -> None:
@@ -247,7 +271,7 @@ class _Internships:
                 proposed_by_id=intern.student.user_id,
             ),
         )
-        self._history(placement, intern, status, start)
+        until = None
         if status in (Status.ACTIVE, Status.COMPLETED, Status.ENDED):
             until = min(self.today - timedelta(days=1), end)
             if status == Status.ENDED:
@@ -256,6 +280,8 @@ class _Internships:
                 until = self.today - timedelta(days=20)
             self.log_windows.append((placement, start, until, status == Status.ACTIVE))
             self._visit_and_evaluation(placement, intern, start, last_year)
+        ended = until + timedelta(days=1) if status in (Status.COMPLETED, Status.ENDED) else None
+        self._history(placement, intern, status, start, ended)
 
     def _dates(self, status: str, last_year: bool) -> tuple[date, date]:
         """First and last day of an internship, true on any day of the year: last year's ran
@@ -275,13 +301,27 @@ class _Internships:
         start = today + self.rng.randint(7, 30) * day
         return start, max(year.end_date - 10 * day, start + 60 * day)
 
-    def _history(self, placement, intern, status, start) -> None:
+    def _history(self, placement, intern, status, start, ended: date | None) -> None:
+        """Each step of the pipeline taken some days after the one before: for an internship
+        under way or over, all before its first day (the mentor's acceptance a week before);
+        for one still being arranged, the last step in the past few days. One that ended did
+        so the day after its last day logged."""
         order = [Status.PROPOSED, Status.APPROVED, Status.CONSENTED, Status.ACTIVE]
         if status in (Status.COMPLETED, Status.ENDED):
             reached = [*order, status]
         else:
             reached = order[: order.index(status) + 1]
-        signed = self.at(start - timedelta(days=21))
+        gaps = [timedelta(days=self.rng.randint(2, 5)) for _step in order]
+        if status in order[:3]:  # being arranged: the last step one to four days ago
+            last = self.at(self.today - timedelta(days=self.rng.randint(1, 4)), 16)
+        else:  # accepted by the mentor a week before the first day
+            last = self.at(start - timedelta(days=7), 16)
+        steps = len(order[: order.index(status) + 1]) if status in order else len(order)
+        moments = [last - sum(gaps[step : steps - 1], timedelta()) for step in range(steps)]
+        if ended is not None:
+            moments.append(self.before_now(self.at(ended, 17), self.now - timedelta(hours=2)))
+        placement.proposed_at = moments[0]
+        self.proposed_times.append((placement, moments[0]))
         guardian = intern.guardian_ids[0] if intern.guardian_ids else None
         people = {
             Status.PROPOSED: intern.student.user_id,
@@ -292,8 +332,7 @@ class _Internships:
             Status.ENDED: intern.advisor_id,
         }
         previous = ""
-        for step, state in enumerate(reached):
-            moment = signed + timedelta(days=3 * step)
+        for state, moment in zip(reached, moments, strict=True):
             if state == Status.APPROVED:
                 placement.approved_by_id, placement.approved_at = intern.advisor_id, moment
             elif state == Status.CONSENTED:
@@ -307,7 +346,7 @@ class _Internships:
                 note = placement.end_reason = (
                     "The site closed for renovation; a new placement is being found."
                 )
-            self.add(
+            event = self.add(
                 "events",
                 new(
                     PlacementEvent,
@@ -318,6 +357,7 @@ class _Internships:
                     note=note,
                 ),
             )
+            self.event_times.append((event, moment))
             previous = state
 
     def _visit_and_evaluation(self, placement, intern, start, last_year) -> None:
@@ -373,9 +413,11 @@ class _Internships:
         return logs
 
     def _log(self, placement, day: date, active: bool, latest: bool) -> DailyLog:
-        """A day checked out; the last week's mostly wait for the mentor (the latest always,
-        so a mentor has a day to confirm whatever the weekday the demo is built on)."""
+        """A day checked out, about the site's work; the last week's mostly wait for the
+        mentor (the latest always, so a mentor has a day to confirm whatever the weekday the
+        demo is built on); the others reviewed a day or two later, never after today."""
         hours = Decimal(self.rng.choice(["3.5", "4", "4", "4.5"]))
+        goals, did, reflections = self.site_texts[placement.site.organization]
         age = (self.today - day).days
         review = DailyLog.Review.CONFIRMED
         if active and age <= 9 and (latest or self.rng.random() < 0.7):
@@ -386,9 +428,9 @@ class _Internships:
             DailyLog,
             placement=placement,
             on=day,
-            goal=self.rng.choice(GOALS),
-            did=self.rng.choice(DID),
-            reflection="I got faster, and I asked for help when I was stuck.",
+            goal=self.rng.choice(goals),
+            did=self.rng.choice(did),
+            reflection=self.rng.choice(reflections),
             hours=hours,
             learning=self.rng.randint(3, 5),
             engagement=self.rng.randint(3, 5),
@@ -399,7 +441,11 @@ class _Internships:
             mentor_comment="I sent them home at noon."
             if review == DailyLog.Review.DISPUTED
             else "",
-            reviewed_at=self.at(day + timedelta(days=2), 18) if review != "claimed" else None,
+            reviewed_at=self.before_now(
+                self.at(day + timedelta(days=self.rng.randint(1, 2)), 18), self.at(day, 18)
+            )
+            if review != DailyLog.Review.CLAIMED
+            else None,
         )
 
     def _save(self) -> dict[str, int]:
@@ -417,6 +463,10 @@ class _Internships:
         logs = self._logs()
         insert_all(DailyLog, logs)
         counts["daily logs"] = len(logs)
+        # When each happened in the story (the insert stamped them with the moment it ran).
+        restamp(Placement, "proposed_at", [(p.pk, at) for p, at in self.proposed_times])
+        restamp(PlacementEvent, "at", [(e.pk, at) for e, at in self.event_times])
+        restamp(DailyLog, "checked_in_at", [(log.pk, self.at(log.on, 9)) for log in logs])
         self._messages()
         return counts
 

@@ -119,6 +119,37 @@ class StepForm(forms.Form):
     note = forms.CharField(required=False, max_length=5000)
 
 
+class ConsentDeclineForm(SubmitHelperMixin, forms.Form):
+    """A family declines consent to the agreement, saying why."""
+
+    submit_label = _("Decline consent")
+
+    reason = forms.CharField(
+        label=_("Why you do not consent"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The advisor reads it and comes back to you: the internship does not go ahead "
+            "without your consent."
+        ),
+        error_messages={"required": _("Say why you do not consent: the advisor reads it.")},
+    )
+
+
+class ConsentQuestionForm(SubmitHelperMixin, forms.Form):
+    """A family asks the advisor a question before consenting."""
+
+    submit_label = _("Send the question")
+
+    question = forms.CharField(
+        label=_("Your question for the advisor"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The internship waits for your consent while the advisor answers."),
+        error_messages={"required": _("Write your question for the advisor.")},
+    )
+
+
 class VisitForm(SubmitHelperMixin, forms.ModelForm):
     submit_label = _("Record the visit")
 

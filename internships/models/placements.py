@@ -251,7 +251,16 @@ def may_propose(user, student: Student) -> bool:
 
 
 class PlacementEvent(models.Model):
-    """One step of a placement's pipeline: who moved it from which state to which, when."""
+    """One step of a placement's pipeline: who moved it from which state to which, when.
+
+    A family's answer that is not their consent is a step of its own kind: consent declined
+    (the agreement goes back to the advisor, the reason as the note), or a question asked
+    instead (the state stays, the question as the note)."""
+
+    class Kind(models.TextChoices):
+        STEP = "", _("Step")
+        DECLINED = "declined", _("Consent declined")
+        QUESTION = "question", _("Question from the family")
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("internship"), on_delete=models.CASCADE, related_name="events"
@@ -265,11 +274,22 @@ class PlacementEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.STEP, blank=True
+    )
 
     class Meta:
         ordering = ["placement_id", "at", "pk"]
         verbose_name = _("internship step")
         verbose_name_plural = _("internship steps")
+        constraints = [
+            # a family declines or asks in words: the reason or the question is the note
+            models.CheckConstraint(
+                condition=Q(kind="") | ~Q(note=""),
+                name="placement_event_family_answer_has_note",
+                violation_error_message=_("Say why, or what you would like to know."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.placement_id}: {self.from_status} -> {self.to_status}"

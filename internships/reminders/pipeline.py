@@ -114,6 +114,39 @@ def notify_step(placement: Placement, event: PlacementEvent) -> None:
     notifications.record(PLACEMENT_STEP, drafts)
 
 
+def _advisor_and(placement: Placement, *others: int | None) -> list[int]:
+    """The student's advisor now, and the other people given (the one who approved, say)."""
+    people = {advisor_ids([placement.student_id]).get(placement.student_id), *others}
+    return sorted(pk for pk in people if pk)
+
+
+def _family_draft(placement: Placement, person_id: int, event: PlacementEvent) -> Draft:
+    return _draft(
+        placement,
+        person_id,
+        f"event-{event.pk}",
+        by=event.by.get_full_name(),
+        phone=event.by.phone.as_e164 if event.by.phone else "",
+        email=event.by.email or "",
+        note=event.note,
+    )
+
+
+def notify_consent_declined(
+    placement: Placement, event: PlacementEvent, approver: int | None
+) -> None:
+    """Tell the advisor (and whoever approved the agreement) that the family declined
+    consent, with their reason."""
+    people = [pk for pk in _advisor_and(placement, approver) if pk != event.by_id]
+    notifications.record(CONSENT_DECLINED, [_family_draft(placement, pk, event) for pk in people])
+
+
+def notify_family_question(placement: Placement, event: PlacementEvent) -> None:
+    """Bring the advisor (or whoever approved the agreement) a family's question about it."""
+    people = [pk for pk in _advisor_and(placement, placement.approved_by_id) if pk != event.by_id]
+    notifications.record(FAMILY_QUESTION, [_family_draft(placement, pk, event) for pk in people])
+
+
 def notify_evaluation(evaluation: Evaluation) -> None:
     """Tell the student and their advisor that the mentor wrote a semester's evaluation."""
     placement = evaluation.placement
@@ -165,6 +198,28 @@ PLACEMENT_STEP = register(
             "Students, and the advisor, family or mentor when it concerns them, hear when an "
             "internship is proposed, sent back, approved, consented to, accepted, completed or "
             "ended early."
+        ),
+    )
+)
+CONSENT_DECLINED = register(
+    Rule(
+        key="placement_consent_declined",
+        kind="internships",
+        label=_("Internship consent declined"),
+        description=_(
+            "The advisor hears when a family declines consent to an internship, and why: the "
+            "agreement comes back to them."
+        ),
+    )
+)
+FAMILY_QUESTION = register(
+    Rule(
+        key="placement_family_question",
+        kind="internships",
+        label=_("A family's question about an internship"),
+        description=_(
+            "The advisor receives the question a family asks instead of consenting to an "
+            "internship."
         ),
     )
 )

@@ -236,8 +236,8 @@ class InternshipRow:
     """One student of an advisory on the advisor's internship view."""
 
     __slots__ = (
-        *("behind", "has_internship", "placements", "progress", "quiet", "student"),
-        *("unconfirmed", "year_level"),
+        *("behind", "has_internship", "on_the_way", "placements", "progress", "quiet"),
+        *("student", "unconfirmed", "year_level"),
     )
 
     def __init__(self, student, year_level, placements, progress, unconfirmed):
@@ -257,7 +257,7 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
     year = current_year(school)
     memberships = current_roster([advisory.pk], year)  # plain values: name, link, year level
     ids = [membership.student_id for membership in memberships]
-    active = _active_placements(ids, today)
+    active, on_the_way = _active_placements(ids, today)
     hours = _hours_by_student(ids, year, timezone.now() - UNCONFIRMED_AFTER)
     targets = targets_of(school)
     share = year_share_elapsed(year, today)
@@ -269,20 +269,34 @@ def advisory_internships(advisory: Advisory) -> list[InternshipRow]:
         claimed, confirmed, unconfirmed = hours.get(student.pk, none)
         progress = Progress(claimed, confirmed, targets.get(level) if level else None, share)
         placements = active.get(student.pk, [])
-        rows.append(InternshipRow(student, level, placements, progress, unconfirmed))
+        row = InternshipRow(student, level, placements, progress, unconfirmed)
+        # Proposed, approved or consented: not an internship yet, but not "none" either.
+        row.on_the_way = on_the_way.get(student.pk, [])
+        rows.append(row)
     return rows
 
 
-def _active_placements(student_ids: list[int], today: date) -> dict[int, list[PlacementShown]]:
-    """Student id -> their active placements with site, mentor and last day logged: one flat
-    read of plain values, the labels translated and the dates shown once per page."""
+def _active_placements(student_ids: list[int], today: date) -> tuple[dict, dict]:
+    """Student id -> their active placements with site, mentor and last day logged, and
+    student id -> those on their way (proposed, approved, consented) with their status: one
+    flat read of plain values, the labels translated and the dates shown once per page."""
     rows = _active(student_ids)
     by_student: dict[int, list[PlacementShown]] = {}
+    on_the_way: dict[int, list[OnTheWay]] = {}
+    details = link("internships:placement-detail", _MARK).partition(str(_MARK))
+    labels: dict[str, str] = {}
     quiet_before = today - timedelta(days=QUIET_AFTER_DAYS)
     url = link("internships:placement-logs", _MARK).partition(str(_MARK))
     none_yet = None
     days: dict[date, str] = {}
-    for pk, student_id, start_on, last_log, organization, first, last in rows:
+    for pk, student_id, status, start_on, last_log, organization, first, last in rows:
+        if status != Placement.Status.ACTIVE:
+            label = labels.get(status)
+            if label is None:
+                label = labels[status] = _on_the_way_label(status)
+            shown = OnTheWay(f"{details[0]}{pk}{details[2]}", organization, label)
+            on_the_way.setdefault(student_id, []).append(shown)
+            continue
         if last_log is None:
             if none_yet is None:
                 none_yet = gettext("none yet")
@@ -301,17 +315,34 @@ def _active_placements(student_ids: list[int], today: date) -> dict[int, list[Pl
             (last_log or start_on) <= quiet_before,
         )
         by_student.setdefault(student_id, []).append(placement)
-    return by_student
+    return by_student, on_the_way
+
+
+class OnTheWay:
+    """An internship of a student on its way (not active yet), as the advisor's view shows it."""
+
+    __slots__ = ("label", "organization", "url")
+
+    def __init__(self, url, organization, label):
+        self.url, self.organization, self.label = url, organization, label
+
+
+def _on_the_way_label(status: str) -> str:
+    if status == Placement.Status.PROPOSED:
+        return gettext("Proposed: waiting for approval")
+    if status == Placement.Status.APPROVED:
+        return gettext("Approved: waiting for the family's consent")
+    return gettext("Consented: waiting for the mentor")
 
 
 @prepared
 def _active(students: list[int]):
     return (
-        Placement.objects.filter(student_id__in=students, status=Placement.Status.ACTIVE)
+        Placement.objects.filter(student_id__in=students, status__in=Placement.OPEN)
         .annotate(last_log=Max("logs__on"))
         .order_by("start_on", "pk")
         .values_list(
-            *("pk", "student_id", "start_on", "last_log", "site__organization"),
+            *("pk", "student_id", "status", "start_on", "last_log", "site__organization"),
             *("mentor__user__first_name", "mentor__user__last_name"),
         )
     )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Membership
+from bigpicture.links import link
 from bigpicture.models import User
 from bigpicture.prepared import instance, prepared, within_reach
 from bigpicture.selectors import current_year
@@ -22,8 +23,10 @@ from internships.models import (
 )
 from students.models import FIVE_GOALS, GuardianLink, LearningGoal, PlanItem, Student
 from students.selectors.plans import current_plan_items
+from students.selectors.profile import Contact
 
 Status = Placement.Status
+_MARK = 9_876_543_210  # stands in for a placement's number in its link
 
 STEP_LABELS = {
     "proposed": _("Proposed"),
@@ -34,11 +37,19 @@ STEP_LABELS = {
     "active": _("Accepted by the mentor: the internship is active"),
     "completed": _("Completed"),
     "ended": _("Ended early"),
+    "declined": _("Consent declined by the family"),
+    "question": _("Question from the family"),
 }
+# A family's answers other than consent: their words are for the school, not the mentor's
+# or the student's to read.
+FAMILY_ANSWERS = (PlacementEvent.Kind.DECLINED, PlacementEvent.Kind.QUESTION)
 
 
 def step_code(event: PlacementEvent) -> str:
-    """What a recorded step was (a state to itself: the agreement changed, or sent back)."""
+    """What a recorded step was (a state to itself: the agreement changed, or sent back; a
+    family's decline or question by its kind)."""
+    if event.kind:
+        return event.kind
     if not event.from_status:
         return "proposed"
     if event.from_status == event.to_status:
@@ -209,7 +220,7 @@ def rubric_rows(evaluation: Evaluation) -> dict:
 
 PLACEMENT_PAGE = (
     *("events", "plan_items", "visits", "sees_visits", "evaluations", "can_edit", "can_review"),
-    *("can_consent", "can_accept", "can_complete", "can_end", "can_visit"),
+    *("can_consent", "can_accept", "can_complete", "can_end", "can_visit", "declined", "family"),
     *("evaluation_semesters", "school_year", "mentor_refusal"),
 )
 
@@ -231,7 +242,7 @@ EVALUATION_COLUMNS = (
 )
 
 
-EVENT_COLUMNS = ("placement_id", "from_status", "to_status", "by_id", "at", "note", *BY)
+EVENT_COLUMNS = ("placement_id", "from_status", "to_status", "by_id", "at", "note", "kind", *BY)
 
 
 # The page's reads, prepared (bigpicture.prepared): compiled once, then run with the placement's
@@ -307,9 +318,16 @@ def placement_page(placement: Placement, user: User) -> dict:
     if is_mentor and not is_leader:
         # The mentor joins at the family's consent: the steps before it stay with the school.
         events = [e for e in events if e.to_status not in ("proposed", "approved")]
+    declined = None  # the family's last decline, until the advisor approves again
     for event in events:
         event.code = step_code(event)
         event.label = STEP_LABELS[event.code]
+        if event.kind in FAMILY_ANSWERS and not (is_leader or is_guardian):
+            event.note = ""
+        if event.code == "declined":
+            declined = event
+        elif event.code == "approved":
+            declined = None
     items = [instance(PlanItem, PLAN_ITEM_COLUMNS, row) for row in _plan_items(placement.pk)]
     items = _with_goals(items)
     # The advisor's visits are about the student and the site: not the mentor's business.
@@ -341,6 +359,9 @@ def placement_page(placement: Placement, user: User) -> dict:
         "can_edit": may_edit and status in Placement.EDITABLE,
         "can_review": is_leader and status == Status.PROPOSED,
         "can_consent": is_guardian and status == Status.APPROVED,
+        "declined": declined if status == Status.PROPOSED and (is_leader or is_guardian) else None,
+        # Whom the advisor calls while the family's answer is awaited, or after a decline.
+        "family": family_contacts(student.pk) if is_leader and status in Placement.EDITABLE else [],
         "can_accept": is_mentor and status == Status.CONSENTED,
         "can_complete": is_leader and status == Status.ACTIVE,
         "can_end": is_leader and status in Placement.OPEN,
@@ -388,3 +409,104 @@ def current_semester(placement: Placement) -> int:
 def plan_item_choices(student: Student):
     """The goals and projects of the student's plan for the current term, for the agreement."""
     return current_plan_items(student).select_related("plan").order_by("position", "pk")
+
+
+# --- families to reach about a consent -------------------------------------------------------
+
+FAMILY_CONTACT_COLUMNS = (
+    *("student_id", "relationship", "is_primary_contact"),
+    *("guardian__first_name", "guardian__last_name", "guardian__email", "guardian__phone"),
+    *("guardian__is_active", "guardian__password"),
+)
+
+
+class FamilyContact:
+    """A guardian as the advisor reaches them about a consent: name, relationship, contact,
+    and whether they can answer online (an address, an account they have set up)."""
+
+    __slots__ = ("contact", "name", "online", "relationship")
+
+    def __init__(self, name, relationship, contact, online):
+        self.name, self.relationship, self.contact, self.online = (
+            name,
+            relationship,
+            contact,
+            online,
+        )
+
+
+def _family_rows(students: list[int]):
+    links = GuardianLink.objects.filter(student_id__in=students)
+    links = links.order_by("student_id", "-is_primary_contact", "guardian__last_name", "pk")
+    return links.values_list(*FAMILY_CONTACT_COLUMNS)
+
+
+def _families(students: list[int]) -> dict[int, list[FamilyContact]]:
+    """Student id -> their guardians' contacts, in one read."""
+    labels = {value: str(label) for value, label in GuardianLink.Relationship.choices}
+    found: dict[int, list[FamilyContact]] = {}
+    if not students:
+        return found
+    for (
+        student_id,
+        relationship,
+        _primary,
+        first,
+        last,
+        email,
+        phone,
+        active,
+        password,
+    ) in _family_rows(students):
+        contact = Contact(email, phone, active)
+        # a password never chosen starts with "!" (set_unusable_password): no account yet
+        online = contact.by_email and not password.startswith("!")
+        family = found.setdefault(student_id, [])
+        family.append(
+            FamilyContact(f"{first} {last}".strip(), labels[relationship], contact, online)
+        )
+    return found
+
+
+def family_contacts(student: int) -> list[FamilyContact]:
+    """A student's guardians with how to reach them (one read)."""
+    return _families([student]).get(student, [])
+
+
+class ConsentWaiting:
+    """An internship waiting for the family's consent, as the advisor follows it: the
+    student, the site, since when, the family, and whether no one in it can answer online
+    (no email address, or no account set up): a family to call."""
+
+    __slots__ = ("approved_at", "family", "organization", "pk", "student", "to_call", "url")
+
+    def __init__(self, pk, url, student, organization, approved_at, family):
+        self.pk, self.url, self.student, self.organization = pk, url, student, organization
+        self.approved_at, self.family = approved_at, family
+        self.to_call = not any(person.online for person in family)
+
+
+def consents_waiting(students: dict[int, str]) -> list[ConsentWaiting]:
+    """The internships of these students (id -> name as shown) waiting for their family's
+    consent, oldest approval first, each with the family's contacts: two reads."""
+    if not students:
+        return []
+    placements = (
+        Placement.objects.filter(student_id__in=list(students), status=Status.APPROVED)
+        .order_by("approved_at", "pk")
+        .values_list("pk", "student_id", "site__organization", "approved_at")
+    )
+    placements = list(placements)
+    families = _families(sorted({student_id for _pk, student_id, *_rest in placements}))
+    url = link("internships:placement-detail", _MARK).partition(str(_MARK))
+    return [
+        ConsentWaiting(
+            pk,
+            f"{url[0]}{pk}{url[2]}",
+            students[student_id],
+            organization,
+            approved_at,
+            families.get(student_id, []),
+        )
+        for pk, student_id, organization, approved_at in placements
+    ]

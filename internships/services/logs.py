@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bigpicture import access, records
+from bigpicture import access, notifications, records
 from bigpicture.models import School, User
 from bigpicture.records import Area, records_change, through
 from internships.models import DailyLog, HoursTarget, Placement
@@ -163,6 +163,7 @@ def log_review(
     log.save()
     if decision == Review.DISPUTED:
         reminders.notify_disputed(log)
+    _resolve_confirmations(by)
     return log
 
 
@@ -201,7 +202,18 @@ def logs_confirm(*, by: User, versions: list[str]) -> int:
     )
     for student in sorted(students):
         records.changed(by=by, area=Area.INTERNSHIP, student=student, service=CONFIRM_SERVICE)
+    _resolve_confirmations(by)
     return len(chosen)
+
+
+def _resolve_confirmations(mentor: User) -> None:
+    """Once no checked-out day waits for the mentor, their reminders of days to confirm are
+    done with."""
+    mentored = DailyLog.objects.filter(placement__in=Placement.objects.mentored_by(mentor))
+    if not mentored.filter(review=Review.CLAIMED, checked_out_at__isnull=False).exists():
+        notifications.resolve(
+            [reminders.LOG_CONFIRMATIONS_DUE], f"mentor:{mentor.pk}", recipient_ids=[mentor.pk]
+        )
 
 
 CONFIRM_SERVICE = f"{__name__}.{logs_confirm.__name__}"

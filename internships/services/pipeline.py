@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture import notifications
 from bigpicture.dates import span_errors
 from bigpicture.models import User
 from bigpicture.records import Area, records_change, through
@@ -28,11 +29,17 @@ from internships.models import (
     may_propose,
 )
 from internships.reminders.pipeline import (
+    ACCEPT_REQUEST,
+    CONSENT_REQUEST,
+    PLACEMENT_STEP,
     notify_accept_request,
+    notify_consent_declined,
     notify_consent_request,
+    notify_family_question,
     notify_step,
 )
 from students.models import Student
+from students.reminders.plans import advisor_ids
 from students.selectors.plans import current_plan_items
 
 Status = Placement.Status
@@ -76,9 +83,16 @@ def _require_status(placement: Placement, *statuses: str) -> None:
         )
 
 
-def _record(placement: Placement, before: str, by: User, note: str = "") -> PlacementEvent:
+def _record(
+    placement: Placement, before: str, by: User, note: str = "", kind: str = ""
+) -> PlacementEvent:
     event = PlacementEvent(
-        placement=placement, from_status=before, to_status=placement.status, by=by, note=note
+        placement=placement,
+        from_status=before,
+        to_status=placement.status,
+        by=by,
+        note=note,
+        kind=kind,
     )
     event.full_clean()
     event.save()
@@ -248,6 +262,14 @@ def placement_update(*, placement: Placement, by: User, plan_items=None, **field
     return placement
 
 
+def _resolve_review(placement: Placement, by: User) -> None:
+    """The proposal is reviewed: the school side's messages that it was proposed or changed
+    (to the advisor, and to whoever reviewed it) are done with."""
+    advisor = advisor_ids([placement.student_id]).get(placement.student_id)
+    people = {by.pk} if advisor is None else {by.pk, advisor}
+    notifications.resolve([PLACEMENT_STEP], f"placement:{placement.pk}", recipient_ids=people)
+
+
 # --- the steps ---------------------------------------------------------------------------------
 
 
@@ -270,6 +292,7 @@ def placement_approve(*, placement: Placement, by: User, note: str = "") -> Plac
     event = _record(placement, Status.PROPOSED, by, note.strip())
     notify_consent_request(placement)
     notify_step(placement, event)
+    _resolve_review(placement, by)
     return placement
 
 
@@ -285,6 +308,7 @@ def placement_send_back(*, placement: Placement, by: User, note: str) -> Placeme
         raise ValidationError({"note": _("Say what should change.")})
     event = _record(placement, Status.PROPOSED, by, note)
     notify_step(placement, event)
+    _resolve_review(placement, by)
     return placement
 
 
@@ -304,7 +328,47 @@ def placement_consent(*, placement: Placement, by: User, note: str = "") -> Plac
     event = _record(placement, Status.APPROVED, by, note.strip())
     notify_accept_request(placement)
     notify_step(placement, event)
+    # One guardian's consent is the family's: every guardian's request is done with.
+    notifications.resolve([CONSENT_REQUEST], f"placement:{placement.pk}")
     return placement
+
+
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
+@transaction.atomic
+def placement_decline(*, placement: Placement, by: User, reason: str) -> Placement:
+    """A guardian of the student declines consent, saying why: the agreement goes back to the
+    advisor (proposed, the approval withdrawn: approving it again asks the family again), the
+    decline and its reason stay in the history, and the advisor is told."""
+    require(placement.student.has_guardian(by))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you do not consent: the advisor reads it.")})
+    lock(placement)
+    _require_status(placement, Status.APPROVED)
+    approver = placement.approved_by_id
+    placement.status, placement.approved_by, placement.approved_at = Status.PROPOSED, None, None
+    placement.save(update_fields=["status", "approved_by", "approved_at"])
+    event = _record(placement, Status.APPROVED, by, reason, PlacementEvent.Kind.DECLINED)
+    notify_consent_declined(placement, event, approver)
+    # The family answered: no guardian is still asked to consent to this agreement.
+    notifications.resolve([CONSENT_REQUEST], f"placement:{placement.pk}")
+    return placement
+
+
+@records_change(Area.INTERNSHIP, student=through("placement", "student"))
+@transaction.atomic
+def placement_ask(*, placement: Placement, by: User, question: str) -> PlacementEvent:
+    """A guardian of the student asks the advisor a question instead of consenting: the
+    internship still waits for the family's consent; the question is kept in its history."""
+    require(placement.student.has_guardian(by))
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": _("Write your question for the advisor.")})
+    lock(placement)
+    _require_status(placement, Status.APPROVED)
+    event = _record(placement, Status.APPROVED, by, question, PlacementEvent.Kind.QUESTION)
+    notify_family_question(placement, event)
+    return event
 
 
 @records_change(Area.INTERNSHIP, student=through("placement", "student"))
@@ -321,6 +385,7 @@ def placement_accept(*, placement: Placement, by: User, note: str = "") -> Place
     placement.save(update_fields=["status", "accepted_at"])
     event = _record(placement, Status.CONSENTED, by, note.strip())
     notify_step(placement, event)
+    notifications.resolve([ACCEPT_REQUEST], f"placement:{placement.pk}")
     return placement
 
 

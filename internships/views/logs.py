@@ -21,6 +21,7 @@ from internships.forms.logs import CheckInForm, CheckOutForm, HoursTargetsForm, 
 from internships.models import DailyLog, Placement
 from internships.selectors import hours
 from internships.selectors import logs as selectors
+from internships.selectors import pipeline as pipeline_selectors
 from internships.services import logs as services
 from internships.views.day_rows import DayRows
 
@@ -277,8 +278,12 @@ class AdvisoryInternshipsView(RoleRequiredMixin, TemplateView):
 
         def read():
             rows = selectors.advisory_internships(advisory)
+            names = {row.student.pk: row.student.display_name for row in rows}
+            consents = pipeline_selectors.consents_waiting(names)
             return {
                 "rows": rows,
+                "consents": consents,
+                "to_call": sum(consent.to_call for consent in consents),
                 "without": sum(not row.has_internship for row in rows),
                 "behind": sum(row.behind for row in rows),
                 "unconfirmed": sum(bool(row.unconfirmed) for row in rows),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from bigpicture.access import (
+    GUARDIAN,
     INTERNSHIP_TEAM,
     LEARNING_TEAM,
     MENTOR,
@@ -20,6 +21,8 @@ from bigpicture.access import (
 from bigpicture.mixins import RecordsViewMixin, ServiceFormMixin
 from bigpicture.records import Area
 from internships.forms.pipeline import (
+    ConsentDeclineForm,
+    ConsentQuestionForm,
     EvaluationForm,
     ExplorationForm,
     PlacementForm,
@@ -253,6 +256,45 @@ class PlacementStepView(PlacementMixin, ObjectFirstMixin, View):
         else:
             messages.success(request, STEP_MESSAGES[step])
         return redirect(placement)
+
+
+# --- the family's answer other than consent ---------------------------------------------------
+
+
+class FamilyAnswerMixin(PlacementMixin, ServiceFormMixin):
+    """A guardian's answer to a consent request (only the student's own guardians reach the
+    placement: others' is a 404), while the internship waits for it."""
+
+    allowed_roles = {GUARDIAN}
+    template_name = "internships/pipeline/consent_answer.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.get_placement().status != Placement.Status.APPROVED:
+            messages.info(request, _("This internship is not waiting for the family's consent."))
+            return redirect(self.get_placement())
+        return super().get(request, *args, **kwargs)
+
+
+class ConsentDeclineView(FamilyAnswerMixin, FormView):
+    form_class = ConsentDeclineForm
+    success_message = _("Your answer is recorded: the advisor is told why you do not consent.")
+    extra_context = {"answer": "decline"}
+
+    def perform(self, form):
+        return services.placement_decline(
+            placement=self.get_placement(), by=self.request.user, **form.cleaned_data
+        )
+
+
+class ConsentQuestionView(FamilyAnswerMixin, FormView):
+    form_class = ConsentQuestionForm
+    success_message = _("Your question is sent to the advisor. You can consent once answered.")
+    extra_context = {"answer": "question"}
+
+    def perform(self, form):
+        return services.placement_ask(
+            placement=self.get_placement(), by=self.request.user, **form.cleaned_data
+        )
 
 
 # --- site visits and evaluations ---------------------------------------------------------------

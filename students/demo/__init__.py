@@ -2,7 +2,13 @@
 progress, evidence, comments and revisions; learning plan meetings, both narratives and an
 exhibition each past term, gateways at the end of year two; and this term in every state an
 advisor meets (no plan yet, drafts, plans waiting for review, approved plans, meetings and
-exhibitions coming). Deterministic, and written with bulk inserts."""
+exhibitions coming). Deterministic, and written with bulk inserts.
+
+The story holds together: a plan is created, then submitted, then reviewed, all before
+today; a plan waits for review as long as its submission says (the advisor's "waiting over
+7 days" only for those sent more than a week ago), and the demo advisor has one of each
+among this term's plans, and a student still to meet; goals are met more often by some
+students than others, and more often as students grow through the school."""
 
 import random
 from dataclasses import dataclass
@@ -13,6 +19,7 @@ from django.core.files.base import ContentFile
 from bigpicture.bulk import insert_all, new, purge
 from bigpicture.models import School, Term
 from students.demo.assessment import Assessment
+from students.demo.stamps import restamp
 from students.demo.texts import PDF, WORK
 from students.goals import ensure_learning_goals
 from students.models import (
@@ -34,6 +41,9 @@ from students.models import (
 
 BATCH = 2000
 Status, Progress = LearningPlan.Status, PlanItem.Progress
+WAITED = [1, 2, 3, 5, 6, 9, 12, 16]  # days a plan has waited for review (not 7: no edge)
+# How much more often goals are met by year level: students grow through the school.
+GROWTH = {101: -0.12, 201: -0.04, 301: 0.03, 401: 0.08}
 
 
 @dataclass
@@ -54,7 +64,9 @@ class _Learning(Assessment):
     def __init__(self, school, families, mentor_ids, today, rng):
         self.school, self.families, self.mentor_ids = school, families, mentor_ids
         self.today, self.rng = today, rng
-        self.terms = list(Term.objects.of_school(school.pk).order_by("start_date"))
+        self.terms = list(
+            Term.objects.of_school(school.pk).select_related("school_year").order_by("start_date")
+        )
         # The term the pages call current: the one running today or, between terms and in the
         # summer break, the next one, whose plans are already being shaped.
         current = Term.objects.current_for(school, today=today)
@@ -64,6 +76,17 @@ class _Learning(Assessment):
         self.rows: dict[str, list] = {}
         self.item_goals: list[tuple[PlanItem, list[str]]] = []
         self.plan_rows: list[tuple[LearningPlan, list[PlanItem]]] = []
+        self.now = self.at(today, 0)  # the story's now: nothing is stamped later
+        self.created: dict[int, object] = {}  # id(plan) -> when it was created
+        self.comment_times: list[tuple[PlanComment, datetime]] = []
+        # The demo advisor (the demo student's): this term they have a plan waiting over a
+        # week, one sent days ago and a student with no meeting yet, whatever the draw.
+        self.demo_advisor = next(
+            (f.advisor_id for f in families if f.student.user.email.startswith("student@")),
+            None,
+        )
+        self.promised = ["long wait", "short wait", "no meeting"]
+        self.met_rate: dict[int, float] = {}  # student pk -> how often they meet their goals
 
     def add(self, kind: str, row):
         self.rows.setdefault(kind, []).append(row)
@@ -74,10 +97,19 @@ class _Learning(Assessment):
 
     # -- building -----------------------------------------------------------------------------
 
+    def before_now(self, moment: datetime, fallback: datetime) -> datetime:
+        """``moment``, or ``fallback`` if it has not come yet."""
+        return moment if moment < self.now else fallback
+
     def build(self) -> dict[str, int]:
         for family in self.families:
+            self.met_rate[family.student.pk] = self.rng.uniform(0.45, 0.92)
+            promise = None
+            demo = family.student.user.email.startswith("student@")
+            if family.advisor_id == self.demo_advisor and not demo and self.promised:
+                promise = self.promised.pop(0)
             for position, term in enumerate(self._terms_of(family.student)):
-                self._term(family, term, position)
+                self._term(family, term, position, promise)
         return self._save()
 
     def _terms_of(self, student: Student) -> list[Term]:
@@ -87,12 +119,16 @@ class _Learning(Assessment):
             if term.end_date >= student.enrolled_on and term.start_date <= self.last_start
         ]
 
-    def _term(self, family: Family, term: Term, position: int) -> None:
+    def _term(self, family: Family, term: Term, position: int, promise: str | None) -> None:
         current = term.end_date >= self.today
         state = self._state(family.student) if current else Status.APPROVED
+        waited = self.rng.choice(WAITED)
+        if current and promise in ("long wait", "short wait"):
+            state, waited = Status.SUBMITTED, 12 if promise == "long wait" else 2
         if state is not None:
-            self._plan(family, term, state, current)
-        self._meeting(family, term, current)
+            self._plan(family, term, state, current, waited)
+        if not (current and promise == "no meeting"):
+            self._meeting(family, term, current)
         if not current:
             self._narratives(family, term)
         if not current or self.rng.random() < 0.5:
@@ -115,7 +151,7 @@ class _Learning(Assessment):
             roll -= share
         return Status.APPROVED
 
-    def _plan(self, family: Family, term: Term, state: str, current: bool) -> None:
+    def _plan(self, family: Family, term: Term, state: str, current: bool, waited: int) -> None:
         student = family.student
         plan = new(
             LearningPlan,
@@ -129,23 +165,29 @@ class _Learning(Assessment):
             learning_style=student.learning_style,
             needs=self.rng.choice(["Quiet space to write", "Check-ins twice a week", ""]),
         )
-        # Reviewed plans were reviewed by yesterday, even on a term's first days.
+        # Reviewed plans were reviewed by yesterday, even on a term's first days; a plan
+        # waiting for review was sent ``waited`` days ago.
         reviewable = min(term.start_date, self.today - timedelta(days=15))
         submitted = self.at(reviewable + timedelta(days=12), 16)
         if state == Status.SUBMITTED:
-            days = self.rng.choice([2, 10])  # some have waited past a week
-            submitted = self.at(self.today - timedelta(days=days), 16)
+            submitted = self.at(self.today - timedelta(days=waited), 16)
         if state in (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED):
             plan.submitted_at = submitted
+            created = submitted - timedelta(days=self.rng.randint(4, 12), hours=2)
+        else:  # a draft begun in the past weeks
+            created = self.at(self.today - timedelta(days=self.rng.randint(1, 20)), 15)
         if state in (Status.CHANGES_REQUESTED, Status.APPROVED):
             plan.reviewed_at = submitted + timedelta(days=2)
             plan.reviewed_by_id = family.advisor_id
+        self.created[id(plan)] = created
         self.add("plans", plan)
         picks = self.rng.sample(WORK, 3 if current else 4)
-        items = [self._item(plan, n, work, current) for n, work in enumerate(picks)]
+        level = term.school_year.year_level(student.graduating_class) or 101
+        met = min(0.97, self.met_rate[student.pk] + GROWTH[level])
+        items = [self._item(plan, n, work, current, met) for n, work in enumerate(picks)]
         self.plan_rows.append((plan, items))
         if state == Status.CHANGES_REQUESTED:
-            self.add(
+            comment = self.add(
                 "comments",
                 new(
                     PlanComment,
@@ -154,8 +196,9 @@ class _Learning(Assessment):
                     body="Add a date to each goal, and say what you will show for the project.",
                 ),
             )
+            self.comment_times.append((comment, plan.reviewed_at))
         elif self.rng.random() < 0.3 and family.guardian_ids:
-            self.add(
+            comment = self.add(
                 "comments",
                 new(
                     PlanComment,
@@ -164,13 +207,29 @@ class _Learning(Assessment):
                     body="We can help with the interviews: your uncle works at the hospital.",
                 ),
             )
+            read = created + timedelta(days=1, hours=4)  # the evening after it was begun
+            self.comment_times.append((comment, self.before_now(read, created)))
 
-    def _item(self, plan: LearningPlan, position: int, work, current: bool) -> PlanItem:
+    def _item(self, plan: LearningPlan, position: int, work, current: bool, met: float):
+        """A goal or project: met (at the student's own rate, higher in later years) or
+        carried over in a past term; this term's under way as far as the term has run."""
         kind, title, codes, what, how, resources, evidence = work
+        term = plan.term
         if current:
-            progress = self.rng.choice([Progress.NOT_STARTED, Progress.IN_PROGRESS])
+            ran = (self.today - term.start_date).days / max(
+                1, (term.end_date - term.start_date).days
+            )
+            roll = self.rng.random()
+            if ran <= 0:  # the term has not begun
+                progress = Progress.NOT_STARTED
+            elif roll < met * ran * 0.6:
+                progress = Progress.MET
+            elif roll < 0.3 + 0.6 * ran:
+                progress = Progress.IN_PROGRESS
+            else:
+                progress = Progress.NOT_STARTED
         else:
-            progress = Progress.MET if self.rng.random() < 0.8 else Progress.CARRIED_OVER
+            progress = Progress.MET if self.rng.random() < met else Progress.CARRIED_OVER
         item = self.add(
             "items",
             new(
@@ -191,6 +250,10 @@ class _Learning(Assessment):
         self.item_goals.append((item, codes))
         if progress != Progress.NOT_STARTED:
             on = min(self.today, plan.term.start_date + timedelta(days=30 + position * 5))
+            if current:  # on a day of the term so far
+                on = term.start_date + timedelta(
+                    days=self.rng.randint(0, max(0, (self.today - term.start_date).days - 1))
+                )
             self.add(
                 "updates",
                 new(
@@ -239,6 +302,18 @@ class _Learning(Assessment):
             insert_all(model, rows)
             counts[kind] = len(rows)
         self._goals_and_revisions()
+        # When each happened in the story (the insert stamped them with the moment it ran).
+        plans = [plan for plan, _items in self.plan_rows]
+        restamp(LearningPlan, "created_at", [(p.pk, self.created[id(p)]) for p in plans])
+        restamp(PlanComment, "created_at", [(c.pk, at) for c, at in self.comment_times])
+        restamp(
+            ProgressUpdate,
+            "created_at",
+            [
+                (u.pk, self.before_now(self.at(u.on, 17), self.at(u.on, 0)))
+                for u in self.rows.get("updates", [])
+            ],
+        )
         self._demo_file()
         return counts
 
@@ -280,18 +355,30 @@ class _Learning(Assessment):
                 "changed": [],
             }
             student = plan.student.user_id
-            steps = [(PlanRevision.Action.CREATED, student)]
+            steps = [(PlanRevision.Action.CREATED, student, self.created[id(plan)])]
             if plan.submitted_at:
-                steps.append((PlanRevision.Action.SUBMITTED, student))
+                steps.append((PlanRevision.Action.SUBMITTED, student, plan.submitted_at))
             if plan.status == Status.APPROVED:
-                steps.append((PlanRevision.Action.APPROVED, plan.reviewed_by_id))
+                steps.append((PlanRevision.Action.APPROVED, plan.reviewed_by_id, plan.reviewed_at))
             elif plan.status == Status.CHANGES_REQUESTED:
-                steps.append((PlanRevision.Action.CHANGES_REQUESTED, plan.reviewed_by_id))
+                action = PlanRevision.Action.CHANGES_REQUESTED
+                steps.append((action, plan.reviewed_by_id, plan.reviewed_at))
             revisions += [
-                new(PlanRevision, plan=plan, version=1, action=action, by_id=by, snapshot=snapshot)
-                for action, by in steps
+                (
+                    new(
+                        PlanRevision,
+                        plan=plan,
+                        version=1,
+                        action=action,
+                        by_id=by,
+                        snapshot=snapshot,
+                    ),
+                    at,
+                )
+                for action, by, at in steps
             ]
-        insert_all(PlanRevision, revisions)
+        insert_all(PlanRevision, [revision for revision, _at in revisions])
+        restamp(PlanRevision, "at", [(revision.pk, at) for revision, at in revisions])
 
     def _demo_file(self) -> None:
         """One real file among the demo student's evidence, to open from the plan page."""

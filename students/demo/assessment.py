@@ -64,7 +64,10 @@ class Assessment:
                 person_id=family.advisor_id,
                 role=MeetingInvite.Role.ADVISOR,
                 response=MeetingInvite.Response.ACCEPTED,
-                responded_at=meeting.starts_at - timedelta(days=5),
+                # on scheduling it: never after today
+                responded_at=self.before_now(
+                    meeting.starts_at - timedelta(days=5), self.now - timedelta(hours=3)
+                ),
             ),
         )
 

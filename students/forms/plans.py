@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bigpicture.forms import DateInput, SubmitHelperMixin
 from bigpicture.models import Term
 from students.models import Evidence, LearningGoal, LearningPlan, PlanItem, ProgressUpdate
+from students.services import evidence as evidence_services
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):
@@ -20,7 +21,16 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
 class PlanStartForm(SubmitHelperMixin, forms.Form):
     submit_label = _("Start the plan")
 
-    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none())
+    term = forms.ModelChoiceField(
+        label=_("Term"),
+        queryset=Term.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "This term is no longer open for a new plan: it has ended or was removed. "
+                "Choose one of the terms offered now."
+            )
+        },
+    )
     carry_over = forms.BooleanField(
         label=_("Carry over my goals and projects that are not met yet"),
         required=False,
@@ -88,6 +98,9 @@ class ProgressForm(SubmitHelperMixin, forms.ModelForm):
 
 
 class EvidenceForm(SubmitHelperMixin, forms.ModelForm):
+    """A file or a link; a file up to the school's limit, its upload shown with a progress bar
+    (static/js/upload-progress.js) when the browser runs scripts."""
+
     submit_label = _("Add evidence")
 
     url = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
@@ -95,16 +108,34 @@ class EvidenceForm(SubmitHelperMixin, forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["title", "file", "url"]
-        help_texts = {
-            "file": _("A PDF, an image or a document (Word, PowerPoint, Excel, OpenDocument)."),
-            "url": _("Or a link to the work online."),
-        }
+        help_texts = {"url": _("Or a link to the work online.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, limit_mb: int, upload_refusal: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = (
-            ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.pptx,.xlsx,.odt,.odp,.ods"
+        self.upload_refusal = upload_refusal
+        self.helper.attrs = {"data-upload-progress": ""}
+        file = self.fields["file"]
+        too_large = evidence_services.TOO_LARGE % {"size": "{size}", "limit": limit_mb}
+        file.help_text = _(
+            "A PDF, an image, a document (Word, PowerPoint, Excel, OpenDocument), a video (MP4, "
+            "MOV, WebM) or a recording (M4A), up to %(limit)s MB."
+        ) % {"limit": limit_mb}
+        file.widget.attrs.update(
+            {
+                "accept": ",".join(f".{ending}" for ending in evidence_services.ACCEPTED_ENDINGS),
+                # for the script to refuse a file too large before sending it
+                "data-limit-bytes": evidence_services.limit_bytes(limit_mb),
+                "data-limit-mb": limit_mb,
+                "data-too-large": too_large,
+            }
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.upload_refusal:
+            # the upload was stopped at the school's limit: nothing of the file arrived
+            self.add_error("file", self.upload_refusal)
+        return cleaned
 
 
 class ReviewForm(SubmitHelperMixin, forms.Form):

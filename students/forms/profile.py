@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.forms import PlacementForm
 from advisories.models import Advisory
-from bigpicture.forms import DateInput, SubmitHelperMixin
+from bigpicture.forms import DateInput, SubmitHelperMixin, clean_email_or_phone, phone_field
 from bigpicture.models import User, email_taken_message, validate_deliverable_email
 from students.models import GuardianLink, Student
 
@@ -66,9 +66,14 @@ class GuardianLinkForm(SubmitHelperMixin, forms.ModelForm):
 
     email = forms.EmailField(
         label=_("Email address"),
-        help_text=_("A guardian already known to the school is linked; a new one is invited."),
+        required=False,
+        help_text=_(
+            "A guardian already known to the school is linked; a new one is invited by email. "
+            "A family without email can be reached by phone: leave it empty and give a phone."
+        ),
         validators=[validate_deliverable_email],
     )
+    phone = phone_field()
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     language = forms.ChoiceField(
@@ -78,14 +83,22 @@ class GuardianLinkForm(SubmitHelperMixin, forms.ModelForm):
     class Meta:
         model = GuardianLink
         fields = ["relationship", "is_primary_contact", "lives_with_student", "receives_reminders"]
-        field_order = ["email", "first_name", "last_name", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["email", "first_name", "last_name", "language"])
+        self.order_fields(["email", "phone", "first_name", "last_name", "language"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return phone.as_e164 if phone else ""  # stored as +12025550143 (E.164)
+
+    def clean(self):
+        data = super().clean()
+        clean_email_or_phone(self, email_needed=False)
+        return data
 
     def _post_clean(self):
         # The link is validated by the service, once the guardian is known.
@@ -93,9 +106,27 @@ class GuardianLinkForm(SubmitHelperMixin, forms.ModelForm):
 
 
 class GuardianLinkUpdateForm(SubmitHelperMixin, forms.ModelForm):
+    """How a guardian relates to a student, and the phone the school calls them on."""
+
+    phone = phone_field()
+
     class Meta:
         model = GuardianLink
         fields = ["relationship", "is_primary_contact", "lives_with_student", "receives_reminders"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["phone"])
+        if self.instance.pk:
+            self.initial.setdefault("phone", self.instance.guardian.phone)
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if not phone and self.instance.pk and not self.instance.guardian.email:
+            raise forms.ValidationError(
+                _("This guardian has no email address: keep a phone number to reach them.")
+            )
+        return phone.as_e164 if phone else ""
 
     def _post_clean(self):
         # Validated by the service, which hands the primary contact over when needed.

@@ -264,6 +264,12 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.item.plan.student_id}/{uuid.uuid4().hex}"
 
 
+def media_kind(content_type: str) -> str:
+    """ "video" or "audio" for a type of file the browser plays in the page, else ""."""
+    kind = content_type.split("/", 1)[0]
+    return kind if kind in {"video", "audio"} else ""
+
+
 class EvidenceQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(item__plan__in=LearningPlan.objects.visible_to(user))
@@ -282,7 +288,8 @@ class Evidence(models.Model):
     file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
-    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    # A school may take files of up to 4 GB (School.evidence_limit_mb): past an integer's range.
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     url = models.URLField(
         _("link"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])]
     )
@@ -315,6 +322,11 @@ class Evidence(models.Model):
         if self.url:
             return self.url
         return link("students:evidence-file", self.pk)
+
+    @property
+    def media(self) -> str:
+        """ "video" or "audio" for a file the browser plays in the page, else ""."""
+        return media_kind(self.content_type)
 
 
 class PlanComment(models.Model):

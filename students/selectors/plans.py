@@ -15,6 +15,7 @@ from students.models import (
     ProgressUpdate,
     Student,
 )
+from students.models.plans import media_kind
 
 RECENT_REVISIONS = 5
 ABOUT_COMPARED = ("interests", "life_goals", "learning_style", "needs")
@@ -46,16 +47,20 @@ def student_plans(student: Student) -> list[LearningPlan]:
     return list(with_progress_counts(plans).order_by("-term__start_date"))
 
 
-def terms_open_for(student: Student):
-    """Terms a student may start a plan for: this one and later ones, without a plan yet."""
+def terms_not_ended(student: Student):
+    """The terms of a student's school not ended yet: this one and later ones."""
     today = student.school.today()
     return (
         Term.objects.of_school(student.school_id)
         .filter(end_date__gte=today)
-        .exclude(plans__student=student)
         .select_related("school_year")
         .order_by("start_date")
     )
+
+
+def terms_open_for(student: Student):
+    """Terms a student may start a plan for: this one and later ones, without a plan yet."""
+    return terms_not_ended(student).exclude(plans__student=student)
 
 
 # What the plan's pages show of it, its student (and their person) and its term (and year).
@@ -90,7 +95,7 @@ ITEM_SHOWN = (
     *("pk", "kind", "title", "is_personal", "what", "how", "resources", "due_on"),
     *("evidence_planned", "progress", "carried_from_id"),
 )
-EVIDENCE_KEYS = ("pk", "title", "url", "filename", "size")
+EVIDENCE_KEYS = ("pk", "title", "url", "filename", "size", "content_type")
 EVIDENCE_SHOWN = tuple(f"evidence__{name}" for name in EVIDENCE_KEYS)
 
 
@@ -216,7 +221,9 @@ def _items_of(plan: int, progress_labels: dict) -> tuple[list[dict], dict[int, d
             item["comments"] = []
             items.append(item)
         if row[len(ITEM_SHOWN)] is not None:
-            item["evidence"].append(dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True)))
+            evidence = dict(zip(EVIDENCE_KEYS, row[len(ITEM_SHOWN) :], strict=True))
+            evidence["media"] = media_kind(evidence["content_type"])  # played in the page
+            item["evidence"].append(evidence)
     _with_goal_labels(by_id, plan)
     return items, by_id
 

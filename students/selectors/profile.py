@@ -1,5 +1,7 @@
 """Reads behind the student pages and the student's and guardian's homes."""
 
+import phonenumbers
+from django.conf import settings
 from django.db.models import F, FilteredRelation, Q
 
 from advisories.models import Membership
@@ -124,6 +126,7 @@ FAMILY_COLUMNS = (
     *("student_id", "guardian_id", "relationship"),
     *("is_primary_contact", "lives_with_student", "receives_reminders"),
     *("guardian__first_name", "guardian__last_name", "guardian__email", "guardian__language"),
+    *("guardian__phone", "guardian__is_active"),
 )
 
 
@@ -153,12 +156,54 @@ def profile_in_reach(user, pk: int) -> Student | None:
     return instance(Student, PROFILE_COLUMNS, rows[0]) if rows else None
 
 
-def student_detail(student: Student) -> dict:
+class Contact:
+    """How to reach a family member, as a page shows it: the email address (for a mailto:
+    link) and the phone, shown in the school country's way with its E.164 form for a tel:
+    link. ``by_email``: whether email reaches them (an address, an account not switched off)."""
+
+    __slots__ = ("by_email", "email", "phone", "phone_href")
+
+    def __init__(self, email, phone, is_active=True):
+        self.email = email or ""
+        self.by_email = bool(email) and is_active
+        self.phone, self.phone_href = phone_shown(phone), phone.as_e164 if phone else ""
+
+
+def phone_shown(phone) -> str:
+    """A phone number as people of the school's country dial it: in the national format for
+    a number of that country, else with its country code."""
+    if not phone:
+        return ""
+    if not phone.is_valid():
+        return str(phone.raw_input or phone)
+    region = phonenumbers.region_code_for_number(phone)
+    if region == settings.PHONENUMBER_DEFAULT_REGION:
+        return phone.as_national
+    return phone.as_international
+
+
+def with_contacts(links: list, viewer, *, leads: bool) -> list:
+    """Give each guardian link the ``contact`` the viewer may read: every guardian's for whoever
+    runs the student's learning (advisor, admin); a guardian only their own (another
+    family member's phone is not theirs to read); None otherwise."""
+    for link_ in links:
+        guardian = link_.guardian
+        mine = viewer.is_authenticated and guardian.pk == viewer.pk
+        link_.contact = (
+            Contact(guardian.email, guardian.phone, guardian.is_active) if leads or mine else None
+        )
+    return links
+
+
+def student_detail(student: Student, viewer=None, *, leads: bool = False) -> dict:
     """A student's profile page: advisory history (each with its advisory and advisor),
-    guardians (each with their person), year level: two reads of the columns shown."""
+    guardians (each with their person, and the contacts the viewer may read:
+    ``with_contacts``), year level: two reads of the columns shown."""
     year = current_year(student.school)
     history = [instance(Membership, HISTORY_COLUMNS, row) for row in _advisory_history(student.pk)]
     links = [instance(GuardianLink, FAMILY_COLUMNS, row) for row in _family(student.pk)]
+    if viewer is not None:
+        with_contacts(links, viewer, leads=leads)
     return {
         "year": year,
         "year_level": year.year_level(student.graduating_class) if year else None,

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture import notifications
 from bigpicture.dates import span_errors
 from bigpicture.models import Term, User
 from bigpicture.records import Area, records_change, through
@@ -20,7 +21,12 @@ from students.models import (
     ProgressUpdate,
     Student,
 )
-from students.reminders.plans import notify_reviewed, notify_submitted
+from students.reminders.plans import (
+    PLAN_SUBMITTED,
+    PLAN_WAITING,
+    notify_reviewed,
+    notify_submitted,
+)
 
 ABOUT_FIELDS = ("interests", "life_goals", "learning_style", "needs")
 ITEM_FIELDS = ("kind", "title", "is_personal", "what", "how", "resources", "due_on")
@@ -392,6 +398,8 @@ def plan_review(
     told = [comment] if comment else []
     told += [f"{items[pk].title}: {text}" for pk, text in per_item.items()]
     notify_reviewed(plan, "\n".join(told))
+    # The advisor's "waiting for your review" messages are done with.
+    notifications.resolve([PLAN_SUBMITTED, PLAN_WAITING], f"plan:{plan.pk}")
     return plan
 
 

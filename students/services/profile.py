@@ -119,16 +119,23 @@ def guardian_link(
     *,
     student: Student,
     by: User,
-    email: str,
+    email: str = "",
+    phone: str = "",
     first_name: str = "",
     last_name: str = "",
     language: str = "en",
     **link_fields,
 ) -> GuardianLink:
-    """Link a parent or guardian to a student, creating their account if it is new."""
+    """Link a parent or guardian to a student, creating their account if it is new: found by
+    their email address, or without one by their phone (and name, when given)."""
     require_admin_of(by, student.school_id)
-    email = email.strip().lower()
-    guardian = User.objects.filter(email=email).first()
+    email, phone = (email or "").strip().lower(), phone or ""
+    if not email and not phone:
+        raise ValidationError(
+            {"email": _("Enter an email address or a phone number, so the school can reach them.")}
+        )
+    field = "email" if email else "phone"
+    guardian = _known_guardian(student, email, phone, first_name, last_name)
     if guardian is None:
         if not first_name.strip() or not last_name.strip():
             raise ValidationError(
@@ -137,7 +144,8 @@ def guardian_link(
         guardian = person_create(
             school=student.school,
             by=by,
-            email=email,
+            email=email or None,
+            phone=phone,
             first_name=first_name,
             last_name=last_name,
             roles={"guardian"},
@@ -147,26 +155,66 @@ def guardian_link(
         # Said no more precisely: an admin learns nothing of who has an account elsewhere.
         raise ValidationError({"email": EMAIL_UNAVAILABLE})
     elif guardian.pk == student.user_id:
-        raise ValidationError({"email": _("A student cannot be their own guardian.")})
+        raise ValidationError({field: _("A student cannot be their own guardian.")})
     elif guardian.is_student or hasattr(guardian, "student_profile"):
         raise ValidationError(
-            {"email": _("This address belongs to a student: a guardian is a parent or carer.")}
+            {field: _("This address belongs to a student: a guardian is a parent or carer.")}
         )
-    elif not guardian.is_guardian:
-        guardian.is_guardian = True
-        guardian.save(update_fields=["is_guardian"])
+    else:
+        changed = []
+        if not guardian.is_guardian:
+            guardian.is_guardian = True
+            changed.append("is_guardian")
+        if phone and not guardian.phone:
+            guardian.phone = phone  # the school now knows how to call them
+            changed.append("phone")
+        if changed:
+            guardian.save(update_fields=changed)
     if GuardianLink.objects.filter(student=student, guardian=guardian).exists():
-        raise ValidationError({"email": _("This guardian is already linked to this student.")})
+        raise ValidationError({field: _("This guardian is already linked to this student.")})
     link = GuardianLink(student=student, guardian=guardian)
     return _save_link(link, link_fields)
 
 
+def _known_guardian(
+    student: Student, email: str, phone: str, first_name: str, last_name: str
+) -> User | None:
+    """The person the school already knows by this email address; without one, the one
+    guardian of the school with this phone (and this name, when given), if there is one."""
+    if email:
+        return User.objects.filter(email=email).first()
+    found = User.objects.filter(school_id=student.school_id, phone=phone, is_guardian=True)
+    if first_name.strip() and last_name.strip():
+        found = found.filter(
+            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip()
+        )
+    found = list(found[:2])
+    # Two people sharing a home phone are told apart by name: a new guardian otherwise.
+    return found[0] if len(found) == 1 else None
+
+
 @records_change(Area.PROFILE, student=through("link", "student"))
 @transaction.atomic
-def guardian_link_update(*, link: GuardianLink, by: User, **link_fields) -> GuardianLink:
-    """Change how a guardian relates to a student and how the school reaches them."""
+def guardian_link_update(
+    *, link: GuardianLink, by: User, phone: str | None = None, **link_fields
+) -> GuardianLink:
+    """Change how a guardian relates to a student, how the school reaches them, and the
+    phone it calls them on."""
     if not GuardianLink.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied
+    guardian = link.guardian
+    if phone is not None and phone != guardian.phone:
+        if not phone and not guardian.email:
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "This guardian has no email address: keep a phone number to reach them."
+                    )
+                }
+            )
+        guardian.phone = phone
+        guardian.full_clean(exclude=["password"])
+        guardian.save(update_fields=["phone"])
     return _save_link(link, link_fields)
 
 

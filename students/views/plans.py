@@ -3,9 +3,12 @@ evidence, submission and review, comments and the history of every change."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from bigpicture import records
@@ -17,7 +20,9 @@ from bigpicture.access import (
     RoleRequiredMixin,
 )
 from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
+from bigpicture.ranges import ranged_file_response
 from bigpicture.records import Area
+from bigpicture.uploads import limit_uploads
 from students.forms.plans import (
     CommentForm,
     EvidenceForm,
@@ -123,17 +128,33 @@ class PlanStartView(StudentMixin, ServiceFormMixin, FormView):
     form_class = PlanStartForm
     template_name = "students/plans/plan_start.html"
     success_message = _("Your plan for the term is started.")
+    existing: LearningPlan | None = None  # the plan started meanwhile for the term chosen
 
     def students(self):
         return Student.objects.filter(user=self.request.user)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "terms": selectors.terms_open_for(self.get_student())}
+        student = self.get_student()
+        # Offer the terms still without a plan; a POST is checked against every term not
+        # ended, so one started meanwhile (another tab) is refused by name, not as unknown.
+        if self.request.method == "POST":
+            terms = selectors.terms_not_ended(student)
+        else:
+            terms = selectors.terms_open_for(student)
+        return {**super().get_form_kwargs(), "terms": terms}
 
     def perform(self, form):
-        return services.plan_start(
-            student=self.get_student(), by=self.request.user, **form.cleaned_data
-        )
+        student, term = self.get_student(), form.cleaned_data["term"]
+        try:
+            return services.plan_start(student=student, by=self.request.user, **form.cleaned_data)
+        except ValidationError:
+            # Started meanwhile: point to it (nothing typed here is lost but a choice).
+            plans = LearningPlan.objects.filter(student=student, term=term)
+            self.existing = plans.select_related("term__school_year").first()
+            raise
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(existing=self.existing, **kwargs)
 
     def get_success_url(self):
         return self.result.get_absolute_url()
@@ -361,12 +382,41 @@ class ProgressCreateView(ItemMixin, ServiceFormMixin, FormView):
         )
 
 
+# The upload is read only once the person and the goal are checked, with the school's size
+# limit in front of it; the CSRF token is checked then (csrf_exempt only defers it to post()),
+# and no transaction is held open while a large file arrives (the service opens its own).
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
     allowed_roles = STUDENT_AND_STAFF
     reach = "visible_to"
     form_class = EvidenceForm
     template_name = "students/plans/evidence_form.html"
     success_message = _("The evidence is added.")
+    upload_limit = None
+
+    def limit_mb(self) -> int:
+        return self.get_item().plan.student.school.evidence_limit_mb
+
+    def post(self, request, *args, **kwargs):
+        limit = evidence_services.limit_bytes(self.limit_mb())  # out of reach: 404 here
+        self.upload_limit = limit_uploads(request, limit)
+        return csrf_protect(super().post)(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "limit_mb": self.limit_mb()}
+        if self.upload_limit is not None and self.upload_limit.refused_size is not None:
+            size = self.upload_limit.refused_size
+            kwargs["upload_refusal"] = evidence_services.too_large(size, self.limit_mb())
+        return kwargs
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302 and self.request.headers.get("X-Upload-Progress"):
+            # The upload script opens the page itself: a redirect its request followed would
+            # show (and use up) the "added" message out of sight.
+            return JsonResponse({"redirect": response.url})
+        return response
 
     def perform(self, form):
         data = form.cleaned_data
@@ -380,7 +430,8 @@ class EvidenceCreateView(ItemMixin, ServiceFormMixin, FormView):
 
 
 class EvidenceFileView(RoleRequiredMixin, View):
-    """Serve an evidence file to whoever may see the plan, and never inline."""
+    """Serve an evidence file to whoever may see the plan: a video or a recording inline, in
+    the byte ranges the browser's player asks for; any other file as a download."""
 
     allowed_roles = LEARNING_TEAM
 
@@ -394,16 +445,21 @@ class EvidenceFileView(RoleRequiredMixin, View):
         )
         try:
             handle = evidence.file.open("rb")
+            size = evidence.file.size
         except FileNotFoundError as missing:
             raise Http404 from missing
-        response = FileResponse(
+        response = ranged_file_response(
+            request,
             handle,
-            as_attachment=True,
-            filename=evidence.filename or "evidence",
+            size=size,
             content_type=evidence.content_type or "application/octet-stream",
+            filename=evidence.filename or "evidence",
+            as_attachment=not evidence.media,
         )
         response["Cache-Control"] = "private, no-store"
-        records.viewed(request, Area.EVIDENCE, evidence.item.plan.student)
+        # A player reads a file in many ranges: the viewing is the one from its first byte.
+        if response.status_code == 200 or response["Content-Range"].startswith("bytes 0-"):
+            records.viewed(request, Area.EVIDENCE, evidence.item.plan.student)
         return response
 
 

@@ -77,11 +77,14 @@ class StudentDetailView(RecordsViewMixin, RoleRequiredMixin, DetailView):
         user, student = self.request.user, self.object
 
         def read():
+            # led_by(user), asked of the student in hand: no query for an admin or the
+            # student themself, one for an advisor; editing follows (``is_editable_by``)
+            leads = student.is_led_by(user)
+            own = student.is_self(user) and user.school_id == student.school_id
             return {
-                **selectors.student_detail(student),
-                # editable_by(user), asked of the student in hand: no query for an admin or
-                # the student themself
-                "can_edit": student.is_editable_by(user),
+                **selectors.student_detail(student, user, leads=leads),
+                "can_edit": leads or own,
+                "sees_contacts": leads,
             }
 
         return super().get_context_data(

@@ -92,12 +92,15 @@ class TestWriting:
         row = Notification.objects.get(recipient=world.mentor)
         assert (row.status, row.send_after) == (Status.PENDING, evening)
 
-    def test_a_person_without_an_address_or_deactivated_is_skipped(self, world):
+    def test_a_person_without_an_address_gets_no_row_and_deactivated_is_skipped(self, world):
         world.guardian.is_active = False
         world.guardian.save()
         assert _record(world.guardian).reason == "The account is deactivated."
-        type(world.mentor).objects.filter(pk=world.mentor.pk).update(email="")
-        assert _record(world.mentor).reason == "No email address."
+        type(world.mentor).objects.filter(pk=world.mentor.pk).update(
+            email=None, phone="+12025550143"
+        )
+        assert notifications.record(STUDENT_WITHOUT_ADVISORY, [_draft(world.mentor, "x")]) == 0
+        assert not Notification.objects.filter(recipient=world.mentor).exists()
 
 
 class AlwaysRefused(BaseEmailBackend):

@@ -136,6 +136,7 @@ class TestSchoolSettings:
             "term_system": "trimesters",
             "advisory_capacity": "12",
             "access_record_days": "730",
+            "evidence_limit_mb": "200",
             **changes,
         }
         return client.post(reverse("bigpicture:school-update", args=[world.school.pk]), data)

@@ -262,11 +262,12 @@ class TestEvidence:
         assert "file" in error.value.error_dict
         assert not Evidence.objects.exists()
 
-    def test_an_oversized_file_is_refused(self, world, plan, settings):
-        settings.EVIDENCE_MAX_BYTES = 1024
+    def test_an_oversized_file_is_refused(self, world, plan):
+        world.school.evidence_limit_mb = 1
+        world.school.save(update_fields=["evidence_limit_mb"])
         item = add(plan, world)
-        big = self.upload("big.pdf", PDF + b"0" * 2048)
-        with pytest.raises(ValidationError, match="too large"):
+        big = self.upload("big.pdf", PDF + b"0" * 2**20)
+        with pytest.raises(ValidationError, match="largest your school accepts is 1 MB"):
             evidence_services.evidence_add(item=item, by=world.student.user, title="Big", file=big)
 
     def test_a_link_or_a_file_not_both(self, world, plan):
