@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bigpicture import access
 from bigpicture.links import link
@@ -138,7 +139,8 @@ def _days_items(placements) -> list[Item]:
     url = reverse("internships:mentor-logs")
     return [
         Item(
-            _("%(count)s days to confirm") % {"count": placement.waiting},
+            ngettext("%(count)s day to confirm", "%(count)s days to confirm", placement.waiting)
+            % {"count": placement.waiting},
             _student(placement.student),
             _shown(placement.since),
             url,

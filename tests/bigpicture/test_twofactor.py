@@ -421,6 +421,7 @@ def test_the_school_settings_form_sets_who_must_use_a_second_factor(client, worl
         "term_system": world.school.term_system,
         "advisory_capacity": 15,
         "access_record_days": 7 * 365,
+        "evidence_limit_mb": 200,
         "second_factor_for_advisors": "on",
     }
     assert client.post(url, data).status_code == 302

@@ -18,11 +18,22 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from expectations.ten import ensure_expectations
+from students.goals import ensure_learning_goals
 from tests import factories
 from tests.bigpicture.matrix import ROLES
 from tests.bigpicture.test_access_matrix import CASES
 
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def catalog(transactional_db):
+    """The learning goals and the 10 Expectations that migrations seed: a transactional test
+    that ran before this one flushed them, and the world's cases read them."""
+    ensure_learning_goals()
+    ensure_expectations()
+
 
 # Run in the page: what makes it wider than the viewport, and which actions lie outside.
 MEASURE = """() => {

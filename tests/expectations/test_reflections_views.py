@@ -203,7 +203,7 @@ def test_the_page_costs_the_same_queries_whatever_the_size(client_as, world, rol
             assert client.get(url(world)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 11, counts
+    assert counts[0] <= 12, counts  # with the navigation's count of what waits
 
 
 def test_a_school_without_a_term_says_so_and_writes_nothing(client, world):

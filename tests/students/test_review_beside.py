@@ -14,8 +14,9 @@ from students.services import evidence as evidence_services
 from students.services import plans as services
 from tests import factories
 
-REVIEW_QUERIES = 13  # session and person, the plan, its items for the form, the page: 6 + 2
-NARRATIVE_QUERIES = 10
+# session and person, the plan, its items for the form, the page: 6 + 2; the navigation's count
+REVIEW_QUERIES = 14
+NARRATIVE_QUERIES = 11
 
 
 @pytest.fixture
