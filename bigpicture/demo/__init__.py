@@ -381,9 +381,15 @@ class _Builder:
                 guardian = self._user(
                     first, last, "families", is_guardian=True, language="es" if spanish else "en"
                 )
+                # every family has a phone (555-01xx: numbers kept for fiction)
+                guardian.phone = f"+140155501{self.serial % 100:02d}"
                 if number == 0 and position == 0:
                     guardian.email = f"guardian@{DOMAIN}"
                     self.logins.guardian = guardian.email
+                elif len(parents) == 1 and number % 17 == 9:
+                    # a family reached only by phone: no address, so no account to sign in to
+                    guardian.email = None
+                    guardian.set_unusable_password()
                 users.append(guardian)
                 for child in family:
                     links.append(

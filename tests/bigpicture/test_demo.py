@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    return sorted(User.objects.filter(school__slug="demo").values_list("email", "first_name"))
+    people = User.objects.filter(school__slug="demo").values_list("email", "first_name", "phone")
+    return sorted((email or "", first, str(phone)) for email, first, phone in people)
 
 
 def test_same_seed_builds_the_same_school():
@@ -28,6 +29,16 @@ def test_same_seed_builds_the_same_school():
     build_demo_school(students=60, seed=7)
     assert _snapshot() == first
     assert School.objects.filter(slug="demo").count() == 1
+
+
+def test_every_family_has_a_phone_and_a_few_are_reached_only_by_phone():
+    build_demo_school(students=120, seed=2026)
+    families = User.objects.filter(school__slug="demo", is_guardian=True)
+    assert not families.filter(phone="").exists()
+    by_phone = families.filter(email__isnull=True)
+    assert 1 <= by_phone.count() <= families.count() // 10
+    assert not any(person.has_usable_password() for person in by_phone)
+    assert all(str(person.phone).startswith("+1401555") for person in families)
 
 
 def test_demo_school_has_what_the_pages_need():
