@@ -12,6 +12,7 @@ from bigpicture.models.core import (
     validate_deliverable_email,
     validate_time_zone,
 )
+from bigpicture.models.jobs import Job
 from bigpicture.models.notifications import (
     Delivery,
     Notification,
@@ -28,6 +29,7 @@ __all__ = [
     "AccessRecordQuerySet",
     "DatedPeriod",
     "Delivery",
+    "Job",
     "Notification",
     "NotificationPreference",
     "ReminderSetting",

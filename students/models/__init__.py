@@ -21,6 +21,7 @@ from students.models.plans import (
     ProgressUpdate,
 )
 from students.models.profile import GuardianLink, Student, people_visible_to
+from students.models.roster import RosterKey
 
 __all__ = [
     "FIVE_GOALS",
@@ -40,6 +41,7 @@ __all__ = [
     "PlanMeeting",
     "PlanRevision",
     "ProgressUpdate",
+    "RosterKey",
     "Student",
     "may_give_feedback",
     "may_write_narrative",
