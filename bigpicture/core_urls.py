@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bigpicture import views
+from bigpicture import job_views, views
 from bigpicture.pages import views as pages
 
 app_name = "bigpicture"
@@ -33,4 +33,7 @@ urlpatterns = [
         name="preferences-token",
     ),
     path("years/<int:pk>/terms/new/", views.TermCreateView.as_view(), name="term-create"),
+    path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/status/", job_views.JobStatusView.as_view(), name="job-status"),
+    path("jobs/<int:pk>/file/", job_views.JobFileView.as_view(), name="job-file"),
 ]

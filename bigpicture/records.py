@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.core.exceptions import EmptyResultSet
 from django.db.models import F
 from django.utils import timezone
 
@@ -216,7 +217,12 @@ def exported(request, area: str, students) -> None:
     source = (match.view_name if match else "")[:120]
     # Named columns, so the outer SELECT can read them on every database.
     chosen = students.order_by().annotate(chosen_student=F("pk"), chosen_school=F("school_id"))
-    inner, params = chosen.values_list("chosen_student", "chosen_school").query.sql_with_params()
+    try:
+        inner, params = chosen.values_list(
+            "chosen_student", "chosen_school"
+        ).query.sql_with_params()
+    except EmptyResultSet:  # .none() or a filter on an empty list: nobody was exported
+        return
     table = connection.ops.quote_name(AccessRecord._meta.db_table)
     sql = (
         f"INSERT INTO {table} ({COLUMNS}) "  # noqa: S608 - the names are ours, values are params

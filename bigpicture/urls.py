@@ -16,5 +16,6 @@ urlpatterns = [
     path("internships/", include("internships.urls")),
     path("expectations/", include("expectations.urls")),
     path("reports/", include("bigpicture.pages.urls")),
+    path("portfolios/", include("bigpicture.pages.portfolio.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

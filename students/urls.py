@@ -1,7 +1,7 @@
 from django.urls import path
 
 from students import views
-from students.views import assessment, meetings, plans
+from students.views import assessment, meetings, plans, roster
 
 app_name = "students"
 
@@ -114,4 +114,11 @@ urlpatterns = [
         assessment.ExhibitionResultView.as_view(),
         name="exhibition-result",
     ),
+    # the roster: imports and the OneRoster export
+    path("roster/", roster.RosterView.as_view(), name="roster"),
+    path("roster/template.csv", roster.RosterTemplateView.as_view(), name="roster-template"),
+    path("roster/export.zip", roster.RosterExportView.as_view(), name="roster-export"),
+    path("roster/<int:pk>/", roster.RosterReportView.as_view(), name="roster-report"),
+    path("roster/<int:pk>/errors.csv", roster.RosterErrorsView.as_view(), name="roster-errors"),
+    path("roster/<int:pk>/import/", roster.RosterImportView.as_view(), name="roster-import"),
 ]

@@ -127,6 +127,15 @@ from tests.reports.matrix_reports import CASES as REPORT_CASES  # noqa: E402
 
 CASES += TWO_FACTOR_CASES + REPORT_CASES + RECORD_CASES
 
+from tests.bigpicture.matrix_jobs import CASES as JOB_CASES  # noqa: E402
+from tests.students.matrix_roster import CASES as ROSTER_CASES  # noqa: E402
+
+CASES += JOB_CASES + ROSTER_CASES
+
+from tests.portfolio.matrix_portfolio import CASES as PORTFOLIO_CASES  # noqa: E402
+
+CASES += PORTFOLIO_CASES
+
 # The Django admin (back office) is for deployment operators only: it has its own gate,
 # staff accounts, checked separately below.
 BACK_OFFICE_NAMESPACE = "admin"

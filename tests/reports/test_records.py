@@ -280,3 +280,14 @@ def test_an_export_writes_a_row_per_student_in_one_statement(world):
         students.values_list("pk", flat=True)
     )
     assert {row.person_id for row in exported} == {world.admin.pk}
+
+
+@pytest.mark.parametrize("nobody", ["none", "empty list"])
+def test_an_export_of_nobody_writes_nothing_and_does_not_fail(world, nobody):
+    request = RequestFactory().get("/portfolios/batch.zip")
+    request.user = world.admin
+    students = Student.objects.none() if nobody == "none" else Student.objects.filter(pk__in=[])
+    with CaptureQueriesContext(connection) as queries:
+        records.exported(request, Area.PROFILE, students)
+    assert len(queries) == 0
+    assert not AccessRecord.objects.filter(action=Action.EXPORT).exists()
