@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
 from django.core.exceptions import EmptyResultSet
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 

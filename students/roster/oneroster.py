@@ -334,7 +334,7 @@ def _boolean(row, line, dataset, name, column, default: bool) -> bool | None:
 def _org(row, line, dataset):
     kind = _choice(row, line, dataset, "orgs.csv", "type", ORG_TYPES)
     if not row["name"]:
-        dataset.error("orgs.csv", line, "name", _("Enter the organisation's name."))
+        dataset.error("orgs.csv", line, "name", _("Enter the organization's name."))
         return
     if kind:
         dataset.orgs.append(Org(row["sourcedId"], line, row["status"], row["name"], kind))

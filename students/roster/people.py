@@ -65,7 +65,7 @@ class PeoplePlan:
                 file,
                 p.line,
                 "email",
-                _("This email address is another person's of an earlier import."),
+                _("An earlier import gave this email address to another person."),
             )
             return
         if user is not None and p.sid and self.keys[K.USER].get(p.sid) != user.pk:
@@ -290,7 +290,7 @@ class PeoplePlan:
                             file,
                             p.line,
                             "agentSourcedIds",
-                            _("“%(sid)s” is no student of this file or of the school.")
+                            _("“%(sid)s” is not a student in this file or at the school.")
                             % {"sid": agent},
                         )
                         continue

@@ -115,7 +115,7 @@ class PlacesPlan:
             self.file("classes"),
             c.line,
             "sourcedId",
-            _("A homeroom needs a teacher: enrol one with role teacher (primary)."),
+            _("A homeroom needs a teacher: enroll one with role teacher (primary)."),
         )
         return None
 
@@ -141,7 +141,7 @@ class PlacesPlan:
             if e.role != "student":
                 continue
             if e.school and not self._school_ok(
-                e.school, file, e.line, "schoolSourcedId", _("An enrolment")
+                e.school, file, e.line, "schoolSourcedId", _("An enrollment")
             ):
                 continue
             klass = self.klass.get(e.klass)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from advisories.models import Advisory, Membership
 from bigpicture.models import School, SchoolYear, Term, User
@@ -23,16 +24,17 @@ from students.roster.people import PeoplePlan
 from students.roster.places import PlacesPlan
 from students.roster.rules import K, local
 
+# The kinds' names are translated where they are shown ({% translate kind %}).
 KINDS = (
-    "schools",
-    "years",
-    "terms",
-    "students",
-    "guardians",
-    "advisors",
-    "advisories",
-    "enrollments",
-    "family links",
+    gettext_noop("schools"),
+    gettext_noop("years"),
+    gettext_noop("terms"),
+    gettext_noop("students"),
+    gettext_noop("guardians"),
+    gettext_noop("advisors"),
+    gettext_noop("advisories"),
+    gettext_noop("enrollments"),
+    gettext_noop("family links"),
 )
 OUTCOMES = ("created", "updated", "ended", "unchanged")
 
@@ -210,7 +212,7 @@ class _Planner(CalendarPlan, PeoplePlan, PlacesPlan):
                     "The file holds several schools: import the file of one school at a time."
                 )
             else:
-                reason = _("The file holds no organisation of type school.")
+                reason = _("The file holds no organization of type school.")
             self.error(self.file("orgs"), None, "type", reason)
             return False
         return True

@@ -8,6 +8,7 @@ import logging
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -99,6 +100,12 @@ def report_of(job: Job):
     return roster.Report.from_json(kept)
 
 
+def _language(job: Job) -> str:
+    """The row errors a report keeps are written in the language of the admin who asked."""
+    person = job.created_by
+    return person.language if person else translation.get_language() or "en"
+
+
 def _read(job: Job):
     """The dataset of the job's stored file, in its format."""
     plain = job.params.get("format") == PLAIN
@@ -124,7 +131,8 @@ def roster_check_run(job: Job) -> Job:
     try:
         if not jobs.stored_file_matches(job):
             return jobs.fail(job, CHANGED)
-        report = roster.check(_read(job), job.school)
+        with translation.override(_language(job)):
+            report = roster.check(_read(job), job.school)
     except Exception:
         logger.exception("Roster check %s failed", job.pk)
         return jobs.fail(job, NOT_CHECKED)
@@ -141,7 +149,7 @@ def roster_import_run(job: Job) -> Job:
         if not jobs.stored_file_matches(job):
             job = jobs.fail(job, CHANGED)
         else:
-            with jobs.Progress(job) as progress:
+            with jobs.Progress(job) as progress, translation.override(_language(job)):
                 report = roster.run(_read(job), job.school, actor=job.created_by, progress=progress)
             job = jobs.finish(job, result=result_of(report))
     except roster.RosterRefused as refused:

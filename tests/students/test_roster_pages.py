@@ -10,10 +10,12 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from bigpicture.models import AccessRecord, Job
 from students import roster
 from students.models import GuardianLink, Student
+from students.services.roster_jobs import roster_check_run, roster_upload
 from tests import factories
 from tests.students.roster_files import oneroster_zip, oneroster_zip_with_errors
 
@@ -283,3 +285,17 @@ def test_the_history_costs_a_fixed_number_of_queries(
     html = page.content.decode()
     assert "Page 1 of 2" in html
     assert "students: 29 created, 0 updated, 1 ended" in html
+
+
+def test_a_workers_report_is_in_the_language_of_the_admin_who_asked(fresh):
+    """The worker runs in English; the row errors it keeps are the asking admin's language."""
+    fresh.admin.language = "es"
+    fresh.admin.save(update_fields=["language"])
+    upload = SimpleUploadedFile("roster.zip", b"not a zip")
+    with translation.override("en"):
+        job = roster_upload(
+            school=fresh.school, by=fresh.admin, upload=upload, file_format="oneroster"
+        )
+        job = roster_check_run(Job.objects.get(pk=job.pk))
+    reasons = [error["reason"] for error in job.result["errors"]]
+    assert reasons and reasons[0].startswith("Este no es un archivo zip"), reasons
