@@ -369,13 +369,25 @@ def _has_profile(user: User) -> bool:
 
 
 def waiting_for(user: User, request) -> list[Item]:
-    """What waits for a person, every role they hold: one query per kind of item."""
-    return [item for _count, items in _kinds(user, request) for item in items()]
+    """What waits for a person, every role they hold: one query per kind of item. How many
+    wait is noted on the request, so the navigation's count on the same page (the home) reads
+    only the unread notifications instead of building every kind's query again."""
+    items, waiting = [], 0
+    for queryset, made in _kinds(user, request):
+        shown = made()
+        items += shown
+        # a kind shows at most SHOWN_PER_KIND rows: fewer is all of them, else count them all
+        waiting += len(shown) if len(shown) < SHOWN_PER_KIND else queryset.count()
+    request.waiting_counted = waiting
+    return items
 
 
 def waiting_count(user: User, request) -> int:
     """How many things wait for a person, plus their unread notifications: one query."""
     unread = Notification.objects.addressed_to(user).filter(read_at__isnull=True)
+    known = getattr(request, "waiting_counted", None)
+    if known is not None:  # the page listed them already
+        return unread.count() + known
     counted = [queryset for queryset, _items in _kinds(user, request)]
     parts = [rows.order_by().values_list("pk") for rows in counted]
     return unread.order_by().values_list("pk").union(*parts, all=True).count()

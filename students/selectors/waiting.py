@@ -69,14 +69,21 @@ def invitations_to_answer(user: User) -> QuerySet:
 
 
 def _children(user: User) -> QuerySet:
-    return Student.objects.filter(guardian_links__guardian_id=user.pk).values("pk")
+    """A guardian's children within their reach (``Student.visible_to``: the live links).
+    What a family may read of their own child's narratives and exhibitions is the published
+    advisor's narrative and every exhibition (``Narrative.visible_to`` and
+    ``Exhibition.visible_to``, whose other branches are staff's, the student's own and panel
+    seats): the filters below are those branches, for the children only."""
+    children = Student.objects.visible_to(user).filter(guardian_links__guardian_id=user.pk)
+    return children.values("pk")
 
 
 def narratives_new(user: User, since: datetime) -> QuerySet:
     """The advisor's narratives on a guardian's children published since a moment."""
-    narratives = Narrative.objects.visible_to(user).filter(
+    narratives = Narrative.objects.filter(
         student__in=_children(user),
         kind=Narrative.Kind.ADVISOR,
+        published_at__isnull=False,
         published_at__gt=since,
     )
     return narratives.order_by("published_at", "pk")
@@ -84,7 +91,7 @@ def narratives_new(user: User, since: datetime) -> QuerySet:
 
 def exhibition_results_new(user: User, since: datetime) -> QuerySet:
     """A guardian's children's exhibitions held since a moment, with their result."""
-    exhibitions = Exhibition.objects.visible_to(user).filter(
+    exhibitions = Exhibition.objects.filter(
         student__in=_children(user),
         status=Exhibition.Status.HELD,
         starts_at__gt=since,

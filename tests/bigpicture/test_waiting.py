@@ -13,7 +13,7 @@ from django.utils import timezone
 from bigpicture.models import Notification
 from bigpicture.notifications import last_visit, resolve
 from bigpicture.notifications.seen import PREVIOUS_LOGIN_SESSION_KEY
-from bigpicture.pages.waiting import waiting_count, waiting_for
+from bigpicture.pages.waiting import SHOWN_PER_KIND, waiting_count, waiting_for
 from expectations.models import Rating, Reflection
 from internships.models import DailyLog, Evaluation, Message, Placement, PlacementEvent
 from internships.reminders.logs import LOG_CONFIRMATIONS_DUE
@@ -345,9 +345,13 @@ def test_the_navigation_count_is_one_query_and_matches_the_list(
     items = waiting_for(person, request)
     unread = Notification.objects.addressed_to(person).filter(read_at__isnull=False).count()
     unread = Notification.objects.addressed_to(person).count() - unread
+    elsewhere = rf.get("/students/")  # a page that did not list them: one union count
+    elsewhere.user, elsewhere.session = person, {}
     with django_assert_num_queries(1):
-        count = waiting_count(person, request)
+        count = waiting_count(person, elsewhere)
     assert count == len(items) + unread
+    with django_assert_num_queries(1):  # the home listed them: only the unread are counted
+        assert waiting_count(person, request) == count
     assert items
     page = _home(client_as(role))
     assert _nav_count(page) == count
@@ -434,3 +438,15 @@ def test_resolve_touches_only_its_rules_subject_and_people(world):
         assert notification.is_read is done
     other_rule.refresh_from_db()
     assert not other_rule.is_read
+
+
+def test_the_homes_count_counts_every_row_of_a_kind_beyond_those_shown(world, client_as, rf):
+    for _ in range(SHOWN_PER_KIND + 3):
+        factories.StudentFactory(school=world.school)  # without an advisory
+    request = rf.get("/")
+    request.user, request.session = world.admin, {}
+    shown = waiting_for(world.admin, request)
+    elsewhere = rf.get("/students/")
+    elsewhere.user, elsewhere.session = world.admin, {}
+    assert waiting_count(world.admin, request) == waiting_count(world.admin, elsewhere)
+    assert waiting_count(world.admin, request) > len(shown)
