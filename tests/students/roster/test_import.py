@@ -1,7 +1,7 @@
 """Importing OneRoster 1.1 CSV: the sample district's files, a second run, changes, ends."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -149,9 +149,14 @@ def test_a_row_missing_from_a_bulk_file_ends_the_enrolment(school, admin):
 def test_a_delta_file_touches_only_its_rows(school, admin):
     files = district(school.today())
     _import(school, admin, files)
+    # the last day: today, or the first day when the enrolment begins later (in the summer
+    # break, between two school years, it begins with the coming year)
+    enrollment = files["enrollments"][4]
+    begins = enrollment.get("beginDate") or ""
+    last_day = max(school.today(), date.fromisoformat(begins) if begins else school.today())
     delta = {
         "users": [dict(files["users"][3], familyName="Fernández-Ruiz")],
-        "enrollments": [dict(files["enrollments"][4], endDate=str(school.today()))],
+        "enrollments": [dict(enrollment, endDate=str(last_day))],
     }
     absent = {kind: "absent" for kind in ("orgs", "academicSessions", "classes")}
     report = _import(
@@ -161,7 +166,7 @@ def test_a_delta_file_touches_only_its_rows(school, admin):
     assert _by("enrollments", "updated", report) == 1
     marco = Student.objects.get(user__first_name="Marco")
     assert marco.user.last_name == "Fernández-Ruiz"
-    assert Membership.objects.get(student=marco).end_date == school.today() + timedelta(days=1)
+    assert Membership.objects.get(student=marco).end_date == last_day + timedelta(days=1)
     assert Membership.objects.filter(end_date__isnull=True).count() == 2
 
 
