@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 
+# Connects the signals that carry a request's id into the tasks it publishes.
+import bigpicture.logs  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigpicture.settings")
 
 app = Celery("bigpicture")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/new/", views.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-update"),
+    path("network/", pages.NetworkOverviewView.as_view(), name="network-overview"),
     path("schools/<int:pk>/", pages.SchoolOverviewView.as_view(), name="school-overview"),
     path("schools/<int:pk>/settings/", views.SchoolUpdateView.as_view(), name="school-update"),
     path("schools/<int:pk>/years/", views.SchoolYearListView.as_view(), name="year-list"),

@@ -1,13 +1,16 @@
 """The pages of a background job: its progress (with its result once done), a small status
 answer for the page's script, and the file it made."""
 
-from django.http import FileResponse, Http404, JsonResponse
+import mimetypes
+
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, View
 
 from bigpicture import jobs
 from bigpicture.access import ALL_ROLES, RoleRequiredMixin
 from bigpicture.models import Job
+from bigpicture.ranges import stored_file_response
 
 # Shown while the job runs: the page reloads itself this often without scripts, and the
 # script polls the status this often.
@@ -66,7 +69,8 @@ class JobStatusView(JobMixin, View):
 
 
 class JobFileView(JobMixin, View):
-    """The file a job made (a zip of portfolios), once it is done, as a download."""
+    """The file a job made (a zip of portfolios), once it is done, as a download streamed
+    from its store (a broken download may be resumed with a range)."""
 
     def get(self, request, *args, **kwargs):
         job = get_object_or_404(
@@ -75,15 +79,19 @@ class JobFileView(JobMixin, View):
             .exclude(file=""),
             pk=kwargs["pk"],
         )
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        record = jobs.DOWNLOAD_RECORDS.get(job.kind)
-        if record is not None:
-            record(request, job)
-        response = FileResponse(
-            handle, as_attachment=True, filename=job.file_name or f"job-{job.pk}"
+        response = stored_file_response(
+            request,
+            job.file.storage,
+            job.file.name,
+            content_type=mimetypes.guess_type(job.file_name)[0] or "application/octet-stream",
+            filename=job.file_name or f"job-{job.pk}",
+            as_attachment=True,
         )
         response["Cache-Control"] = "private, no-store"
+        # A download resumed from the middle is the same download: noted once.
+        first = response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
+        if response.status_code == 200 or first:
+            record = jobs.DOWNLOAD_RECORDS.get(job.kind)
+            if record is not None:
+                record(request, job)
         return response

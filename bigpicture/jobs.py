@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from bigpicture import access
 from bigpicture.models import Job
+from bigpicture.storage import faults
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,30 @@ def start(job: Job, *, total: int = 0) -> Job:
     return job
 
 
+def claim(found: QuerySet[Job], *, redelivered: bool = False) -> Job | None:
+    """Take the job in ``found`` for this worker, or None when it is gone, finished, or
+    running on another worker.
+
+    A task's message may be delivered twice (published twice, or by two beats): one
+    conditional UPDATE takes a job that waits, so only one worker runs it. A job left running
+    is taken again only by a message the broker hands out again because the worker that took
+    it died (``redelivered``: its pool process was killed, or its whole worker and the
+    visibility timeout passed); the work starts over (a roster import is all or nothing, a
+    batch of portfolios writes its zip at the end).
+    """
+    takeable = Q(status=Status.WAITING)
+    if redelivered:
+        takeable |= Q(status=Status.RUNNING)
+    if not found.filter(takeable).update(status=Status.RUNNING, started_at=timezone.now()):
+        return None
+    return found.first()
+
+
+def redelivered(task_request) -> bool:
+    """Whether a Celery task's message came back from a worker that died with it."""
+    return bool((task_request.delivery_info or {}).get("redelivered"))
+
+
 def finish(job: Job, *, result: dict, file=None, file_name: str = "") -> Job:
     """Mark a job done with what came of it (and the file it made, if any)."""
     job.status, job.finished_at, job.result = Status.DONE, timezone.now(), result
@@ -132,7 +157,8 @@ def finish(job: Job, *, result: dict, file=None, file_name: str = "") -> Job:
     if file is not None:
         job.sha256, job.size = file_digest(file)
         job.file_name = file_name[-255:]
-        job.file.save(job.file_name or "result", File(file), save=False)
+        with faults("storing a job's file"):  # a store that is down fails the job clearly
+            job.file.save(job.file_name or "result", File(file), save=False)
         fields += ["file", "file_name", "sha256", "size"]
     job.save(update_fields=fields)
     return job
@@ -199,18 +225,29 @@ class Progress:
             if self.side is None:
                 # A new connection with the same settings, not the thread's shared one.
                 self.side = connections.create_connection(connection.alias)
-                self.side.set_autocommit(True)
-                with self.side.cursor() as cursor:
-                    cursor.execute("SET lock_timeout = '2s'")
+                self.side.set_autocommit(False)
             with self.side.cursor() as cursor:
+                # The lock wait is bounded for this transaction only (SET LOCAL): a setting
+                # of the session would stay on a server connection that a transaction-mode
+                # pooler (PgBouncer) hands to other clients next.
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
                 cursor.execute(
                     f"UPDATE {table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608
                     [done, total, self.job.pk],
                 )
-                return cursor.rowcount > 0
+                written = cursor.rowcount > 0
+            self.side.commit()
+            return written
         except DatabaseError:
             logger.warning("Progress of job %s not written", self.job.pk, exc_info=True)
+            self._roll_back_aside()
             return True  # skipped: progress is never worth failing the job for
+
+    def _roll_back_aside(self) -> None:
+        try:
+            self.side.rollback()
+        except (DatabaseError, AttributeError):
+            self.close()  # a broken side connection is made anew at the next write
 
     def close(self) -> None:
         if self.side is not None:

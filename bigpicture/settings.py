@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The request's id (X-Request-ID) on every log line, and the JSON line per request.
+    "bigpicture.logs.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +125,17 @@ ACCESS_RECORD = env.bool("ACCESS_RECORD", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database server that does not answer is given up on in seconds, not minutes (the
+    # readiness check, a page): libpq's connect_timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+# Behind a transaction-mode pooler (PgBouncer pool_mode = transaction) each transaction may
+# run on another server connection: no server-side cursors (a cursor lives in one session),
+# and the app keeps nothing in the session between transactions (only SET LOCAL).
+DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
+if DATABASE_POOLED:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by the web processes in production (Redis); local memory otherwise.
@@ -194,8 +207,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "private_media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Uploaded evidence: on disk under MEDIA_ROOT, with no public URL. Files are served only
-    # by a view that checks the access policy.
+    # Private files (evidence, roster uploads, portfolio zips): on disk under MEDIA_ROOT, with
+    # no public URL, unless FILES_BUCKET puts them in a bucket (below). Files are served
+    # only by a view that checks the access policy (bigpicture/ranges.py streams them).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.path.join(str(MEDIA_ROOT), "private"), "base_url": None},
@@ -208,6 +222,42 @@ STORAGES = {
         )
     },
 }
+# Object storage for the private files, for several web servers (issue 18): an S3-compatible
+# bucket (AWS S3, MinIO, Ceph RGW) through django-storages, switched on by FILES_BUCKET.
+# The bucket stays private: no ACL is set on objects (the bucket's own, private, applies), no
+# public URL is ever made (files stream through the app after the access check), an upload
+# never overwrites an object. ``manage.py move_files_to_bucket`` copies the files on disk.
+#   FILES_BUCKET        the bucket's name; unset: files stay on this machine's disk
+#   FILES_ENDPOINT_URL  the store's address for MinIO, Ceph RGW or moto
+#                       (e.g. https://minio.example.org); unset: AWS S3
+#   FILES_REGION        the bucket's region (e.g. eu-west-1); unset: boto3's default
+#   FILES_PREFIX        a folder inside the bucket for this deployment's files (optional)
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY  the credentials, read by boto3 (or an
+#                       instance role / AWS_PROFILE, boto3's usual chain)
+FILES_BUCKET = env.str("FILES_BUCKET", default="")
+if FILES_BUCKET:
+    from botocore.config import Config as S3Config
+
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": FILES_BUCKET,
+            "endpoint_url": env.str("FILES_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("FILES_REGION", default="") or None,
+            "location": env.str("FILES_PREFIX", default="").strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "custom_domain": None,
+            # A store that is down answers within seconds: short timeouts, one retry.
+            "client_config": S3Config(
+                connect_timeout=3,
+                read_timeout=20,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
 # Uploads: a file past 2.5 MB is written to a temporary file as it arrives, a chunk at a
 # time, never held in memory. Each school sets the largest evidence file it takes
 # (School.evidence_limit_mb), enforced while the upload arrives (bigpicture/uploads.py).
@@ -235,15 +285,33 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A message a worker took and never acknowledged (the worker died mid-task) goes back to its
+# queue once it has been out this long: keep it longer than the longest task, or a task still
+# running would be handed to a second worker. Workers look for such messages every
+# CELERY_RESTORE_INTERVAL seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
 # Publishing does not retry a broker that is down (a web request would wait on it): the
 # outbox sweep queues what could not be queued, once the broker is back.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,  # each sweep looks (kombu's default: every tenth)
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 200  # keep a worker's database connection across tasks
 CELERY_TIMEZONE = "UTC"
+# Beat sends each periodic task once per tick even when a second beat runs by mistake (a lock
+# in the broker's Redis per entry and tick, bigpicture/beat.py). Its schedule file keeps when
+# each entry last ran across restarts; a second beat on the same machine finding the file in
+# use keeps its own beside it.
+CELERY_BEAT_SCHEDULER = "bigpicture.beat.LockedScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default="celerybeat-schedule"
+)
 # Every periodic job, in one place. The scan and the digests are idempotent (outbox keys),
 # so running them often only makes them prompt.
 CELERY_BEAT_SCHEDULE = {
@@ -253,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
     # The record of access: rows past each school's retention period leave once a day.
     "purge-access-records": {
         "task": "bigpicture.tasks.purge_access_records",
+        "schedule": 60 * 60 * 24,
+    },
+    # Stored files whose upload never committed (bigpicture/storage.py), once a day.
+    "sweep-orphan-files": {
+        "task": "bigpicture.tasks.sweep_orphan_files",
         "schedule": 60 * 60 * 24,
     },
     # The early warning: every school's statuses, four times a day.
@@ -298,20 +371,44 @@ if PRODUCTION:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: plain lines for a person at a terminal (the demo), or, with LOG_FORMAT=json, one JSON
+# object per line on stdout for a log pipeline, with one line per request (route name, status,
+# duration, the person's and school's ids; bigpicture/logs.py). Every line carries the id of
+# the request (or task) it belongs to, also sent back as the X-Request-ID header.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A refused request (403, 400) is one line, not a traceback: it is an answer, not a fault.
-    "filters": {"one_line_refusals": {"()": "bigpicture.middleware.OneLineRefusals"}},
+    "formatters": {"json": {"()": "bigpicture.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"]}
+        | ({"formatter": "json", "stream": "ext://sys.stdout"} if LOG_FORMAT == "json" else {})
+    },
+    "filters": {
+        # A refused request (403, 400) is one line, not a traceback: an answer, not a fault.
+        "one_line_refusals": {"()": "bigpicture.middleware.OneLineRefusals"},
+        "request_id": {"()": "bigpicture.logs.RequestIdFilter"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         # WeasyPrint tells each step of every PDF it makes at INFO.
         "weasyprint": {"level": "WARNING"},
-        "django.request": {"filters": ["one_line_refusals"]},
+        # JSON logs: a 4xx is in the request's line already, without the path (which may hold
+        # a link's token); Django's own line about it would only repeat the path.
+        "django.request": {
+            "filters": ["one_line_refusals"],
+            "level": "ERROR" if LOG_FORMAT == "json" else "NOTSET",
+        },
+        # The line per request: the JSON logs' own (runserver and gunicorn print theirs).
+        "bigpicture.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
+# A worker logs through the configuration above when its lines are JSON (Celery would
+# otherwise replace the root logger's handlers with its own plain format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="back-office/")
 # Files served at the site root (favicon.ico), by WhiteNoise.

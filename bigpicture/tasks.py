@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from bigpicture import notifications, records
+from bigpicture import notifications, records, storage
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -35,3 +35,9 @@ def write_daily_digests() -> int:
 def purge_access_records() -> int:
     """Remove rows of the record of access past each school's retention period."""
     return records.purge()
+
+
+@shared_task(ignore_result=True)
+def sweep_orphan_files() -> int:
+    """Remove stored files no row points to, a day old or more (uploads rolled back)."""
+    return storage.sweep_orphans()

@@ -1,4 +1,5 @@
-"""Root URLs: only includes the apps (and the sign-in pages, the language switch, the admin)."""
+"""Root URLs: only includes the apps (and the sign-in pages, the language switch, the admin,
+and the load balancer's health checks)."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -6,7 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from bigpicture import health
+
 urlpatterns = [
+    # For the load balancer: open to anybody, answering only "ok" or "unavailable".
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("bigpicture.core_urls")),
     path("accounts/second-factor/", include("bigpicture.twofactor.urls")),
     path("accounts/", include("bigpicture.auth_urls")),

@@ -4,16 +4,17 @@ asked, how far it has got, what came of it, and the file it reads or makes."""
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture import storage
 from bigpicture.models.core import School
 
 
 def job_storage():
-    """Jobs' files are private: no public URL, served only after the access check."""
-    return storages["private"]
+    """Jobs' files are private: no public URL, served only after the access check. The
+    private store is looked up lazily (``bigpicture.storage``), on disk or in a bucket."""
+    return storage.private_storage
 
 
 def job_path(instance, filename: str) -> str:

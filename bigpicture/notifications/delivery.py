@@ -58,13 +58,18 @@ def enqueue_due(now: datetime | None = None, *, rows=None) -> int:
     queued = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
+        # Marked before publishing: a worker may claim the rows as soon as the message lands,
+        # and an update made then would hold their locks, so the claim (SKIP LOCKED) would
+        # pass over them and leave them to the sweep, a lease later.
+        marked = Notification.objects.filter(pk__in=batch)
+        marked.update(queued_at=now)
         try:
             # No publishing retries inside a web request: the sweep is the retry.
             send.apply_async((batch,), retry=False)
         except Exception:  # the broker is down or refuses: nothing is lost, the row waits
+            marked.update(queued_at=None)  # for the next sweep
             log.warning("could not queue %d notifications; the sweep will", len(ids) - start)
             break
-        Notification.objects.filter(pk__in=batch).update(queued_at=now)
         queued += len(batch)
     return queued
 

@@ -103,9 +103,11 @@ def facts(school: School, *, today: date, student_id: int | None = None) -> Fact
 
 def answered_locked(school_id: int, student_id: int | None = None) -> dict[int, list[str]]:
     """What check-ins answered, by student, the rows locked until the caller's transaction
-    ends: a check-in recorded meanwhile waits instead of being overwritten (one query)."""
+    ends: a check-in recorded meanwhile waits instead of being overwritten (one query). The
+    rows are locked in the students' order, so two runs for one school (two workers took the
+    task at once) queue one behind the other instead of deadlocking."""
     rows = _scope(Engagement.objects.filter(student__school_id=school_id), student_id)
-    rows = rows.select_for_update(of=("self",)).order_by()
+    rows = rows.select_for_update(of=("self",)).order_by("student_id")
     return dict(rows.values_list("student_id", "answered"))
 
 

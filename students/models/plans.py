@@ -4,12 +4,12 @@ progress, the evidence behind them, the conversation around the plan and its his
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bigpicture import storage
 from bigpicture.links import link
 from students.models.profile import Student
 
@@ -255,8 +255,9 @@ class ProgressUpdate(models.Model):
 
 
 def private_storage():
-    """Where evidence files live: no public URL, served only through the access policy."""
-    return storages["private"]
+    """Where evidence files live: no public URL, served only through the access policy. The
+    private store is looked up lazily (``bigpicture.storage``), on disk or in a bucket."""
+    return storage.private_storage
 
 
 def evidence_path(instance, filename: str) -> str:

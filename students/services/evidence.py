@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bigpicture.models import User
 from bigpicture.records import Area, records_change, through
+from bigpicture.storage import refused_when_down
 from students.models import Evidence, PlanItem, PlanRevision
 from students.services.plans import require_team, revise
 
@@ -145,8 +146,12 @@ def evidence_add(*, item: PlanItem, by: User, title: str, file=None, url: str = 
         limit_mb = plan.student.school.evidence_limit_mb
         evidence.content_type, evidence.filename = check_upload(file, limit_mb=limit_mb)
         evidence.size = file.size
-        evidence.file = file
     evidence.full_clean(exclude=["file"])
+    if file:
+        # Stored only once checked; a store that is down is the form's error. A file stored
+        # before the transaction fails is an orphan the daily sweep removes.
+        with refused_when_down("file"):
+            evidence.file.save(file.name, file, save=False)
     evidence.save()
     revise(plan, by, Action.EVIDENCE, evidence.title)
     return evidence

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from bigpicture import jobs
 from bigpicture.access import require_admin_of
 from bigpicture.models import Job, School
+from bigpicture.storage import StoreUnavailable, faults, refused_when_down
 from students import roster
 from students.reminders.roster import notify_roster_import
 
@@ -52,13 +53,14 @@ def roster_upload(*, school: School, by, upload, file_format: str = "") -> Job:
     """Keep an uploaded roster file and queue its dry run; return the check job."""
     require_admin_of(by, school.pk)
     file_format = file_format if file_format in FORMATS else sniff_format(upload)
-    job = jobs.create(
-        kind=Job.Kind.ROSTER_CHECK,
-        school=school,
-        by=by,
-        params={"format": file_format},
-        upload=upload,
-    )
+    with refused_when_down("file"):
+        job = jobs.create(
+            kind=Job.Kind.ROSTER_CHECK,
+            school=school,
+            by=by,
+            params={"format": file_format},
+            upload=upload,
+        )
     _queue(CHECK_TASK, job)
     return job
 
@@ -121,6 +123,9 @@ CHANGED = gettext_noop(
 NOT_CHECKED = gettext_noop("The file could not be checked. Try again, or ask for help.")
 REFUSED = gettext_noop("The file has errors: nothing was imported.")
 STOPPED = gettext_noop("The import stopped on an error: nothing was imported.")
+STORE_DOWN = gettext_noop(
+    "The file store could not be reached: nothing was imported. Try again in a few minutes."
+)
 
 
 def roster_check_run(job: Job) -> Job:
@@ -129,10 +134,14 @@ def roster_check_run(job: Job) -> Job:
         return job
     jobs.start(job)
     try:
-        if not jobs.stored_file_matches(job):
-            return jobs.fail(job, CHANGED)
         with translation.override(_language(job)):
-            report = roster.check(_read(job), job.school)
+            with faults("reading a roster"):
+                if not jobs.stored_file_matches(job):
+                    return jobs.fail(job, CHANGED)
+                dataset = _read(job)
+            report = roster.check(dataset, job.school)
+    except StoreUnavailable:
+        return jobs.fail(job, STORE_DOWN)
     except Exception:
         logger.exception("Roster check %s failed", job.pk)
         return jobs.fail(job, NOT_CHECKED)
@@ -146,12 +155,16 @@ def roster_import_run(job: Job) -> Job:
         return job
     jobs.start(job)
     try:
-        if not jobs.stored_file_matches(job):
+        with faults("reading a roster"), translation.override(_language(job)):
+            dataset = _read(job) if jobs.stored_file_matches(job) else None
+        if dataset is None:
             job = jobs.fail(job, CHANGED)
         else:
             with jobs.Progress(job) as progress, translation.override(_language(job)):
-                report = roster.run(_read(job), job.school, actor=job.created_by, progress=progress)
+                report = roster.run(dataset, job.school, actor=job.created_by, progress=progress)
             job = jobs.finish(job, result=result_of(report))
+    except StoreUnavailable:
+        job = jobs.fail(job, STORE_DOWN)
     except roster.RosterRefused as refused:
         job = jobs.fail(job, REFUSED, result=result_of(refused.report))
     except Exception:

@@ -20,7 +20,7 @@ from bigpicture.access import (
     RoleRequiredMixin,
 )
 from bigpicture.mixins import ListPageMixin, RecordsViewMixin, ServiceFormMixin
-from bigpicture.ranges import ranged_file_response
+from bigpicture.ranges import stored_file_response
 from bigpicture.records import Area
 from bigpicture.uploads import limit_uploads
 from students.forms.plans import (
@@ -443,22 +443,18 @@ class EvidenceFileView(RoleRequiredMixin, View):
             .select_related("item__plan__student"),
             pk=kwargs["pk"],
         )
-        try:
-            handle = evidence.file.open("rb")
-            size = evidence.file.size
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = ranged_file_response(
+        response = stored_file_response(
             request,
-            handle,
-            size=size,
+            evidence.file.storage,
+            evidence.file.name,
             content_type=evidence.content_type or "application/octet-stream",
             filename=evidence.filename or "evidence",
             as_attachment=not evidence.media,
         )
         response["Cache-Control"] = "private, no-store"
         # A player reads a file in many ranges: the viewing is the one from its first byte.
-        if response.status_code == 200 or response["Content-Range"].startswith("bytes 0-"):
+        first = response.status_code == 206 and response["Content-Range"].startswith("bytes 0-")
+        if response.status_code == 200 or first:
             records.viewed(request, Area.EVIDENCE, evidence.item.plan.student)
         return response
 

@@ -16,10 +16,12 @@ from tests.bigpicture.matrix import (
     ADMINS_OF_ROW,
     ANON,
     EVERYONE,
+    NETWORK_ONLY,
     NOWHERE,
     PUBLIC,
     ROLES,
     expect,
+    store_folder_made,
 )
 
 
@@ -32,6 +34,9 @@ def _token(person) -> str:
 # (url name, kwargs from the world, expected status per role)
 CASES = [
     ("login", None, PUBLIC),
+    # the load balancer's health checks (tests/bigpicture/test_health.py: each part down)
+    ("healthz", None, PUBLIC),
+    ("readyz", store_folder_made, PUBLIC),
     ("logout", None, expect(default=405)),  # sign-out is POST only
     ("password_reset", None, PUBLIC),
     ("password_reset_done", None, PUBLIC),
@@ -46,6 +51,7 @@ CASES = [
     ("bigpicture:person-create", None, ADMINS),
     ("bigpicture:person-update", lambda w: {"pk": w.advisor.pk}, ADMINS_OF_ROW),
     ("bigpicture:person-update", lambda w: {"pk": w.admin2.pk}, expect(admin=404, admin2=200)),
+    ("bigpicture:network-overview", None, NETWORK_ONLY),
     ("bigpicture:school-overview", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
     ("bigpicture:school-update", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),
     ("bigpicture:year-list", lambda w: {"pk": w.school.pk}, ADMINS_OF_ROW),

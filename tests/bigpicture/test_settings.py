@@ -16,6 +16,8 @@ PROBE = (
     "from django.conf import settings; from bigpicture.celery import app; "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'atomic': settings.DATABASES['default']['ATOMIC_REQUESTS'], "
+    "'server_side_cursors': not settings.DATABASES['default']"
+    ".get('DISABLE_SERVER_SIDE_CURSORS', False), "
     "'broker': app.conf.broker_url, 'eager': app.conf.task_always_eager, "
     "'email': settings.EMAIL_BACKEND}))"
 )

@@ -4,17 +4,19 @@ import logging
 
 from celery import shared_task
 
+from bigpicture import jobs
 from bigpicture.models import Job
 from bigpicture.pages.portfolio import services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def build_portfolios(job_id: int) -> None:
-    """Build a batch's portfolios into its zip (a finished job is left alone)."""
-    job = Job.objects.filter(pk=job_id, kind=Job.Kind.PORTFOLIOS).select_related("created_by")
-    job = job.first()
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def build_portfolios(self, job_id: int) -> None:
+    """Build a batch's portfolios into its zip, by the one worker that claims the job (a
+    finished job, or one another worker runs, is left alone)."""
+    found = Job.objects.filter(pk=job_id, kind=Job.Kind.PORTFOLIOS).select_related("created_by")
+    job = jobs.claim(found, redelivered=jobs.redelivered(self.request))
     if job is None:
         return
     try:
