@@ -140,6 +140,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by the web processes in production (Redis); local memory otherwise.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].startswith("django_redis."):
+    # Redis down or hung: pages still answer. A cache that fails is a cache that misses
+    # (sessions are read from the database behind it; the limits on emailed links refuse
+    # until it is back), each attempt given up on within half a second, and logged.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions read from the cache and written through to the database, so a restart or a cache
 # flush never signs anyone out, and most requests skip the session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
