@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.storage import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 POOL_SETTINGS = ROOT / "deploy" / "pgbouncer.ini"
 
@@ -22,12 +24,6 @@ def pgbouncer_binary() -> str | None:
     return shutil.which("pgbouncer") or next(
         (path for path in ("/usr/sbin/pgbouncer",) if os.access(path, os.X_OK)), None
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(port: int) -> bool:

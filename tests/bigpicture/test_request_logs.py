@@ -10,21 +10,15 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import kombu.pools
 import pytest
-import redis
-from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
 from bigpicture import logs
-from bigpicture.celery import app as celery_app
 from bigpicture.tasks import sweep_outbox
-from tests import factories
-from tests.bigpicture.test_delivery_real import _database_url, _unavailable, _wait_until
+from tests import factories, workers
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
@@ -275,36 +269,15 @@ def test_an_unknown_log_format_fails_loudly():
 # A real worker: the id travels in the task's message and is on the worker's lines.
 
 
-def _redis_url() -> str:
-    configured = settings.CELERY_BROKER_URL
-    parts = urlsplit(configured if configured.startswith("redis://") else "redis://127.0.0.1:6379")
-    return urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
-
-
-def _reset_broker_connections() -> None:
-    kombu.pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker(monkeypatch):
-    """Publish this process's tasks to our purged Redis database instead of running them."""
-    url = _redis_url()
-    client = redis.Redis.from_url(url)
+    """Publish this process's tasks to our emptied Redis database instead of running them."""
+    url = workers.redis_url(REDIS_DB)
+    client = workers.redis_or_skip(url)
     try:
-        client.ping()
-    except redis.ConnectionError as error:
-        _unavailable(f"needs Redis at {url}: {error}")
-    client.flushdb()
-    monkeypatch.setenv("CELERY_BROKER_URL", url)
-    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
-    _reset_broker_connections()
-    try:
-        yield url
+        with workers.publishing_to(url, monkeypatch):
+            yield url
     finally:
-        celery_app.conf.task_always_eager = eager
-        _reset_broker_connections()
         client.flushdb()
         client.close()
 
@@ -321,7 +294,7 @@ def json_worker(transactional_db, broker, tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="bigpicture.settings",
         BIGPICTURE_ENV="development",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=workers.database_url(),
         CELERY_BROKER_URL=broker,
         EMAIL_URL="dummymail://",
         LOG_FORMAT="json",
@@ -375,7 +348,7 @@ def test_a_task_started_by_a_request_logs_with_its_id_in_the_worker(client, json
     def finished(task: str) -> list[dict]:
         return [line for line in _task_lines(json_worker, task) if "succeeded" in line["message"]]
 
-    _wait_until(
+    workers.wait_until(
         lambda: finished("send_notifications") and finished("sweep_outbox"),
         "the worker to run both tasks",
         timeout=60,

@@ -30,11 +30,9 @@ import urllib.request
 from datetime import date
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import pytest
-import redis
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -43,8 +41,7 @@ from django.urls import reverse
 from internships.models import SignInLink
 from students.models import Evidence
 from students.services import plans as services
-from tests import factories, storage
-from tests.conftest import IN_CI
+from tests import factories, storage, workers
 from tests.pooler import PgBouncer, free_port, pgbouncer_binary
 
 pytestmark = [pytest.mark.postgres, pytest.mark.real_clock]
@@ -55,11 +52,6 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 REDIS_DB = 10  # used by nothing else: emptied before and after
 PDF = b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 2000 + b"%%EOF\n"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _unavailable(reason: str) -> None:
-    """Skip without a service outside CI; in CI every service is part of the setup: fail."""
-    (pytest.fail if IN_CI else pytest.skip)(reason)
 
 
 class Client:
@@ -183,21 +175,10 @@ class Servers:
                 process.wait()
 
 
-def _redis_url() -> str:
-    configured = settings.CACHES["default"].get("LOCATION") or ""
-    configured = configured if str(configured).startswith("redis://") else "redis://127.0.0.1:6379"
-    return urlunsplit(urlsplit(str(configured))._replace(path=f"/{REDIS_DB}"))
-
-
 @pytest.fixture
 def shared_cache():
-    url = _redis_url()
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.ConnectionError as error:
-        _unavailable(f"needs Redis at {url}: {error}")
-    client.flushdb()
+    url = workers.redis_url(REDIS_DB)
+    client = workers.redis_or_skip(url)
     yield url
     client.flushdb()
     client.close()
@@ -206,7 +187,7 @@ def shared_cache():
 @pytest.fixture
 def pooler():
     if pgbouncer_binary() is None:
-        _unavailable("needs PgBouncer (apt install pgbouncer)")
+        workers.unavailable("needs PgBouncer (apt install pgbouncer)")
     db = connection.settings_dict
     with PgBouncer(db["HOST"], db["PORT"]) as bouncer:
         yield bouncer
