@@ -24,6 +24,13 @@ REDIS_DB = 14  # ours alone (issue 18's helpers share the server): emptied befor
 RUN = 6.0  # seconds the two beats are watched
 
 
+@pytest.fixture(autouse=True)
+def _broker_from_the_app(monkeypatch):
+    """Celery prefers CELERY_BROKER_URL from the environment (CI sets one) to the broker an app
+    is made with: the schedulers here use the one each test gives them."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
 @pytest.fixture
 def lock_redis():
     """An empty Redis database of our own, and its URL."""
