@@ -1,5 +1,5 @@
 # Shortcuts; the README's two commands work without make.
-.PHONY: demo test lint format bench bench-reminders
+.PHONY: demo test lint format bench bench-reminders bench-network
 
 demo:
 	python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python manage.py demo
@@ -19,3 +19,7 @@ bench:
 
 bench-reminders:
 	.venv/bin/python bench/reminders.py
+
+# make bench-network ARGS="--reuse" (or --schools 3 --students 100 for a quick try)
+bench-network:
+	.venv/bin/python bench/network.py $(ARGS)
