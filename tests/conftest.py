@@ -15,6 +15,10 @@ from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The object store's fixtures (tests/storage.py, which reads IN_CI): one S3-compatible
+# server for the whole session, whichever tests use it.
+from tests.storage import file_store, s3_endpoint  # noqa: E402, F401 - fixtures
+
 
 def pytest_addoption(parser):
     parser.addoption(

@@ -14,9 +14,7 @@ from django.urls import reverse
 
 from bigpicture import health
 from tests.conftest import IN_CI
-from tests.storage import bucket_storages, disk_storages, free_port, make_bucket, s3_endpoint
-
-__all__ = ["s3_endpoint"]  # a fixture this module uses, imported from tests/storage.py
+from tests.storage import bucket_storages, disk_storages, free_port, make_bucket
 
 REDIS = "redis://127.0.0.1:6379/12"  # the database reserved for these tests
 # A probe of a part that does not answer gives up after health.TIMEOUT; with the request

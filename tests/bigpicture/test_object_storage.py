@@ -32,7 +32,6 @@ from students.services import evidence as evidence_services
 from students.services import plans as plan_services
 from students.services import roster_jobs
 from tests import factories
-from tests import storage as object_storage
 from tests.storage import (
     REGION,
     bucket_env,
@@ -42,10 +41,6 @@ from tests.storage import (
     make_bucket,
 )
 from tests.students.roster_files import oneroster_zip
-
-# The shared fixtures of tests/storage.py, used here under their own names.
-file_store = object_storage.file_store
-s3_endpoint = object_storage.s3_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 FTYP = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomavc1"
@@ -321,6 +316,8 @@ def test_a_roster_check_with_the_store_down_fails_saying_so(roster_admin, file_s
 # Orphans -----------------------------------------------------------------------------------
 
 
+# The disk and the S3 server stamp files with the machine's clock, which --clock does not move.
+@pytest.mark.real_clock
 def test_orphans_older_than_a_day_are_swept(world, item, file_store, monkeypatch):
     kept = add(world, item, "kept.pdf", PDF)
     # An upload whose transaction failed after its file was stored leaves an orphan.

@@ -45,7 +45,6 @@ from tests import factories, storage, workers
 from tests.pooler import PgBouncer, free_port, pgbouncer_binary
 
 pytestmark = [pytest.mark.postgres, pytest.mark.real_clock]
-s3_endpoint = storage.s3_endpoint  # the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
