@@ -33,6 +33,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import F, Func, Value  # noqa: E402
@@ -93,10 +94,11 @@ def statistics_kept():
 def build(schools: int, students: int) -> dict:
     """Build the schools (the demo school last); return what was built and how long each
     school took."""
-    with connection.cursor() as cursor:
-        # As seed_demo does: a commit does not wait for the disk (a crash loses the build,
-        # which is rebuilt; it can never leave it half written).
-        cursor.execute("SET synchronous_commit TO off")
+    if not settings.DATABASE_POOLED:  # a session setting would outlive us behind a pooler
+        with connection.cursor() as cursor:
+            # As seed_demo does: a commit does not wait for the disk (a crash loses the
+            # build, which is rebuilt; it can never leave it half written).
+            cursor.execute("SET synchronous_commit TO off")
     seconds = []
     for number in range(1, schools + 1):
         started = time.monotonic()

@@ -81,19 +81,25 @@ class LockedScheduler(PersistentScheduler):
         return filename
 
     def apply_entry(self, entry, producer=None):
-        if self.claim(entry):
+        try:
+            claimed = self.claim(entry)
+        except redis.RedisError:
+            logger.warning("Not sending %s: Redis did not answer for its lock", entry.name)
+            # Beat has already moved the entry on to its next run: put it back, so it is
+            # tried again at beat's next look rather than a whole period later (a day, for
+            # the daily sweeps).
+            if entry.name in self.schedule:
+                self.schedule[entry.name] = entry
+            return
+        if claimed:
             super().apply_entry(entry, producer=producer)
 
     def claim(self, entry: ScheduleEntry) -> bool:
-        """Take the entry's lock for this tick; False when another beat holds it or Redis
-        cannot be reached."""
+        """Take the entry's lock for this tick; False when another beat holds it. Raises
+        ``redis.RedisError`` when Redis cannot be reached."""
         tick, hold = tick_of(entry)
         key = f"beat:{entry.name}:{tick}"
-        try:
-            taken = self.redis().set(key, self.holder, nx=True, px=hold * 1000)
-        except redis.RedisError:
-            logger.warning("Not sending %s: Redis did not answer for its lock", entry.name)
-            return False
+        taken = self.redis().set(key, self.holder, nx=True, px=hold * 1000)
         if not taken:
             logger.info("Not sending %s: another beat sent tick %s", entry.name, tick)
         return bool(taken)

@@ -60,6 +60,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RoutesNotPaths(logging.Filter):
+    """Django's own lines about a request ("Internal Server Error: /portal/<token>/") name the
+    path, which may hold a link's token or a calendar feed's key: in JSON logs they name the
+    route instead, as the request's line does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple):
+            path = getattr(request, "path", None)
+            record.args = tuple(_route(request) if arg == path else arg for arg in record.args)
+        return True
+
+
 class JsonFormatter(BaseJsonFormatter):
     """One JSON object per line: time (ISO 8601, UTC), level, logger, message, request id,
     then what the line adds (the request line's fields). Django's ``request`` extra is left

@@ -149,8 +149,10 @@ if CACHES["default"]["BACKEND"].startswith("django_redis."):
     )
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions read from the cache and written through to the database, so a restart or a cache
-# flush never signs anyone out, and most requests skip the session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# flush never signs anyone out, and most requests skip the session query; the cached copy
+# lives five minutes at most (bigpicture/sessions.py: a sign-out while Redis was unreachable
+# does not come back with it).
+SESSION_ENGINE = "bigpicture.sessions"
 
 AUTH_USER_MODEL = "bigpicture.User"
 AUTHENTICATION_BACKENDS = [
@@ -368,6 +370,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A load balancer checks the health endpoints over plain HTTP from inside the network: they
+# are never redirected to HTTPS (bigpicture/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -398,6 +403,7 @@ LOGGING = {
         # A refused request (403, 400) is one line, not a traceback: an answer, not a fault.
         "one_line_refusals": {"()": "bigpicture.middleware.OneLineRefusals"},
         "request_id": {"()": "bigpicture.logs.RequestIdFilter"},
+        "routes_not_paths": {"()": "bigpicture.logs.RoutesNotPaths"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -407,7 +413,8 @@ LOGGING = {
         # JSON logs: a 4xx is in the request's line already, without the path (which may hold
         # a link's token); Django's own line about it would only repeat the path.
         "django.request": {
-            "filters": ["one_line_refusals"],
+            "filters": ["one_line_refusals"]
+            + (["routes_not_paths"] if LOG_FORMAT == "json" else []),
             "level": "ERROR" if LOG_FORMAT == "json" else "NOTSET",
         },
         # The line per request: the JSON logs' own (runserver and gunicorn print theirs).

@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 # Orphans younger than this are left alone: their upload may still be on its way to commit.
 ORPHAN_AGE = timedelta(days=1)
+# The folders the app's files are stored in (the upload paths of Evidence.file and Job.file,
+# checked by a test): the orphan sweep looks nowhere else.
+APP_FOLDERS = ("evidence", "jobs")
 # Names listed from the store are checked and deleted this many at a time.
 SWEEP_CHUNK = 1000
 
@@ -140,10 +143,10 @@ def referenced_names() -> set[str]:
     return names
 
 
-def _bucket_listing(storage: S3Storage) -> Iterator[tuple[str, datetime]]:
-    prefix = object_key(storage, "")  # "" or the folder with its slash: "met/"
+def _bucket_listing(storage: S3Storage, folder: str) -> Iterator[tuple[str, datetime]]:
+    prefix = object_key(storage, "")  # "" or the deployment's folder with its slash: "met/"
     pages = storage.connection.meta.client.get_paginator("list_objects_v2")
-    for page in pages.paginate(Bucket=storage.bucket_name, Prefix=prefix):
+    for page in pages.paginate(Bucket=storage.bucket_name, Prefix=f"{prefix}{folder}/"):
         for entry in page.get("Contents", ()):
             yield entry["Key"][len(prefix) :], entry["LastModified"]
 
@@ -164,11 +167,16 @@ def _disk_listing(storage, directory: str = "") -> Iterator[tuple[str, datetime]
 
 
 def listing(storage) -> Iterator[tuple[str, datetime]]:
-    """(name, last modified) of every stored file: the bucket listed page by page (no request
-    per object), or the folders on disk walked."""
-    if in_bucket(storage):
-        return _bucket_listing(storage)
-    return _disk_listing(storage)
+    """(name, last modified) of every file the app stored, in its own folders only (a bucket
+    may hold other things beside them): the bucket listed page by page (no request per
+    object), or the folders on disk walked."""
+    if not in_bucket(storage) and storage.exists(""):
+        storage.listdir("")  # the store's own folder answers: an error here is a store down
+    for folder in APP_FOLDERS:
+        if in_bucket(storage):
+            yield from _bucket_listing(storage, folder)
+        else:
+            yield from _disk_listing(storage, folder)
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:

@@ -105,9 +105,15 @@ def test_redis_down_skips_the_send_and_says_so(tmp_path, caplog):
     scheduler = _scheduler("redis://127.0.0.1:1/0", tmp_path)  # nothing listens on port 1
     sent = []
     scheduler.apply_async = lambda entry, **kwargs: sent.append(entry.name)
+    due = _every(60, last_run_at=datetime.now(UTC) - timedelta(seconds=90))
     try:
+        scheduler.schedule["sweep"] = due
+        scheduler.reserve(due)  # as beat's tick does before sending: the next run is set
+        assert scheduler.schedule["sweep"].last_run_at > due.last_run_at
         with caplog.at_level(logging.WARNING, logger="bigpicture.beat"):
-            scheduler.apply_entry(_every(60))
+            scheduler.apply_entry(due)
+        # Not sent, and due again at beat's next look rather than a whole period later.
+        assert scheduler.schedule["sweep"].last_run_at == due.last_run_at
     finally:
         scheduler.close()
     assert sent == []

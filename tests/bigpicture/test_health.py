@@ -291,3 +291,12 @@ def test_readyz_is_fast_on_postgresql(client, ready, settings):
         f"disk store: median {statistics.median(timings):.2f} ms, "
         f"max {max(timings):.2f} ms over {len(timings)} calls"
     )
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_of_production_spares_the_health_checks(client, ready, settings):
+    """A balancer checks over plain HTTP: a redirect would mark every server down."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("readyz")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bigpicture import jobs, storage
 from bigpicture.models import Job
+from bigpicture.models.jobs import job_path
 from bigpicture.pages.portfolio import services as portfolio_services
 from bigpicture.pages.portfolio.tasks import build_portfolios
 from bigpicture.storage import STORE_DOWN, StoreUnavailable
@@ -344,6 +345,27 @@ def test_the_sweep_lists_the_bucket_in_pages_and_deletes_in_batches(
         file_store.put(f"evidence/0/orphan-{number}", b"x")
     assert storage.sweep_orphans(now=timezone.now() + timedelta(days=2)) == 7
     assert file_store.names() == {kept.file.name}
+
+
+def test_the_sweep_touches_nothing_outside_the_apps_folders(world, item, file_store):
+    """A bucket may hold other things (another deployment's files with no FILES_PREFIX, a
+    backup): only the folders the app stores its files in are swept."""
+    for name in ("backups/2026-12-01.dump", "other-deployment/evidence/1/a", "readme"):
+        file_store.put(name, b"not ours")
+    file_store.put("evidence/0/orphan", b"ours")
+    assert storage.sweep_orphans(now=timezone.now() + timedelta(days=2)) == 1
+    assert file_store.names() == {
+        "backups/2026-12-01.dump",
+        "other-deployment/evidence/1/a",
+        "readme",
+    }
+
+
+def test_the_apps_files_are_stored_in_the_swept_folders(world, item):
+    evidence = add(world, item, "kept.pdf", PDF)
+    job = Job(kind=Job.Kind.PORTFOLIOS)
+    for name in (evidence.file.name, job_path(job, "x.zip")):
+        assert name.split("/")[0] in storage.APP_FOLDERS, name
 
 
 def test_the_sweep_with_the_store_down_fails_loudly(file_store, db):

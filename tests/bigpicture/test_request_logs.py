@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from bigpicture import logs
 from bigpicture.tasks import sweep_outbox
@@ -358,3 +358,23 @@ def test_a_task_started_by_a_request_logs_with_its_id_in_the_worker(client, json
     assert delivered["level"] == "INFO" and delivered["logger"] == "celery.app.trace"
     assert finished("sweep_outbox")[0]["request_id"] is None
     assert all(line["request_id"] in {None, "reset-req-42"} for line in json_worker())
+
+
+def test_djangos_lines_about_a_request_name_its_route_not_its_path():
+    """ "Internal Server Error: /internships/portal/<token>/" would put a link's token in the
+    logs: with JSON logs the line names the route."""
+    path = reverse("internships:portal-link", args=["a-secret-token"])
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(path)
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "%s: %s",
+        ("Internal Server Error", path),
+        None,
+    )
+    record.request = request
+    assert logs.RoutesNotPaths().filter(record)
+    assert record.getMessage() == "Internal Server Error: internships:portal-link"
